@@ -1,0 +1,156 @@
+//! The contract between the core and the UI. Every type here is exported to
+//! TypeScript by ts-rs (ui/src/bindings/); CI fails when the committed files drift.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A connected GHL location (a "sede") as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LocationInfo {
+    pub id: String,
+    pub name: String,
+    /// IANA zone from GHL (`location.timezone`); every time shown is in this zone.
+    pub time_zone: String,
+}
+
+/// One column of the week view: a GHL calendar and its practitioner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CalendarColumn {
+    pub id: String,
+    pub name: String,
+    /// The calendar's primary team member, when GHL names one.
+    pub practitioner: Option<String>,
+    pub is_active: bool,
+    /// Hex colour for the column's citas, stable per calendar.
+    pub color: String,
+}
+
+/// Whether a cita in the replica is what GHL has, or a local write not yet accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SyncState {
+    Synced,
+    PendingPush,
+}
+
+/// A cita as the UI shows it. Times are wall-clock in the location's zone, so
+/// the UI never does zone arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CitaView {
+    pub id: String,
+    pub calendar_id: String,
+    pub contact_id: Option<String>,
+    pub patient_name: Option<String>,
+    pub title: String,
+    /// GHL's `appointmentStatus` as received (`new`, `confirmed`, `cancelled`,
+    /// `showed`, `noshow`, `invalid`, or any value GHL adds later).
+    pub status: String,
+    /// `YYYY-MM-DDTHH:MM:SS` in the location's zone.
+    pub start_local: String,
+    pub end_local: String,
+    /// RFC 3339 instant in UTC.
+    pub start_utc: String,
+    pub end_utc: String,
+    pub sync_state: SyncState,
+}
+
+/// Everything the week view needs, read from the local replica only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WeekView {
+    pub location: LocationInfo,
+    /// Monday of the week, `YYYY-MM-DD` in the location's zone.
+    pub week_start: String,
+    /// Today in the location's zone, `YYYY-MM-DD`.
+    pub today: String,
+    pub calendars: Vec<CalendarColumn>,
+    pub citas: Vec<CitaView>,
+}
+
+/// The day's agenda (list beside the week).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DayAgenda {
+    pub location: LocationInfo,
+    /// `YYYY-MM-DD` in the location's zone.
+    pub date: String,
+    pub calendars: Vec<CalendarColumn>,
+    pub citas: Vec<CitaView>,
+}
+
+/// Connection state shown in the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConnectionState {
+    /// No location connected yet.
+    NotConnected,
+    /// A sync is running.
+    Syncing,
+    /// The last contact with GHL succeeded.
+    Online,
+    /// GHL could not be reached; the UI shows cached data.
+    Offline,
+    /// GHL answered but refused (bad token, rate limit, validation...): see `lastError`.
+    Error,
+}
+
+/// An error as it crosses the IPC boundary: a stable code plus a message in
+/// the user's language that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+/// The status bar: connected location, last sync, online/offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppStatus {
+    pub location: Option<LocationInfo>,
+    pub connection: ConnectionState,
+    /// RFC 3339 instant of the last successful sync.
+    pub last_sync_at: Option<String>,
+    /// `HH:MM` of the last successful sync in the location's zone, for the banner.
+    pub last_sync_local: Option<String>,
+    pub last_error: Option<ErrorPayload>,
+    /// True when the app runs on the built-in demo clinic (ghl-sandbox).
+    pub demo: bool,
+    pub locale: Locale,
+}
+
+/// The UI language. Spanish (Peru) is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Locale {
+    #[default]
+    #[serde(rename = "es-PE")]
+    EsPe,
+    #[serde(rename = "en")]
+    En,
+}
+
+/// What one pull sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncSummary {
+    pub location_id: String,
+    pub calendars: u32,
+    pub citas_upserted: u32,
+    pub citas_removed: u32,
+    pub contacts_fetched: u32,
+    pub ghl_calls: u32,
+    pub duration_ms: u64,
+}
