@@ -1,1 +1,15 @@
+//! Citadesk's domain: citas, patients, calendars and locations; the SQLite
+//! replica; the pull sync. No Tauri: the app, the CLI and the tests share it.
+
+mod desk;
+mod error;
 pub mod model;
+pub mod paths;
+pub mod store;
+pub mod sync;
+pub mod telemetry;
+pub mod time;
+
+pub use citadesk_ghl as ghl;
+pub use desk::{DemoConnection, Desk, DeskOptions, Notifier, TOKEN_ENV};
+pub use error::{CoreError, Result};

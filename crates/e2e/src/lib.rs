@@ -1,1 +1,366 @@
+//! Harness for the end-to-end tests. Everything is real: the ghl-sandbox
+//! binary on loopback, citadesk-cli storing the token in the Secret Service
+//! keychain, the built app in a real window driven through tauri-driver.
+//!
+//! Run through `scripts/test.sh` (it builds the binaries and starts Xvfb,
+//! D-Bus and gnome-keyring); the tests skip themselves when
+//! `CITADESK_E2E` is not set, so a plain `cargo test` on a desktop stays quiet.
 
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+
+pub fn enabled() -> bool {
+    std::env::var("CITADESK_E2E").is_ok_and(|v| v == "1")
+}
+
+/// The workspace's target/debug folder (or CITADESK_BIN_DIR).
+pub fn bin_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("CITADESK_BIN_DIR") {
+        return PathBuf::from(dir);
+    }
+    workspace_root().join("target").join("debug")
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// Screenshots land in target/e2e/ for people (and CI artefacts) to look at.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = workspace_root().join("target").join("e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A test's own HOME and XDG folders, so the app's replica and logs are its own.
+pub struct TestHome {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestHome {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("citadesk-e2e-")
+            .tempdir()
+            .unwrap();
+        for sub in ["share", "config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        Self { dir }
+    }
+
+    pub fn envs(&self) -> Vec<(&'static str, PathBuf)> {
+        let p = self.dir.path();
+        vec![
+            ("HOME", p.to_path_buf()),
+            ("XDG_DATA_HOME", p.join("share")),
+            ("XDG_CONFIG_HOME", p.join("config")),
+            ("XDG_CACHE_HOME", p.join("cache")),
+        ]
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("share").join("pe.citadesk.app")
+    }
+
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env_remove("CITADESK_DATA_DIR")
+            .env_remove("CITADESK_GHL_TOKEN");
+        for (k, v) in self.envs() {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+}
+
+impl Default for TestHome {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The ghl-sandbox binary, killed on drop.
+pub struct Sandbox {
+    child: Child,
+    pub url: String,
+    pub location_id: String,
+    pub pit: String,
+    pub port: u16,
+}
+
+impl Sandbox {
+    pub fn start(port: u16) -> Self {
+        let mut child = Command::new(bin_dir().join("ghl-sandbox"))
+            .args(["--port", &port.to_string(), "--seed", "demo"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ghl-sandbox (built by scripts/test.sh)");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut next = || lines.next().expect("sandbox output").expect("utf-8");
+        let first = next();
+        let url = first
+            .strip_prefix("ghl-sandbox listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+            .trim()
+            .to_string();
+        let location_id = next()
+            .strip_prefix("location: ")
+            .and_then(|s| s.split_whitespace().next().map(str::to_string))
+            .expect("location line");
+        let pit = next()
+            .strip_prefix("pit: ")
+            .expect("pit line")
+            .trim()
+            .to_string();
+        Self {
+            child,
+            url,
+            location_id,
+            pit,
+            port,
+        }
+    }
+
+    pub fn stop(mut self) {
+        self.kill();
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// GHL's answer for one calendar and window, straight from the sandbox.
+    pub async fn events(
+        &self,
+        calendar_id: &str,
+        start_ms: i64,
+        end_ms: i64,
+    ) -> Vec<serde_json::Value> {
+        let body: serde_json::Value = self
+            .get(
+                "/calendars/events",
+                &[
+                    ("locationId", self.location_id.clone()),
+                    ("calendarId", calendar_id.to_string()),
+                    ("startTime", start_ms.to_string()),
+                    ("endTime", end_ms.to_string()),
+                ],
+                "2021-04-15",
+            )
+            .await;
+        body["events"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn calendars(&self) -> Vec<serde_json::Value> {
+        let body = self
+            .get(
+                "/calendars/",
+                &[("locationId", self.location_id.clone())],
+                "2021-04-15",
+            )
+            .await;
+        body["calendars"].as_array().cloned().unwrap_or_default()
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, String)], version: &str) -> serde_json::Value {
+        reqwest::Client::new()
+            .get(format!("{}{}", self.url, path))
+            .query(query)
+            .bearer_auth(&self.pit)
+            .header("Version", version)
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Stores the sandbox's PIT in the keychain and the connection in the
+/// test's replica, through citadesk-cli (the same path IT uses).
+pub fn connect(home: &TestHome, sandbox: &Sandbox) {
+    use std::io::Write;
+    let mut child = home
+        .command(bin_dir().join("citadesk-cli"))
+        .args([
+            "connect",
+            "--base-url",
+            &sandbox.url,
+            "--location-id",
+            &sandbox.location_id,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sandbox.pit.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "citadesk-cli connect failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The app in a real window, through tauri-driver. Quits on drop.
+pub struct App {
+    pub driver: WebDriver,
+    tauri_driver: Child,
+}
+
+impl App {
+    pub async fn launch(home: &TestHome, extra_env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = home.command(tauri_driver_path());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let tauri_driver = cmd
+            .spawn()
+            .expect("start tauri-driver (cargo install tauri-driver)");
+        wait_for_port(port, Duration::from_secs(20));
+        let mut caps = Capabilities::new();
+        caps.insert(
+            "tauri:options".to_string(),
+            serde_json::json!({ "application": bin_dir().join("citadesk").to_string_lossy() }),
+        );
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("WebDriver session with the app");
+        let app = Self {
+            driver,
+            tauri_driver,
+        };
+        app.wait_for(
+            "[data-testid='app'][data-ready='true']",
+            Duration::from_secs(30),
+        )
+        .await;
+        app
+    }
+
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> WebElement {
+        let started = Instant::now();
+        loop {
+            if let Ok(el) = self.driver.find(By::Css(css)).await {
+                return el;
+            }
+            if started.elapsed() > timeout {
+                self.screenshot("timeout").await;
+                panic!("timed out after {timeout:?} waiting for {css}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn wait_gone(&self, css: &str, timeout: Duration) {
+        let started = Instant::now();
+        while !self
+            .driver
+            .find_all(By::Css(css))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+        {
+            if started.elapsed() > timeout {
+                self.screenshot("timeout").await;
+                panic!("timed out after {timeout:?} waiting for {css} to go");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The element's text as in the DOM (clipped text included).
+    pub async fn text_of(&self, el: &WebElement) -> String {
+        el.prop("textContent")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let path = screenshot_dir().join(format!("{name}.png"));
+        let _ = self.driver.screenshot(&path).await;
+        path
+    }
+
+    pub async fn quit(mut self) {
+        let driver = self.driver.clone();
+        let _ = driver.quit().await;
+        let _ = self.tauri_driver.kill();
+        let _ = self.tauri_driver.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.tauri_driver.kill();
+    }
+}
+
+fn tauri_driver_path() -> PathBuf {
+    if let Ok(p) = std::env::var("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    let p = home.join("bin").join("tauri-driver");
+    if p.exists() {
+        p
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+pub fn wait_for_port(port: u16, timeout: Duration) {
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < timeout, "port {port} never opened");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -1,1 +1,13 @@
-pub fn placeholder() {}
+//! GoHighLevel API v2 client. The only code in Citadesk that talks to GHL:
+//! the app, the CLI and the tests all go through it. No Tauri, no SQLite.
+
+mod client;
+mod error;
+pub mod models;
+mod secret;
+pub mod token_store;
+
+pub use client::{ClientConfig, EventsQuery, GhlClient, DEFAULT_BASE_URL};
+pub use error::GhlError;
+pub use secret::Secret;
+pub use token_store::{TokenStore, TokenStoreError};

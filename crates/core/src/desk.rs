@@ -1,0 +1,467 @@
+//! The front desk: one long-lived service per process that owns the replica,
+//! the GHL client for the active location and the sync loop. The Tauri
+//! commands and the CLI are thin calls over it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use citadesk_ghl::{ClientConfig, GhlClient, Secret, TokenStore};
+use tokio::sync::Notify;
+
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::store::{ConnectionRow, Store};
+use crate::sync::{self, SyncWindow};
+use crate::{paths, time};
+
+/// Environment variable with a Private Integration Token for headless use
+/// (CLI, cron, CI), read instead of the keychain when set.
+pub const TOKEN_ENV: &str = "CITADESK_GHL_TOKEN";
+
+const ACTIVE_LOCATION: &str = "active_location";
+const LOCALE: &str = "locale";
+
+/// Receives what the UI must hear about: the app forwards these as events.
+pub trait Notifier: Send + Sync {
+    fn status_changed(&self, status: &AppStatus);
+    fn replica_changed(&self, location_id: &str);
+}
+
+/// The built-in demo clinic's connection (served by ghl-sandbox).
+#[derive(Debug, Clone)]
+pub struct DemoConnection {
+    pub base_url: String,
+    pub location_id: String,
+    pub token: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeskOptions {
+    pub data_dir: PathBuf,
+    pub demo: Option<DemoConnection>,
+    /// Pause between syncs while GHL answers.
+    pub sync_interval: Duration,
+    /// Pause between attempts while GHL is out of reach.
+    pub retry_interval: Duration,
+    pub window: SyncWindow,
+}
+
+impl DeskOptions {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            demo: None,
+            sync_interval: Duration::from_secs(300),
+            retry_interval: Duration::from_secs(15),
+            window: SyncWindow::default(),
+        }
+    }
+
+    /// Interval overrides from the environment (`CITADESK_SYNC_INTERVAL_SECS`,
+    /// `CITADESK_RETRY_SECS`), for tests and IT.
+    pub fn with_env_overrides(mut self) -> Self {
+        let secs = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        if let Some(s) = secs("CITADESK_SYNC_INTERVAL_SECS") {
+            self.sync_interval = Duration::from_secs(s.max(1));
+        }
+        if let Some(s) = secs("CITADESK_RETRY_SECS") {
+            self.retry_interval = Duration::from_secs(s.max(1));
+        }
+        self
+    }
+}
+
+struct Runtime {
+    connection: ConnectionState,
+    last_error: Option<(ErrorPayload, ErrorPayload)>,
+    client: Option<(String, Arc<GhlClient>)>,
+}
+
+pub struct Desk {
+    options: DeskOptions,
+    store: Store,
+    tokens: TokenStore,
+    runtime: Mutex<Runtime>,
+    sync_lock: tokio::sync::Mutex<()>,
+    wake: Notify,
+    notifier: Mutex<Option<Arc<dyn Notifier>>>,
+}
+
+impl Desk {
+    /// Opens the replica under `options.data_dir` (the demo's own folder in
+    /// demo mode) and works out the starting state from it.
+    pub fn open(options: DeskOptions) -> Result<Arc<Self>> {
+        let store = Store::open(&paths::replica_path(&options.data_dir))?;
+        if let Some(demo) = &options.demo {
+            store.save_connection(&ConnectionRow {
+                location_id: demo.location_id.clone(),
+                base_url: demo.base_url.clone(),
+                auth_kind: "pit".into(),
+            })?;
+            store.set_setting(ACTIVE_LOCATION, &demo.location_id)?;
+        }
+        let desk = Arc::new(Self {
+            options,
+            store,
+            tokens: TokenStore::new(),
+            runtime: Mutex::new(Runtime {
+                connection: ConnectionState::NotConnected,
+                last_error: None,
+                client: None,
+            }),
+            sync_lock: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            notifier: Mutex::new(None),
+        });
+        let initial = match desk.active_location()? {
+            None => ConnectionState::NotConnected,
+            Some(loc) => {
+                let rec = desk.store.sync_record(&loc)?;
+                match rec.last_error_code.as_deref() {
+                    Some("network.unreachable" | "network.timeout") => ConnectionState::Offline,
+                    Some(_) => ConnectionState::Error,
+                    None if rec.last_success.is_some() => ConnectionState::Online,
+                    None => ConnectionState::Syncing,
+                }
+            }
+        };
+        desk.runtime.lock().unwrap().connection = initial;
+        Ok(desk)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.options.data_dir
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.options.demo.is_some()
+    }
+
+    pub fn set_notifier(&self, notifier: Arc<dyn Notifier>) {
+        *self.notifier.lock().unwrap() = Some(notifier);
+    }
+
+    pub fn locale(&self) -> Locale {
+        match self.store.setting(LOCALE).ok().flatten().as_deref() {
+            Some("en") => Locale::En,
+            _ => Locale::EsPe,
+        }
+    }
+
+    pub fn set_locale(&self, locale: Locale) -> Result<AppStatus> {
+        let value = if locale == Locale::En { "en" } else { "es-PE" };
+        self.store.set_setting(LOCALE, value)?;
+        let status = self.status()?;
+        self.notify_status(&status);
+        Ok(status)
+    }
+
+    /// The location the desk works on: the saved choice, else the first connected.
+    pub fn active_location(&self) -> Result<Option<String>> {
+        if let Some(id) = self.store.setting(ACTIVE_LOCATION)? {
+            if self
+                .store
+                .connections()?
+                .iter()
+                .any(|c| c.location_id == id)
+            {
+                return Ok(Some(id));
+            }
+        }
+        Ok(self
+            .store
+            .connections()?
+            .into_iter()
+            .next()
+            .map(|c| c.location_id))
+    }
+
+    fn require_location(&self) -> Result<(LocationInfo, chrono_tz::Tz)> {
+        let id = self.active_location()?.ok_or(CoreError::NotConnected)?;
+        let info = self.store.location(&id)?.ok_or(CoreError::NotConnected)?;
+        let zone = time::parse_zone(&info.time_zone)?;
+        Ok((info, zone))
+    }
+
+    pub fn status(&self) -> Result<AppStatus> {
+        let locale = self.locale();
+        let location_id = self.active_location()?;
+        let location = match &location_id {
+            Some(id) => self.store.location(id)?,
+            None => None,
+        };
+        let last_success = match &location_id {
+            Some(id) => self.store.sync_record(id)?.last_success,
+            None => None,
+        };
+        let zone = location
+            .as_ref()
+            .and_then(|l| time::parse_zone(&l.time_zone).ok());
+        let rt = self.runtime.lock().unwrap();
+        Ok(AppStatus {
+            location,
+            connection: if location_id.is_none() {
+                ConnectionState::NotConnected
+            } else {
+                rt.connection
+            },
+            last_sync_at: last_success.map(|t| t.to_rfc3339()),
+            last_sync_local: last_success.zip(zone).map(|(t, z)| time::hhmm(t, z)),
+            last_error: rt.last_error.as_ref().map(|(es, en)| {
+                if locale == Locale::En {
+                    en.clone()
+                } else {
+                    es.clone()
+                }
+            }),
+            demo: self.is_demo(),
+            locale,
+        })
+    }
+
+    /// The week holding `week_start` (any date of it; default: this week),
+    /// read from the replica only.
+    pub fn week_view(&self, week_start: Option<&str>) -> Result<WeekView> {
+        let (location, zone) = self.require_location()?;
+        let today = time::today_in(zone, Utc::now());
+        let anchor = match week_start {
+            Some(s) => time::parse_date(s)?,
+            None => today,
+        };
+        let monday = time::monday_of(anchor);
+        let (start, end) = time::days_range(monday, 7, zone);
+        Ok(WeekView {
+            calendars: self.store.calendar_columns(&location.id)?,
+            citas: self.store.citas_between(&location.id, start, end, zone)?,
+            week_start: monday.to_string(),
+            today: today.to_string(),
+            location,
+        })
+    }
+
+    /// One day's agenda (default: today in the location's zone).
+    pub fn day_agenda(&self, date: Option<&str>) -> Result<DayAgenda> {
+        let (location, zone) = self.require_location()?;
+        let day = match date {
+            Some(s) => time::parse_date(s)?,
+            None => time::today_in(zone, Utc::now()),
+        };
+        let (start, end) = time::days_range(day, 1, zone);
+        Ok(DayAgenda {
+            calendars: self.store.calendar_columns(&location.id)?,
+            citas: self.store.citas_between(&location.id, start, end, zone)?,
+            date: day.to_string(),
+            location,
+        })
+    }
+
+    /// Verifies a Private Integration Token by fetching its location, then
+    /// stores the token in the keychain and the connection in the replica.
+    pub async fn connect_pit(
+        &self,
+        base_url: &str,
+        location_id: &str,
+        token: Secret,
+    ) -> Result<LocationInfo> {
+        let client = GhlClient::new(ClientConfig::new(base_url, token.clone()))?;
+        let location = client.get_location(location_id).await?;
+        let zone = location.timezone.clone().unwrap_or_else(|| "UTC".into());
+        time::parse_zone(&zone)?;
+        let tokens = self.tokens.clone();
+        let account = TokenStore::pit_account(location_id);
+        tokio::task::spawn_blocking(move || tokens.save(&account, &token))
+            .await
+            .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        let name = location.name.clone().unwrap_or_else(|| location.id.clone());
+        let raw = serde_json::to_string(&location).unwrap_or_default();
+        self.store.upsert_location(
+            &location.id,
+            &name,
+            location.company_id.as_deref(),
+            &zone,
+            &raw,
+        )?;
+        self.store.save_connection(&ConnectionRow {
+            location_id: location.id.clone(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            auth_kind: "pit".into(),
+        })?;
+        self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
+        self.runtime.lock().unwrap().client = None;
+        self.wake.notify_one();
+        Ok(LocationInfo {
+            id: location.id,
+            name,
+            time_zone: zone,
+        })
+    }
+
+    /// Forgets a location: its connection, and its token leaves the keychain.
+    pub async fn disconnect(&self, location_id: &str) -> Result<()> {
+        let tokens = self.tokens.clone();
+        let account = TokenStore::pit_account(location_id);
+        tokio::task::spawn_blocking(move || tokens.delete(&account))
+            .await
+            .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        self.store.remove_connection(location_id)?;
+        self.runtime.lock().unwrap().client = None;
+        Ok(())
+    }
+
+    async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
+        if let Some((id, client)) = &self.runtime.lock().unwrap().client {
+            if id == location_id {
+                return Ok(client.clone());
+            }
+        }
+        let conn = self
+            .store
+            .connections()?
+            .into_iter()
+            .find(|c| c.location_id == location_id)
+            .ok_or(CoreError::NotConnected)?;
+        let token = match &self.options.demo {
+            Some(demo) if demo.location_id == location_id => demo.token.clone(),
+            _ => match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
+                Some(t) => Secret::new(t),
+                None => {
+                    let tokens = self.tokens.clone();
+                    let account = TokenStore::pit_account(location_id);
+                    tokio::task::spawn_blocking(move || tokens.load(&account))
+                        .await
+                        .map_err(|e| CoreError::Io(std::io::Error::other(e)))??
+                }
+            },
+        };
+        let client = Arc::new(GhlClient::new(ClientConfig::new(conn.base_url, token))?);
+        self.runtime.lock().unwrap().client = Some((location_id.to_string(), client.clone()));
+        Ok(client)
+    }
+
+    /// Pulls the active location from GHL into the replica. One at a time.
+    pub async fn sync_now(&self) -> Result<SyncSummary> {
+        let _one_at_a_time = self.sync_lock.lock().await;
+        let location_id = self.active_location()?.ok_or(CoreError::NotConnected)?;
+        {
+            // While offline or failing, the banner stays up during retries.
+            let mut rt = self.runtime.lock().unwrap();
+            if matches!(
+                rt.connection,
+                ConnectionState::Online | ConnectionState::NotConnected
+            ) {
+                rt.connection = ConnectionState::Syncing;
+            }
+        }
+        self.notify_status_now();
+        let result = match self.client_for(&location_id).await {
+            Ok(client) => {
+                sync::pull_location(
+                    &client,
+                    &self.store,
+                    &location_id,
+                    self.options.window,
+                    Utc::now(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(summary) => {
+                self.store.record_sync(&location_id, true, None)?;
+                let mut rt = self.runtime.lock().unwrap();
+                rt.connection = ConnectionState::Online;
+                rt.last_error = None;
+                drop(rt);
+                tracing::info!(
+                    location = %location_id,
+                    citas = summary.citas_upserted,
+                    removed = summary.citas_removed,
+                    calls = summary.ghl_calls,
+                    ms = summary.duration_ms,
+                    "sync done"
+                );
+            }
+            Err(e) => {
+                let es = e.payload(Locale::EsPe);
+                let en = e.payload(Locale::En);
+                self.store
+                    .record_sync(&location_id, false, Some((e.code(), &en.message)))?;
+                let mut rt = self.runtime.lock().unwrap();
+                rt.connection = if e.is_offline() {
+                    ConnectionState::Offline
+                } else {
+                    ConnectionState::Error
+                };
+                if matches!(
+                    e,
+                    CoreError::Ghl(citadesk_ghl::GhlError::AuthExpired { .. })
+                ) {
+                    // A new token may be stored by then; read it again next time.
+                    rt.client = None;
+                }
+                rt.last_error = Some((es, en));
+                drop(rt);
+                tracing::warn!(location = %location_id, code = e.code(), "sync failed: {e}");
+            }
+        }
+        self.notify_status_now();
+        if result.is_ok() {
+            if let Some(n) = self.notifier() {
+                n.replica_changed(&location_id);
+            }
+        }
+        result
+    }
+
+    /// Wakes the sync loop now (the "Sincronizar" button, a reconnect).
+    pub fn request_sync(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs forever: sync, then wait (shorter while offline), or until woken.
+    pub async fn run_sync_loop(self: Arc<Self>) {
+        loop {
+            let wait = match self.sync_now().await {
+                Ok(_) => self.options.sync_interval,
+                Err(CoreError::NotConnected) => Duration::from_secs(3600),
+                Err(CoreError::Ghl(citadesk_ghl::GhlError::RateLimited { retry_after })) => {
+                    retry_after
+                }
+                Err(e) if e.is_offline() => self.options.retry_interval,
+                Err(_) => self.options.retry_interval * 4,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
+
+    fn notifier(&self) -> Option<Arc<dyn Notifier>> {
+        self.notifier.lock().unwrap().clone()
+    }
+
+    fn notify_status(&self, status: &AppStatus) {
+        if let Some(n) = self.notifier() {
+            n.status_changed(status);
+        }
+    }
+
+    fn notify_status_now(&self) {
+        if let Ok(s) = self.status() {
+            self.notify_status(&s);
+        }
+    }
+
+    /// Which keychain backend is in use ("secret-service", "mock", ...).
+    pub fn keychain_backend(&self) -> Result<&'static str> {
+        Ok(self.tokens.backend()?)
+    }
+}

@@ -1,0 +1,524 @@
+//! The SQLite replica. One connection behind a mutex: writes are short
+//! transactions, network I/O never happens while it is held.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::{CoreError, Result};
+use crate::model::{CalendarColumn, CitaView, LocationInfo, SyncState};
+use crate::time;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}
+
+/// Colours for calendar columns, picked by position so they stay put.
+const PALETTE: &[&str] = &[
+    "#0f766e", "#7c3aed", "#c2410c", "#1d4ed8", "#be185d", "#4d7c0f", "#b45309", "#0e7490",
+];
+
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+/// A location's connection settings (no secrets: the token is in the keychain).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionRow {
+    pub location_id: String,
+    pub base_url: String,
+    pub auth_kind: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarRow {
+    pub id: String,
+    pub location_id: String,
+    pub name: String,
+    pub is_active: bool,
+    pub primary_user_id: Option<String>,
+    pub slot_minutes: u32,
+    pub open_hours_json: String,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CitaRow {
+    pub id: String,
+    pub location_id: String,
+    pub calendar_id: String,
+    pub contact_id: Option<String>,
+    pub assigned_user_id: Option<String>,
+    pub title: String,
+    pub status: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub date_updated: Option<String>,
+    pub raw: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SyncRecord {
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error_code: Option<String>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the replica at `path`, in WAL mode, and
+    /// applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path).map_err(|e| CoreError::StoreOpen {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::init(conn).map_err(|e| match e {
+            CoreError::Store(inner) => CoreError::StoreOpen {
+                path: path.display().to_string(),
+                reason: format!(
+                    "{inner}; move the file aside to start a fresh replica (GHL keeps the data)"
+                ),
+            },
+            other => other,
+        })
+    }
+
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(f(&mut conn)?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        self.with(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+    }
+
+    // ---- settings and connections ----
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT value FROM app_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn save_connection(&self, row: &ConnectionRow) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO connections (location_id, base_url, auth_kind, added_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (location_id) DO UPDATE SET base_url = excluded.base_url, auth_kind = excluded.auth_kind",
+                params![row.location_id, row.base_url, row.auth_kind, Utc::now().timestamp_millis()],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn connections(&self) -> Result<Vec<ConnectionRow>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT location_id, base_url, auth_kind FROM connections ORDER BY added_at",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(ConnectionRow {
+                    location_id: r.get(0)?,
+                    base_url: r.get(1)?,
+                    auth_kind: r.get(2)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    pub fn remove_connection(&self, location_id: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM connections WHERE location_id = ?1",
+                [location_id],
+            )
+            .map(drop)
+        })
+    }
+
+    // ---- replica writes ----
+
+    pub fn upsert_location(
+        &self,
+        id: &str,
+        name: &str,
+        company_id: Option<&str>,
+        zone: &str,
+        raw: &str,
+    ) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO locations (id, name, company_id, time_zone, raw, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, company_id = excluded.company_id,
+                   time_zone = excluded.time_zone, raw = excluded.raw, updated_at = excluded.updated_at",
+                params![id, name, company_id, zone, raw, Utc::now().timestamp_millis()],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn location(&self, id: &str) -> Result<Option<LocationInfo>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT id, name, time_zone FROM locations WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(LocationInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        time_zone: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
+    pub fn location_company(&self, id: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT company_id FROM locations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })
+    }
+
+    pub fn upsert_users(
+        &self,
+        location_id: &str,
+        users: &[(String, String, String)],
+    ) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            {
+                let mut st = tx.prepare(
+                    "INSERT INTO users (id, location_id, name, raw) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, name = excluded.name, raw = excluded.raw",
+                )?;
+                for (id, name, raw) in users {
+                    st.execute(params![id, location_id, name, raw])?;
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    /// Replaces the location's calendars with GHL's list.
+    pub fn replace_calendars(&self, location_id: &str, calendars: &[CalendarRow]) -> Result<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let now = Utc::now().timestamp_millis();
+            {
+                let mut st = tx.prepare(
+                    "INSERT INTO calendars (id, location_id, name, is_active, primary_user_id, slot_minutes, open_hours, raw, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, name = excluded.name,
+                       is_active = excluded.is_active, primary_user_id = excluded.primary_user_id,
+                       slot_minutes = excluded.slot_minutes, open_hours = excluded.open_hours,
+                       raw = excluded.raw, updated_at = excluded.updated_at",
+                )?;
+                for cal in calendars {
+                    st.execute(params![
+                        cal.id, location_id, cal.name, cal.is_active, cal.primary_user_id,
+                        cal.slot_minutes, cal.open_hours_json, cal.raw, now
+                    ])?;
+                }
+            }
+            let keep: Vec<&str> = calendars.iter().map(|c| c.id.as_str()).collect();
+            let existing: Vec<String> = {
+                let mut st = tx.prepare("SELECT id FROM calendars WHERE location_id = ?1")?;
+                let ids = st.query_map([location_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+                ids
+            };
+            for id in existing.iter().filter(|id| !keep.contains(&id.as_str())) {
+                tx.execute("DELETE FROM calendars WHERE id = ?1", [id])?;
+            }
+            tx.commit()
+        })
+    }
+
+    /// Upserts GHL's citas for one calendar and window, and removes the
+    /// synced citas of that calendar starting in the window that GHL no longer
+    /// lists (unless `prune` is false: GHL sent something unreadable).
+    /// Citas waiting to be pushed are never removed here.
+    /// Returns (upserted, removed).
+    pub fn apply_calendar_window(
+        &self,
+        calendar_id: &str,
+        window: (DateTime<Utc>, DateTime<Utc>),
+        citas: &[CitaRow],
+        prune: bool,
+    ) -> Result<(u32, u32)> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let now = Utc::now().timestamp_millis();
+            {
+                let mut st = tx.prepare(
+                    "INSERT INTO citas (id, location_id, calendar_id, contact_id, assigned_user_id, title, status,
+                        start_ms, end_ms, date_updated, sync_state, raw, synced_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'synced', ?11, ?12)
+                     ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, calendar_id = excluded.calendar_id,
+                       contact_id = excluded.contact_id, assigned_user_id = excluded.assigned_user_id,
+                       title = excluded.title, status = excluded.status, start_ms = excluded.start_ms,
+                       end_ms = excluded.end_ms, date_updated = excluded.date_updated, sync_state = 'synced',
+                       raw = excluded.raw, synced_at = excluded.synced_at",
+                )?;
+                for cita in citas {
+                    st.execute(params![
+                        cita.id, cita.location_id, cita.calendar_id, cita.contact_id, cita.assigned_user_id,
+                        cita.title, cita.status, cita.start.timestamp_millis(), cita.end.timestamp_millis(),
+                        cita.date_updated, cita.raw, now
+                    ])?;
+                }
+            }
+            let listed: std::collections::HashSet<&str> = citas.iter().map(|c| c.id.as_str()).collect();
+            let stale: Vec<String> = if !prune {
+                Vec::new()
+            } else {
+                let mut st = tx.prepare(
+                    "SELECT id FROM citas WHERE calendar_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND sync_state = 'synced'",
+                )?;
+                let ids = st
+                    .query_map(params![calendar_id, window.0.timestamp_millis(), window.1.timestamp_millis()], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                ids.into_iter().filter(|id| !listed.contains(id.as_str())).collect()
+            };
+            for id in &stale {
+                tx.execute("DELETE FROM citas WHERE id = ?1", [id])?;
+            }
+            tx.commit()?;
+            Ok((citas.len() as u32, stale.len() as u32))
+        })
+    }
+
+    /// Removes synced citas of calendars GHL no longer lists for the location.
+    pub fn remove_citas_of_unknown_calendars(&self, location_id: &str) -> Result<u32> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM citas WHERE location_id = ?1 AND sync_state = 'synced'
+                   AND calendar_id NOT IN (SELECT id FROM calendars WHERE location_id = ?1)",
+                [location_id],
+            )
+            .map(|n| n as u32)
+        })
+    }
+
+    pub fn upsert_contact(
+        &self,
+        id: &str,
+        location_id: &str,
+        display_name: Option<&str>,
+        phone: Option<&str>,
+        email: Option<&str>,
+        raw: &str,
+    ) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
+                   email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at",
+                params![id, location_id, display_name, phone, email, raw, Utc::now().timestamp_millis()],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Contacts referenced by citas of the location that the replica lacks.
+    pub fn missing_contact_ids(&self, location_id: &str) -> Result<Vec<String>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT DISTINCT ci.contact_id FROM citas ci
+                 LEFT JOIN contacts co ON co.id = ci.contact_id
+                 WHERE ci.location_id = ?1 AND ci.contact_id IS NOT NULL AND ci.contact_id <> '' AND co.id IS NULL",
+            )?;
+            let ids = st.query_map([location_id], |r| r.get(0))?.collect();
+            ids
+        })
+    }
+
+    pub fn record_sync(
+        &self,
+        location_id: &str,
+        ok: bool,
+        error: Option<(&str, &str)>,
+    ) -> Result<()> {
+        let now = Utc::now().timestamp_millis();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO sync_state (location_id, last_success_ms, last_attempt_ms, last_error_code, last_error_message)
+                 VALUES (?1, CASE WHEN ?2 THEN ?3 END, ?3, ?4, ?5)
+                 ON CONFLICT (location_id) DO UPDATE SET
+                   last_success_ms = CASE WHEN ?2 THEN ?3 ELSE last_success_ms END,
+                   last_attempt_ms = ?3, last_error_code = ?4, last_error_message = ?5",
+                params![location_id, ok, now, error.map(|e| e.0), error.map(|e| e.1)],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn sync_record(&self, location_id: &str) -> Result<SyncRecord> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT last_success_ms, last_error_code FROM sync_state WHERE location_id = ?1",
+                [location_id],
+                |r| {
+                    Ok(SyncRecord {
+                        last_success: r.get::<_, Option<i64>>(0)?.map(time::from_ms),
+                        last_error_code: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+        })
+    }
+
+    // ---- replica reads (what the UI shows) ----
+
+    pub fn calendar_columns(&self, location_id: &str) -> Result<Vec<CalendarColumn>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT ca.id, ca.name, u.name, ca.is_active FROM calendars ca
+                 LEFT JOIN users u ON u.id = ca.primary_user_id
+                 WHERE ca.location_id = ?1 ORDER BY ca.name COLLATE NOCASE, ca.id",
+            )?;
+            let rows = st.query_map([location_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?;
+            rows.enumerate()
+                .map(|(i, row)| {
+                    row.map(|(id, name, practitioner, is_active)| CalendarColumn {
+                        id,
+                        name,
+                        practitioner,
+                        is_active,
+                        color: PALETTE[i % PALETTE.len()].to_string(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Citas of the location overlapping `[start, end)`, ordered by start.
+    pub fn citas_between(
+        &self,
+        location_id: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        zone: Tz,
+    ) -> Result<Vec<CitaView>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
+                        ci.start_ms, ci.end_ms, ci.sync_state
+                 FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id
+                 WHERE ci.location_id = ?1 AND ci.start_ms < ?3 AND ci.end_ms > ?2
+                   AND ci.start_ms > ?2 - 86400000 * 31
+                 ORDER BY ci.start_ms, ci.calendar_id",
+            )?;
+            let rows = st.query_map(
+                params![
+                    location_id,
+                    start.timestamp_millis(),
+                    end.timestamp_millis()
+                ],
+                |r| {
+                    let start = time::from_ms(r.get(6)?);
+                    let end = time::from_ms(r.get(7)?);
+                    let sync_state: String = r.get(8)?;
+                    Ok(CitaView {
+                        id: r.get(0)?,
+                        calendar_id: r.get(1)?,
+                        contact_id: r.get(2)?,
+                        patient_name: r.get(3)?,
+                        title: r.get(4)?,
+                        status: r.get(5)?,
+                        start_local: time::local_string(start, zone),
+                        end_local: time::local_string(end, zone),
+                        start_utc: start.to_rfc3339(),
+                        end_utc: end.to_rfc3339(),
+                        sync_state: if sync_state == "pending_push" {
+                            SyncState::PendingPush
+                        } else {
+                            SyncState::Synced
+                        },
+                    })
+                },
+            )?;
+            rows.collect()
+        })
+    }
+
+    pub fn count_citas(&self, location_id: &str) -> Result<i64> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM citas WHERE location_id = ?1",
+                [location_id],
+                |r| r.get(0),
+            )
+        })
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, (name, sql)) in embedded::MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version <= current {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        tracing::info!(migration = name, version, "applied migration");
+    }
+    Ok(())
+}

@@ -1,0 +1,94 @@
+use std::time::Duration;
+
+/// Everything that can go wrong talking to GHL, with a stable code per kind.
+/// Codes are part of the IPC contract: the UI and the CLI match on them.
+#[derive(Debug, thiserror::Error)]
+pub enum GhlError {
+    #[error("GHL rejected the token (HTTP 401): {message}")]
+    AuthExpired {
+        message: String,
+        trace_id: Option<String>,
+    },
+    #[error("the token has no access to location {location_id} (HTTP 403): {message}")]
+    ForbiddenLocation {
+        location_id: String,
+        message: String,
+        trace_id: Option<String>,
+    },
+    #[error("GHL rate limit reached; retry in {retry_after:?}")]
+    RateLimited { retry_after: Duration },
+    #[error("GHL daily rate limit reached")]
+    RateLimitedDaily,
+    #[error("GHL refused the request (HTTP {status}): {message}")]
+    Validation {
+        status: u16,
+        message: String,
+        trace_id: Option<String>,
+    },
+    #[error("not found in GHL (HTTP 404): {message}")]
+    NotFound {
+        message: String,
+        trace_id: Option<String>,
+    },
+    #[error("GHL server error (HTTP {status}): {message}")]
+    Server {
+        status: u16,
+        message: String,
+        trace_id: Option<String>,
+    },
+    #[error("GHL could not be reached: {0}")]
+    Unreachable(String),
+    #[error("GHL did not answer in time")]
+    Timeout,
+    #[error("unexpected answer from GHL: {0}")]
+    Decode(String),
+    #[error("invalid client configuration: {0}")]
+    Config(String),
+}
+
+impl GhlError {
+    /// The stable code that crosses the IPC boundary.
+    pub fn code(&self) -> &'static str {
+        match self {
+            GhlError::AuthExpired { .. } => "auth.expired",
+            GhlError::ForbiddenLocation { .. } => "auth.forbidden_location",
+            GhlError::RateLimited { .. } => "ghl.rate_limited",
+            GhlError::RateLimitedDaily => "ghl.rate_limited_daily",
+            GhlError::Validation { .. } => "ghl.validation",
+            GhlError::NotFound { .. } => "ghl.not_found",
+            GhlError::Server { .. } => "ghl.server",
+            GhlError::Unreachable(_) => "network.unreachable",
+            GhlError::Timeout => "network.timeout",
+            GhlError::Decode(_) => "ghl.decode",
+            GhlError::Config(_) => "ghl.config",
+        }
+    }
+
+    /// True when GHL could not be reached at all: the app goes offline and
+    /// shows the cached agenda instead of an error.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, GhlError::Unreachable(_) | GhlError::Timeout)
+    }
+
+    /// GHL's traceId, kept for support requests.
+    pub fn trace_id(&self) -> Option<&str> {
+        match self {
+            GhlError::AuthExpired { trace_id, .. }
+            | GhlError::ForbiddenLocation { trace_id, .. }
+            | GhlError::Validation { trace_id, .. }
+            | GhlError::NotFound { trace_id, .. }
+            | GhlError::Server { trace_id, .. } => trace_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            GhlError::Timeout
+        } else if e.is_decode() {
+            GhlError::Decode(e.to_string())
+        } else {
+            GhlError::Unreachable(e.to_string())
+        }
+    }
+}

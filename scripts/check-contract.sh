@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Fails when ui/src/bindings/ (committed) differs from what the Rust types
+# generate now. Fix: `cargo test -p citadesk-core export_bindings` and commit.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+fresh="$(mktemp -d)"
+trap 'rm -rf "$fresh"' EXIT
+TS_RS_EXPORT_DIR="$fresh" cargo test --locked -q -p citadesk-core export_bindings >/dev/null
+if ! diff -ru ui/src/bindings "$fresh"; then
+  echo "contract drift: run 'cargo test -p citadesk-core export_bindings' and commit ui/src/bindings" >&2
+  exit 1
+fi
+echo "contract: $(ls "$fresh" | wc -l) types, no drift"

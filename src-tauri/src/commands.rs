@@ -1,0 +1,50 @@
+//! IPC commands: one call into citadesk-core each. Errors cross as
+//! `{code, message}` with the message in the user's language.
+
+use std::sync::Arc;
+
+use citadesk_core::model::{AppStatus, DayAgenda, ErrorPayload, Locale, SyncSummary, WeekView};
+use citadesk_core::{Desk, Result};
+use tauri::State;
+
+use crate::Started;
+
+type Ipc<T> = std::result::Result<T, ErrorPayload>;
+
+fn ipc<T>(desk: &Desk, result: Result<T>) -> Ipc<T> {
+    result.map_err(|e| e.payload(desk.locale()))
+}
+
+#[tauri::command]
+pub fn week_view(desk: State<'_, Arc<Desk>>, week_start: Option<String>) -> Ipc<WeekView> {
+    ipc(&desk, desk.week_view(week_start.as_deref()))
+}
+
+#[tauri::command]
+pub fn day_agenda(desk: State<'_, Arc<Desk>>, date: Option<String>) -> Ipc<DayAgenda> {
+    ipc(&desk, desk.day_agenda(date.as_deref()))
+}
+
+#[tauri::command]
+pub fn app_status(desk: State<'_, Arc<Desk>>) -> Ipc<AppStatus> {
+    ipc(&desk, desk.status())
+}
+
+#[tauri::command]
+pub async fn sync_now(desk: State<'_, Arc<Desk>>) -> Ipc<SyncSummary> {
+    ipc(&desk, desk.sync_now().await)
+}
+
+#[tauri::command]
+pub fn set_locale(desk: State<'_, Arc<Desk>>, locale: Locale) -> Ipc<AppStatus> {
+    ipc(&desk, desk.set_locale(locale))
+}
+
+/// The UI calls this once its first week is on screen: the figure the
+/// start-up benchmark reads.
+#[tauri::command]
+pub fn ui_ready(started: State<'_, Started>) -> u64 {
+    let ms = started.0.elapsed().as_millis() as u64;
+    tracing::info!(ms, "interactive");
+    ms
+}
