@@ -1,0 +1,71 @@
+//! GHL's error bodies (common/common-schemas.json and NOTES.md "Errors").
+//!
+//! Handlers return `GhlError`; its response is the body GHL would send.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+pub const INVALID_TOKEN: &str = "Invalid token: access token is invalid";
+pub const NO_LOCATION_ACCESS: &str = "The token does not have access to this location.";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GhlError {
+    /// 401 `UnauthorizedDTO`: missing, malformed or unknown bearer token.
+    #[error("{INVALID_TOKEN}")]
+    InvalidToken,
+    /// 403: a valid token used on a location it was not issued for.
+    #[error("{NO_LOCATION_ACCESS}")]
+    NoLocationAccess,
+    /// 400 `BadRequestDTO` `{statusCode, message}`.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 422 `UnprocessableDTO`: class-validator style list of messages.
+    #[error("{0:?}")]
+    Unprocessable(Vec<String>),
+    /// 404 for a route GHL does not have (NestJS' default body).
+    #[error("Cannot {method} {path}")]
+    NoRoute { method: String, path: String },
+}
+
+impl GhlError {
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        GhlError::Unprocessable(vec![message.into()])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            GhlError::InvalidToken => StatusCode::UNAUTHORIZED,
+            GhlError::NoLocationAccess => StatusCode::FORBIDDEN,
+            GhlError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            GhlError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            GhlError::NoRoute { .. } => StatusCode::NOT_FOUND,
+        }
+    }
+
+    pub fn body(&self) -> serde_json::Value {
+        let code = self.status().as_u16();
+        match self {
+            GhlError::InvalidToken => {
+                json!({"statusCode": code, "message": INVALID_TOKEN, "error": "Unauthorized"})
+            }
+            GhlError::NoLocationAccess => {
+                json!({"statusCode": code, "message": NO_LOCATION_ACCESS})
+            }
+            GhlError::BadRequest(message) => json!({"statusCode": code, "message": message}),
+            GhlError::Unprocessable(messages) => {
+                json!({"statusCode": code, "message": messages, "error": "Unprocessable Entity"})
+            }
+            GhlError::NoRoute { .. } => {
+                json!({"statusCode": code, "message": self.to_string(), "error": "Not Found"})
+            }
+        }
+    }
+}
+
+impl IntoResponse for GhlError {
+    fn into_response(self) -> Response {
+        (self.status(), Json(self.body())).into_response()
+    }
+}

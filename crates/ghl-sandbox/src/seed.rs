@@ -1,0 +1,656 @@
+//! Deterministic seeds: the same seed and "today" always build the same world.
+//!
+//! Ids come from one constant-seeded stream in a fixed order (location first),
+//! so the location id and the demo PIT are the same for every seed and date.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{IdGen, SplitMix64};
+use crate::model::{
+    Appointment, Calendar, CalendarGroup, Contact, CreatedBy, CustomFieldValue, HourRange,
+    Location, LocationSettings, OpenHours, TeamMember, User,
+};
+use crate::state::{CustomFieldDef, World};
+
+/// The well-known Private Integration Token of the seeded location, accepted
+/// unless the configuration names its own PITs.
+pub const DEMO_PIT: &str = "pit-demo-0c1d-4e5a-9b7f-clinicademo01";
+
+/// The seeded location's id, the same for every seed and date (pinned by a
+/// test: the demo configuration may name it).
+pub const DEMO_LOCATION_ID: &str = "A6jGa71FEE3IpkMBbcGQ";
+
+/// The zone of the seeded clinic; also where "today" is taken by default.
+pub const DEMO_TIMEZONE: &str = "America/Lima";
+
+const ID_STREAM: u64 = 0x00C1_7ADE_5C00_0001;
+const FIXTURE_STREAM: u64 = 0x00C1_7ADE_5C00_0002;
+
+/// Citas are seeded from this many days before "today" …
+pub const DAYS_BEFORE: i64 = 7;
+/// … to this many days after it.
+pub const DAYS_AFTER: i64 = 14;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Seed {
+    /// One location, nothing else.
+    Empty,
+    /// "Clínica Demo" in Lima: 3 calendars, ~40 patients, ~150 citas.
+    #[default]
+    Demo,
+}
+
+impl fmt::Display for Seed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Seed::Empty => "empty",
+            Seed::Demo => "demo",
+        })
+    }
+}
+
+impl FromStr for Seed {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "empty" => Ok(Seed::Empty),
+            "demo" => Ok(Seed::Demo),
+            other => Err(format!("unknown seed {other:?} (expected demo or empty)")),
+        }
+    }
+}
+
+/// Build the world for `seed` around the clinic's `today`.
+pub fn build(seed: Seed, today: NaiveDate) -> World {
+    let mut ids = IdGen::new(ID_STREAM);
+    let location = clinic_location(&mut ids);
+    let mut world = World {
+        seed,
+        today,
+        primary_location_id: location.id.clone(),
+        locations: BTreeMap::from([(location.id.clone(), location)]),
+        users: BTreeMap::new(),
+        calendar_groups: BTreeMap::new(),
+        calendars: BTreeMap::new(),
+        custom_fields: BTreeMap::new(),
+        contacts: BTreeMap::new(),
+        appointments: BTreeMap::new(),
+        ids,
+    };
+    if seed == Seed::Demo {
+        populate_demo(&mut world);
+    }
+    world
+}
+
+fn clinic_location(ids: &mut IdGen) -> Location {
+    Location {
+        id: ids.next_id(),
+        company_id: ids.next_id(),
+        name: "Clínica Demo".into(),
+        timezone: DEMO_TIMEZONE.into(),
+        address: "Av. José Larco 1232, Of. 502".into(),
+        city: "Lima".into(),
+        state: "Lima".into(),
+        country: "PE".into(),
+        postal_code: "15074".into(),
+        phone: "+5116543210".into(),
+        email: "citas@clinicademo.pe".into(),
+        website: "https://clinicademo.pe".into(),
+        settings: LocationSettings {
+            allow_duplicate_contact: false,
+            allow_duplicate_opportunity: false,
+            allow_facebook_name_merge: false,
+            disable_contact_timezone: false,
+        },
+    }
+}
+
+/// A practitioner and the calendar they attend.
+struct Service {
+    calendar: &'static str,
+    description: &'static str,
+    title_prefixes: &'static [&'static str],
+    tag: &'static str,
+    practitioner: (&'static str, &'static str, &'static str, &'static str),
+    slot_mins: u32,
+    /// Citas per open weekday (inclusive range); Saturdays get 2 or 3.
+    daily_citas: (u64, u64),
+    open_hours: Vec<OpenHours>,
+    color: &'static str,
+    room: &'static str,
+}
+
+const MON_FRI: [u8; 5] = [1, 2, 3, 4, 5];
+const SATURDAY: u8 = 6;
+
+fn services() -> Vec<Service> {
+    vec![
+        Service {
+            calendar: "Fisioterapia",
+            description: "Terapia física y rehabilitación",
+            title_prefixes: &["Sesión de fisioterapia", "Evaluación inicial"],
+            tag: "fisioterapia",
+            practitioner: (
+                "Lic. Lucía",
+                "Mendoza Torres",
+                "lucia.mendoza@clinicademo.pe",
+                "+51987120431",
+            ),
+            slot_mins: 45,
+            daily_citas: (2, 4),
+            open_hours: vec![
+                OpenHours {
+                    days_of_the_week: MON_FRI.to_vec(),
+                    hours: vec![HourRange::new(8, 0, 19, 0)],
+                },
+                OpenHours {
+                    days_of_the_week: vec![SATURDAY],
+                    hours: vec![HourRange::new(9, 0, 13, 0)],
+                },
+            ],
+            color: "#039be5",
+            room: "Consultorio 1",
+        },
+        Service {
+            calendar: "Medicina General",
+            description: "Consulta de medicina general",
+            title_prefixes: &["Consulta", "Control"],
+            tag: "medicina-general",
+            practitioner: (
+                "Dr. Carlos",
+                "Huamán Rojas",
+                "carlos.huaman@clinicademo.pe",
+                "+51986554720",
+            ),
+            slot_mins: 30,
+            daily_citas: (2, 4),
+            open_hours: vec![
+                OpenHours {
+                    days_of_the_week: MON_FRI.to_vec(),
+                    hours: vec![HourRange::new(8, 0, 13, 0), HourRange::new(14, 0, 19, 0)],
+                },
+                OpenHours {
+                    days_of_the_week: vec![SATURDAY],
+                    hours: vec![HourRange::new(9, 0, 13, 0)],
+                },
+            ],
+            color: "#33b679",
+            room: "Consultorio 2",
+        },
+        Service {
+            calendar: "Nutrición",
+            description: "Consulta nutricional y planes de alimentación",
+            title_prefixes: &["Consulta nutricional", "Control nutricional"],
+            tag: "nutricion",
+            practitioner: (
+                "Dra. Rosa",
+                "Chávez Paredes",
+                "rosa.chavez@clinicademo.pe",
+                "+51984310966",
+            ),
+            slot_mins: 60,
+            daily_citas: (2, 3),
+            open_hours: vec![
+                OpenHours {
+                    days_of_the_week: vec![1, 3, 5],
+                    hours: vec![HourRange::new(9, 0, 17, 0)],
+                },
+                OpenHours {
+                    days_of_the_week: vec![2, 4],
+                    hours: vec![HourRange::new(11, 0, 19, 0)],
+                },
+            ],
+            color: "#f6bf26",
+            room: "Consultorio 3",
+        },
+    ]
+}
+
+const FEMALE_NAMES: &[&str] = &[
+    "Ana", "María", "Rosa", "Carmen", "Lucía", "Sofía", "Valeria", "Camila", "Milagros",
+    "Gabriela", "Flor", "Daniela", "Patricia", "Jimena", "Elena", "Fiorella", "Karina", "Yolanda",
+    "Luz", "Diana",
+];
+const MALE_NAMES: &[&str] = &[
+    "José", "Luis", "Carlos", "Jorge", "Juan", "Miguel", "Diego", "Renzo", "Alonso", "César",
+    "Víctor", "Raúl", "Manuel", "Pedro", "Javier", "Óscar", "Hugo", "Walter", "Gonzalo", "Andrés",
+];
+const SURNAMES: &[&str] = &[
+    "Quispe",
+    "Mamani",
+    "Flores",
+    "Rodríguez",
+    "Huamán",
+    "García",
+    "Sánchez",
+    "Chávez",
+    "Ramos",
+    "Torres",
+    "Rojas",
+    "Vargas",
+    "Díaz",
+    "Castillo",
+    "Mendoza",
+    "Gutiérrez",
+    "Cruz",
+    "Espinoza",
+    "Condori",
+    "Ccori",
+    "Paredes",
+    "Salazar",
+    "Vásquez",
+    "Romero",
+    "Apaza",
+    "Cárdenas",
+    "Villanueva",
+    "Ticona",
+    "Palomino",
+    "Zegarra",
+];
+const DISTRICTS: &[(&str, &str)] = &[
+    ("Miraflores", "15074"),
+    ("San Isidro", "15073"),
+    ("Santiago de Surco", "15038"),
+    ("San Borja", "15036"),
+    ("Jesús María", "15072"),
+    ("Lince", "15046"),
+    ("Pueblo Libre", "15084"),
+    ("Magdalena del Mar", "15076"),
+    ("Barranco", "15063"),
+    ("San Miguel", "15086"),
+    ("La Molina", "15024"),
+    ("Los Olivos", "15301"),
+];
+const STREETS: &[&str] = &[
+    "Av. Arequipa",
+    "Av. Brasil",
+    "Jr. Huancavelica",
+    "Calle Los Pinos",
+    "Av. Javier Prado Este",
+    "Av. Salaverry",
+    "Jr. Junín",
+    "Calle Las Begonias",
+    "Av. La Marina",
+    "Av. Angamos Oeste",
+];
+const EMAIL_DOMAINS: &[&str] = &["gmail.com", "hotmail.com", "outlook.com", "yahoo.es"];
+const CONTACT_SOURCES: &[&str] = &["recepción", "whatsapp", "facebook", "web"];
+const NOTES: &[&str] = &[
+    "",
+    "",
+    "",
+    "Trae resultados de laboratorio",
+    "Paciente refiere dolor lumbar",
+    "Primera vez en la clínica",
+    "Pago con seguro EPS",
+];
+
+const CONTACT_COUNT: usize = 40;
+
+/// A booked [start, end).
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+fn populate_demo(world: &mut World) {
+    let mut rng = SplitMix64::new(FIXTURE_STREAM);
+    let location = world.primary_location().clone();
+    let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
+    let ids = &mut world.ids;
+    // Seed-time "now": the clinic opens at 07:00 on "today"; nothing in the
+    // seed was added or updated after it.
+    let opening = local_instant(
+        zone,
+        world.today,
+        NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+    )
+    .unwrap_or_else(|| Utc.from_utc_datetime(&world.today.and_time(NaiveTime::MIN)));
+
+    let receptionist = User {
+        id: ids.next_id(),
+        company_id: location.company_id.clone(),
+        first_name: "Milagros".into(),
+        last_name: "Salazar Vega".into(),
+        email: "recepcion@clinicademo.pe".into(),
+        phone: "+51981002030".into(),
+        role_type: "account".into(),
+        role: "admin".into(),
+        location_ids: vec![location.id.clone()],
+        deleted: false,
+    };
+    let receptionist_id = receptionist.id.clone();
+    world.users.insert(receptionist.id.clone(), receptionist);
+
+    let group = CalendarGroup {
+        id: ids.next_id(),
+        location_id: location.id.clone(),
+        name: "Consultorios".into(),
+        slug: "consultorios".into(),
+        is_active: true,
+    };
+    let group_id = group.id.clone();
+    world.calendar_groups.insert(group.id.clone(), group);
+
+    let dni = CustomFieldDef {
+        id: ids.next_id(),
+        location_id: location.id.clone(),
+        name: "DNI".into(),
+        field_key: "contact.dni".into(),
+        data_type: "TEXT".into(),
+    };
+    let dni_id = dni.id.clone();
+    world.custom_fields.insert(dni.id.clone(), dni);
+
+    let services = services();
+    let mut calendar_ids = Vec::new();
+    for s in &services {
+        let (first, last, email, phone) = s.practitioner;
+        let user = User {
+            id: ids.next_id(),
+            company_id: location.company_id.clone(),
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            phone: phone.into(),
+            role_type: "account".into(),
+            role: "user".into(),
+            location_ids: vec![location.id.clone()],
+            deleted: false,
+        };
+        let calendar = Calendar {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            group_id: Some(group_id.clone()),
+            name: s.calendar.into(),
+            description: format!("{} con {} {}", s.description, first, last),
+            slug: slugify(s.calendar),
+            calendar_type: "round_robin".into(),
+            is_active: true,
+            team_members: vec![TeamMember {
+                user_id: user.id.clone(),
+                priority: 0.5,
+                is_primary: true,
+            }],
+            slot_duration_mins: s.slot_mins,
+            slot_interval_mins: s.slot_mins,
+            open_hours: s.open_hours.clone(),
+            auto_confirm: true,
+            event_color: s.color.into(),
+            meeting_address: format!("{}, {}, {}", location.address, s.room, location.city),
+        };
+        calendar_ids.push(calendar.id.clone());
+        world.users.insert(user.id.clone(), user);
+        world.calendars.insert(calendar.id.clone(), calendar);
+    }
+
+    // Patients.
+    let mut taken_names = HashSet::new();
+    let mut taken_emails = HashSet::new();
+    let mut taken_phones = HashSet::new();
+    let mut contact_ids = Vec::new();
+    while contact_ids.len() < CONTACT_COUNT {
+        let female = rng.chance(55);
+        let first = *rng.pick(if female { FEMALE_NAMES } else { MALE_NAMES });
+        let s1 = *rng.pick(SURNAMES);
+        let s2 = *rng.pick(SURNAMES);
+        if s1 == s2 || !taken_names.insert((first, s1)) {
+            continue;
+        }
+        let phone = loop {
+            let p = format!("+519{:08}", rng.below(100_000_000));
+            if taken_phones.insert(p.clone()) {
+                break p;
+            }
+        };
+        let email = if rng.chance(80) {
+            let local = match rng.below(3) {
+                0 => format!("{}.{}", ascii_fold(first), ascii_fold(s1)),
+                1 => format!(
+                    "{}{}{}",
+                    ascii_fold(first),
+                    ascii_fold(s1),
+                    rng.between(1, 99)
+                ),
+                _ => format!("{}{}", &ascii_fold(first)[..1], ascii_fold(s1)),
+            };
+            let e = format!("{local}@{}", rng.pick(EMAIL_DOMAINS));
+            taken_emails.insert(e.clone()).then_some(e)
+        } else {
+            None
+        };
+        let (district, postal) = *rng.pick(DISTRICTS);
+        let added = opening
+            - Duration::days(rng.between(20, 400) as i64)
+            - Duration::minutes(rng.between(0, 600) as i64)
+            - Duration::milliseconds(rng.below(1000) as i64);
+        let birth = NaiveDate::from_ymd_opt(
+            rng.between(1950, 2015) as i32,
+            rng.between(1, 12) as u32,
+            rng.between(1, 28) as u32,
+        );
+        let mut tags = vec!["paciente".to_string()];
+        if rng.chance(30) {
+            tags.push(
+                services[rng.below(services.len() as u64) as usize]
+                    .tag
+                    .to_string(),
+            );
+        }
+        let contact = Contact {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            first_name: first.into(),
+            last_name: format!("{s1} {s2}"),
+            email,
+            phone: Some(phone),
+            gender: Some(if female { "female" } else { "male" }.into()),
+            date_of_birth: birth,
+            address1: format!("{} {}", rng.pick(STREETS), rng.between(100, 3999)),
+            city: district.into(),
+            state: "Lima".into(),
+            postal_code: postal.into(),
+            country: "PE".into(),
+            timezone: Some(DEMO_TIMEZONE.into()),
+            source: (*rng.pick(CONTACT_SOURCES)).into(),
+            tags,
+            dnd: rng.chance(5),
+            assigned_to: None,
+            custom_fields: vec![CustomFieldValue {
+                id: dni_id.clone(),
+                value: format!("{:08}", rng.between(10_000_000, 79_999_999)),
+            }],
+            date_added: added,
+            date_updated: added + Duration::minutes(rng.between(0, 60 * 24 * 10) as i64),
+        };
+        contact_ids.push(contact.id.clone());
+        world.contacts.insert(contact.id.clone(), contact);
+    }
+
+    // Citas: every open day from DAYS_BEFORE before today to DAYS_AFTER after,
+    // on each calendar's own slot grid (so none overlap within a calendar).
+    let mut busy: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+    for offset in -DAYS_BEFORE..=DAYS_AFTER {
+        let day = world.today + Duration::days(offset);
+        for (service, calendar_id) in services.iter().zip(&calendar_ids) {
+            let calendar = world.calendars[calendar_id].clone();
+            let mut slots = slot_starts(&calendar, day);
+            if slots.is_empty() {
+                continue;
+            }
+            let wanted = if day.weekday() == chrono::Weekday::Sat {
+                rng.between(2, 3)
+            } else {
+                rng.between(service.daily_citas.0, service.daily_citas.1)
+            };
+            for _ in 0..wanted.min(slots.len() as u64) {
+                let start_local = slots.swap_remove(rng.below(slots.len() as u64) as usize);
+                let Some(start) = local_instant(zone, day, start_local) else {
+                    continue;
+                };
+                let end = start + Duration::minutes(calendar.slot_duration_mins.into());
+                // A patient is never in two places at once.
+                let Some(contact_id) = (0..10).map(|_| rng.pick(&contact_ids).clone()).find(|c| {
+                    busy.get(c)
+                        .is_none_or(|spans| spans.iter().all(|(s, e)| end <= *s || *e <= start))
+                }) else {
+                    continue;
+                };
+                busy.entry(contact_id.clone())
+                    .or_default()
+                    .push((start, end));
+                let contact = &world.contacts[&contact_id];
+                let short_name = format!(
+                    "{} {}",
+                    contact.first_name,
+                    contact.last_name.split(' ').next().unwrap_or("")
+                );
+                let status = seeded_status(&mut rng, offset);
+                let added = {
+                    let candidate = start - Duration::days(rng.between(1, 20) as i64)
+                        + Duration::minutes(rng.between(0, 600) as i64);
+                    if candidate < opening {
+                        candidate
+                    } else {
+                        opening - Duration::minutes(rng.between(1, 72 * 60) as i64)
+                    }
+                };
+                let updated = match status {
+                    "showed" => start + Duration::minutes(rng.between(2, 20) as i64),
+                    "noshow" => end + Duration::minutes(rng.between(10, 60) as i64),
+                    "cancelled" => {
+                        let latest = if start < opening { start } else { opening };
+                        let span = (latest - added).num_minutes().max(1) as u64;
+                        added + Duration::minutes(rng.below(span) as i64)
+                    }
+                    _ => added,
+                };
+                let created_by = if rng.chance(30) {
+                    CreatedBy {
+                        user_id: None,
+                        source: "booking_widget".into(),
+                    }
+                } else {
+                    CreatedBy {
+                        user_id: Some(receptionist_id.clone()),
+                        source: "third_party".into(),
+                    }
+                };
+                let appointment = Appointment {
+                    id: world.ids.next_id(),
+                    location_id: location.id.clone(),
+                    calendar_id: calendar.id.clone(),
+                    contact_id: contact_id.clone(),
+                    group_id: group_id.clone(),
+                    title: format!("{} - {}", rng.pick(service.title_prefixes), short_name),
+                    appointment_status: status.into(),
+                    assigned_user_id: calendar.primary_user_id().unwrap_or_default().into(),
+                    users: Vec::new(),
+                    address: calendar.meeting_address.clone(),
+                    notes: (*rng.pick(NOTES)).into(),
+                    start_time: start,
+                    end_time: end,
+                    date_added: added,
+                    date_updated: updated.max(added),
+                    created_by,
+                };
+                world
+                    .appointments
+                    .insert(appointment.id.clone(), appointment);
+            }
+        }
+    }
+}
+
+/// Past citas were attended, missed or cancelled; upcoming ones are mostly
+/// confirmed or still new.
+fn seeded_status(rng: &mut SplitMix64, day_offset: i64) -> &'static str {
+    let roll = rng.below(100);
+    match day_offset {
+        o if o < 0 => match roll {
+            0..=67 => "showed",
+            68..=79 => "noshow",
+            80..=91 => "cancelled",
+            _ => "confirmed",
+        },
+        0 => match roll {
+            0..=74 => "confirmed",
+            75..=91 => "new",
+            _ => "cancelled",
+        },
+        _ => match roll {
+            0..=54 => "confirmed",
+            55..=87 => "new",
+            _ => "cancelled",
+        },
+    }
+}
+
+/// Start times of every slot that fits the calendar's open hours on `day`.
+pub fn slot_starts(calendar: &Calendar, day: NaiveDate) -> Vec<NaiveTime> {
+    let length = Duration::minutes(calendar.slot_duration_mins.into());
+    let step = Duration::minutes(calendar.slot_interval_mins.max(1).into());
+    let mut out = Vec::new();
+    for (open, close) in calendar.open_intervals(day.weekday()) {
+        let mut start = day.and_time(open);
+        let close = day.and_time(close);
+        while start + length <= close {
+            out.push(start.time());
+            start += step;
+        }
+    }
+    out
+}
+
+/// The instant of a local wall time; `None` inside a DST gap.
+pub fn local_instant(zone: Tz, day: NaiveDate, time: NaiveTime) -> Option<DateTime<Utc>> {
+    zone.from_local_datetime(&NaiveDateTime::new(day, time))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn slugify(name: &str) -> String {
+    ascii_fold(name).replace(' ', "-")
+}
+
+/// Lower-case ASCII for emails and slugs ("Nutrición" → "nutricion").
+fn ascii_fold(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'á' | 'Á' => 'a',
+            'é' | 'É' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'Ó' => 'o',
+            'ú' | 'Ú' | 'ü' | 'Ü' => 'u',
+            'ñ' | 'Ñ' => 'n',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_spanish_letters() {
+        assert_eq!(ascii_fold("Nutrición Óscar Ñahui"), "nutricion oscar nahui");
+    }
+
+    #[test]
+    fn every_seed_and_date_share_the_documented_location() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        for world in [
+            build(Seed::Empty, day),
+            build(Seed::Demo, day),
+            build(Seed::Demo, day + Duration::days(40)),
+        ] {
+            assert_eq!(world.primary_location_id, DEMO_LOCATION_ID);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Response bodies, field for field as the official specs name them.
+//!
+//! Kept apart from `model.rs` (what the sandbox stores) and from the
+//! client crate's types: the sandbox answers as GHL does, not as our client
+//! expects.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Map, Value};
+
+use crate::model::{Appointment, Calendar, Contact, Location, User};
+
+/// Event times: ISO-8601 with the location's offset, no fraction
+/// (`2026-11-23T09:00:00-05:00`), as in the spec's examples.
+pub fn iso_in_zone(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// Contact dates: UTC with milliseconds (`2021-07-02T05:18:26.704Z`).
+pub fn iso_utc_millis(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// `GetLocationByIdSchema`.
+pub fn location(l: &Location) -> Value {
+    json!({
+        "id": l.id,
+        "companyId": l.company_id,
+        "name": l.name,
+        "address": l.address,
+        "city": l.city,
+        "state": l.state,
+        "country": l.country,
+        "postalCode": l.postal_code,
+        "website": l.website,
+        "timezone": l.timezone,
+        "email": l.email,
+        "phone": l.phone,
+        "business": {
+            "name": l.name,
+            "address": l.address,
+            "city": l.city,
+            "state": l.state,
+            "country": l.country,
+            "postalCode": l.postal_code,
+            "website": l.website,
+            "timezone": l.timezone,
+        },
+        "social": {},
+        "settings": {
+            "allowDuplicateContact": l.settings.allow_duplicate_contact,
+            "allowDuplicateOpportunity": l.settings.allow_duplicate_opportunity,
+            "allowFacebookNameMerge": l.settings.allow_facebook_name_merge,
+            "disableContactTimezone": l.settings.disable_contact_timezone,
+        },
+    })
+}
+
+/// `UserSchema`. `scopes` is left out: the spec types it as one string enum,
+/// which no real list of scopes fits.
+pub fn user(u: &User) -> Value {
+    json!({
+        "id": u.id,
+        "name": u.name(),
+        "firstName": u.first_name,
+        "lastName": u.last_name,
+        "email": u.email,
+        "phone": u.phone,
+        "extension": "",
+        "permissions": {
+            "appointmentsEnabled": true,
+            "contactsEnabled": true,
+            "conversationsEnabled": true,
+            "settingsEnabled": u.role == "admin",
+        },
+        "roles": {
+            "type": u.role_type,
+            "role": u.role,
+            "locationIds": u.location_ids,
+            "restrictSubAccount": u.role != "admin",
+        },
+        "deleted": u.deleted,
+    })
+}
+
+/// `CalendarDTO`.
+pub fn calendar(c: &Calendar) -> Value {
+    let mut body = json!({
+        "id": c.id,
+        "locationId": c.location_id,
+        "name": c.name,
+        "description": c.description,
+        "slug": c.slug,
+        "widgetSlug": c.slug,
+        "calendarType": c.calendar_type,
+        "widgetType": "classic",
+        "eventTitle": "{{contact.name}}",
+        "eventColor": c.event_color,
+        "eventType": "RoundRobin_OptimizeForAvailability",
+        "isActive": c.is_active,
+        "teamMembers": c.team_members.iter().map(|m| json!({
+            "userId": m.user_id,
+            "priority": m.priority,
+            "isPrimary": m.is_primary,
+            "locationConfigurations": [{"kind": "physical", "location": c.meeting_address}],
+        })).collect::<Vec<_>>(),
+        "locationConfigurations": [{"kind": "physical", "location": c.meeting_address}],
+        "slotDuration": c.slot_duration_mins,
+        "slotDurationUnit": "mins",
+        "slotInterval": c.slot_interval_mins,
+        "slotIntervalUnit": "mins",
+        "slotBuffer": 0,
+        "slotBufferUnit": "mins",
+        "preBuffer": 0,
+        "preBufferUnit": "mins",
+        "appoinmentPerSlot": 1,
+        "allowBookingAfter": 0,
+        "allowBookingAfterUnit": "hours",
+        "allowBookingFor": 60,
+        "allowBookingForUnit": "days",
+        "openHours": c.open_hours.iter().map(|oh| json!({
+            "daysOfTheWeek": oh.days_of_the_week,
+            "hours": oh.hours.iter().map(|h| json!({
+                "openHour": h.open_hour,
+                "openMinute": h.open_minute,
+                "closeHour": h.close_hour,
+                "closeMinute": h.close_minute,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "availabilityType": 0,
+        "availabilities": [],
+        "enableRecurring": false,
+        "autoConfirm": c.auto_confirm,
+        "allowReschedule": true,
+        "allowCancellation": true,
+        "googleInvitationEmails": false,
+        "formSubmitType": "ThankYouMessage",
+    });
+    if let (Some(group), Value::Object(map)) = (&c.group_id, &mut body) {
+        map.insert("groupId".into(), json!(group));
+    }
+    body
+}
+
+/// `CalendarEventDTO`, times in the location's zone.
+pub fn event(a: &Appointment, zone: Tz) -> Value {
+    let mut created_by = Map::new();
+    if let Some(user) = &a.created_by.user_id {
+        created_by.insert("userId".into(), json!(user));
+    }
+    created_by.insert("source".into(), json!(a.created_by.source));
+    json!({
+        "id": a.id,
+        "address": a.address,
+        "title": a.title,
+        "calendarId": a.calendar_id,
+        "locationId": a.location_id,
+        "contactId": a.contact_id,
+        "groupId": a.group_id,
+        "appointmentStatus": a.appointment_status,
+        "assignedUserId": a.assigned_user_id,
+        "users": a.users,
+        "notes": a.notes,
+        "isRecurring": false,
+        "startTime": iso_in_zone(a.start_time, zone),
+        "endTime": iso_in_zone(a.end_time, zone),
+        "dateAdded": iso_in_zone(a.date_added, zone),
+        "dateUpdated": iso_in_zone(a.date_updated, zone),
+        "assignedResources": [],
+        "createdBy": created_by,
+    })
+}
+
+/// `GetContectByIdSchema` (sic), custom fields in their read shape `{id, value}`.
+pub fn contact(c: &Contact) -> Value {
+    let name = c.name();
+    let mut body = json!({
+        "id": c.id,
+        "locationId": c.location_id,
+        "name": name,
+        "firstName": c.first_name,
+        "lastName": c.last_name,
+        "firstNameLowerCase": c.first_name.to_lowercase(),
+        "lastNameLowerCase": c.last_name.to_lowercase(),
+        "fullNameLowerCase": name.to_lowercase(),
+        "type": "lead",
+        "source": c.source,
+        "address1": c.address1,
+        "city": c.city,
+        "state": c.state,
+        "postalCode": c.postal_code,
+        "country": c.country,
+        "dnd": c.dnd,
+        "dndSettings": {},
+        "tags": c.tags,
+        "customFields": c.custom_fields.iter().map(|f| json!({"id": f.id, "value": f.value})).collect::<Vec<_>>(),
+        "dateAdded": iso_utc_millis(c.date_added),
+        "dateUpdated": iso_utc_millis(c.date_updated),
+    });
+    let Value::Object(map) = &mut body else {
+        return body;
+    };
+    let mut put = |key: &str, value: Option<String>| {
+        if let Some(v) = value {
+            map.insert(key.into(), json!(v));
+        }
+    };
+    put("email", c.email.clone());
+    put("emailLowerCase", c.email.as_ref().map(|e| e.to_lowercase()));
+    put("phone", c.phone.clone());
+    put("timezone", c.timezone.clone());
+    put("assignedTo", c.assigned_to.clone());
+    put(
+        "dateOfBirth",
+        c.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
+    );
+    body
+}

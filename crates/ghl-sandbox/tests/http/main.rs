@@ -1,0 +1,10 @@
+//! Tests over real HTTP on loopback: each starts its own sandbox on
+//! 127.0.0.1:0 and talks to it with reqwest, as the app's client would.
+
+mod admin;
+mod auth;
+mod binary;
+mod common;
+mod contract;
+mod events;
+mod seed;
