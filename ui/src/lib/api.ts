@@ -1,0 +1,67 @@
+// The only module that talks to the Rust core. Every command and event is
+// typed with the generated bindings (../bindings), never redeclared here.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { DayAgenda } from "../bindings/DayAgenda";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { Locale } from "../bindings/Locale";
+import type { SyncSummary } from "../bindings/SyncSummary";
+import type { WeekView } from "../bindings/WeekView";
+
+/** Error code the core uses when no GHL location is connected yet. */
+export const NOT_CONNECTED = "setup.not_connected";
+/** Code used here when a rejection is not an ErrorPayload (should not happen). */
+export const UNKNOWN_ERROR = "ui.unknown";
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ErrorPayload).code === "string" &&
+    typeof (value as ErrorPayload).message === "string"
+  );
+}
+
+/** Any rejection as an ErrorPayload, so callers handle one shape. */
+export function toErrorPayload(error: unknown, fallbackMessage: string): ErrorPayload {
+  if (isErrorPayload(error)) return error;
+  const message = typeof error === "string" ? error : error instanceof Error ? error.message : "";
+  return { code: UNKNOWN_ERROR, message: message || fallbackMessage };
+}
+
+/** The week containing `weekStart` (any date in it; null = this week). */
+export function weekView(weekStart: string | null): Promise<WeekView> {
+  return invoke<WeekView>("week_view", { weekStart });
+}
+
+/** The day's agenda (null = today in the location's zone). */
+export function dayAgenda(date: string | null): Promise<DayAgenda> {
+  return invoke<DayAgenda>("day_agenda", { date });
+}
+
+export function appStatus(): Promise<AppStatus> {
+  return invoke<AppStatus>("app_status");
+}
+
+export function syncNow(): Promise<SyncSummary> {
+  return invoke<SyncSummary>("sync_now");
+}
+
+export function setLocale(locale: Locale): Promise<AppStatus> {
+  return invoke<AppStatus>("set_locale", { locale });
+}
+
+/** Payload of `replica-changed`. */
+export interface ReplicaChanged {
+  locationId: string;
+}
+
+export function onStatusChanged(handler: (status: AppStatus) => void): Promise<UnlistenFn> {
+  return listen<AppStatus>("status-changed", (event) => handler(event.payload));
+}
+
+export function onReplicaChanged(handler: (change: ReplicaChanged) => void): Promise<UnlistenFn> {
+  return listen<ReplicaChanged>("replica-changed", (event) => handler(event.payload));
+}

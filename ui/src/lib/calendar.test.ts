@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import type { CalendarColumn } from "../bindings/CalendarColumn";
+import type { CitaView } from "../bindings/CitaView";
+import {
+  citasToEvents,
+  citaToEvent,
+  columnsById,
+  columnToResource,
+  eventProps,
+  FALLBACK_COLOR,
+  safeColor,
+  sortCitas,
+  tint,
+} from "./calendar";
+
+const columns: CalendarColumn[] = [
+  { id: "cal-a", name: "Odontología", practitioner: "Dra. Rojas", isActive: true, color: "#0EA5E9" },
+  { id: "cal-b", name: "Pediatría", practitioner: null, isActive: true, color: "#22c55e" },
+];
+
+function cita(overrides: Partial<CitaView> = {}): CitaView {
+  return {
+    id: "apt-1",
+    calendarId: "cal-a",
+    contactId: "c-1",
+    patientName: "María Quispe",
+    title: "Limpieza - María Quispe",
+    status: "confirmed",
+    startLocal: "2026-11-23T09:00:00",
+    endLocal: "2026-11-23T09:30:00",
+    startUtc: "2026-11-23T14:00:00Z",
+    endUtc: "2026-11-23T14:30:00Z",
+    syncState: "synced",
+    ...overrides,
+  };
+}
+
+describe("citaToEvent", () => {
+  const byId = columnsById(columns);
+
+  it("passes the location's wall-clock times through unchanged, never the UTC ones", () => {
+    const e = citaToEvent(cita(), byId);
+    expect(e.start).toBe("2026-11-23T09:00:00");
+    expect(e.end).toBe("2026-11-23T09:30:00");
+    expect(String(e.start)).not.toMatch(/Z|[+-]\d{2}:\d{2}$/);
+  });
+
+  it("keeps a time that does not exist in some zones (DST gap) as written", () => {
+    const e = citaToEvent(cita({ startLocal: "2026-03-08T02:30:00", endLocal: "2026-03-08T03:00:00" }), byId);
+    expect(e.start).toBe("2026-03-08T02:30:00");
+    expect(eventProps(e.extendedProps!)?.timeText).toBe("02:30 - 03:00");
+  });
+
+  it("puts the cita in its calendar's column", () => {
+    const e = citaToEvent(cita({ calendarId: "cal-b" }), byId);
+    expect(e.resourceIds).toEqual(["cal-b"]);
+    expect(e.id).toBe("apt-1");
+  });
+
+  it("colours the cita after its calendar", () => {
+    const a = citaToEvent(cita(), byId);
+    const b = citaToEvent(cita({ calendarId: "cal-b" }), byId);
+    expect(eventProps(a.extendedProps!)?.color).toBe("#0ea5e9");
+    expect(eventProps(b.extendedProps!)?.color).toBe("#22c55e");
+    expect(a.styles).toEqual(["--cita-color:#0ea5e9"]);
+    expect(a.backgroundColor).toBe(tint("#0ea5e9", 0.8));
+    expect(a.backgroundColor).not.toBe(b.backgroundColor);
+  });
+
+  it("uses a neutral colour for an unknown calendar or an odd colour value", () => {
+    const e = citaToEvent(cita({ calendarId: "nope" }), byId);
+    expect(eventProps(e.extendedProps!)?.color).toBe(FALLBACK_COLOR);
+    expect(safeColor("red; background:url(x)")).toBe(FALLBACK_COLOR);
+    expect(safeColor("#abc")).toBe("#abc");
+  });
+
+  it("flags citas not yet accepted by GHL", () => {
+    const pending = citaToEvent(cita({ syncState: "pending_push" }), byId);
+    const synced = citaToEvent(cita(), byId);
+    expect(eventProps(pending.extendedProps!)?.pendingPush).toBe(true);
+    expect(pending.classNames).toContain("cita-pending-push");
+    expect(eventProps(synced.extendedProps!)?.pendingPush).toBe(false);
+    expect(synced.classNames).not.toContain("cita-pending-push");
+  });
+
+  it("marks cancelled citas so they are drawn struck through", () => {
+    const e = citaToEvent(cita({ status: "cancelled" }), byId);
+    expect(e.classNames).toContain("cita-cancelled");
+    expect(eventProps(e.extendedProps!)?.cancelled).toBe(true);
+    expect(citaToEvent(cita(), byId).classNames).not.toContain("cita-cancelled");
+  });
+
+  it("keeps an unknown status value and styles it neutrally", () => {
+    const e = citaToEvent(cita({ status: "rescheduled" }), byId);
+    expect(eventProps(e.extendedProps!)?.status).toBe("rescheduled");
+    expect(e.classNames).toContain("cita-status-other");
+  });
+
+  it("carries the hooks the view needs", () => {
+    const p = eventProps(citaToEvent(cita(), byId).extendedProps!);
+    expect(p).toMatchObject({
+      citaId: "apt-1",
+      calendarId: "cal-a",
+      status: "confirmed",
+      title: "Limpieza - María Quispe",
+      patientName: "María Quispe",
+      timeText: "09:00 - 09:30",
+    });
+  });
+});
+
+describe("citasToEvents and resources", () => {
+  it("maps every cita, none dropped", () => {
+    const citas = [cita(), cita({ id: "apt-2", status: "weird" }), cita({ id: "apt-3", calendarId: "gone" })];
+    expect(citasToEvents(citas, columns).map((e) => e.id)).toEqual(["apt-1", "apt-2", "apt-3"]);
+  });
+
+  it("makes one resource per calendar with its practitioner", () => {
+    const r = columnToResource(columns[0]!);
+    expect(r.id).toBe("cal-a");
+    expect(r.title).toBe("Odontología");
+    expect(r.extendedProps).toMatchObject({ practitioner: "Dra. Rojas", color: "#0ea5e9" });
+  });
+
+  it("eventProps rejects foreign events", () => {
+    expect(eventProps({})).toBeNull();
+  });
+});
+
+describe("tint", () => {
+  it("mixes with white", () => {
+    expect(tint("#000000", 0.5)).toBe("#808080");
+    expect(tint("#0f766e", 0)).toBe("#0f766e");
+    expect(tint("#0f766e", 1)).toBe("#ffffff");
+  });
+});
+
+describe("sortCitas", () => {
+  it("orders by start then end then title without mutating the input", () => {
+    const input = [
+      cita({ id: "c", startLocal: "2026-11-23T10:00:00", endLocal: "2026-11-23T10:30:00" }),
+      cita({ id: "b", startLocal: "2026-11-23T09:00:00", endLocal: "2026-11-23T10:00:00" }),
+      cita({ id: "a", startLocal: "2026-11-23T09:00:00", endLocal: "2026-11-23T09:30:00" }),
+    ];
+    expect(sortCitas(input).map((c) => c.id)).toEqual(["a", "b", "c"]);
+    expect(input.map((c) => c.id)).toEqual(["c", "b", "a"]);
+  });
+});

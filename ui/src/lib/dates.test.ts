@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { addDays, dayHeaderLabel, parseIsoDate, timeRange, wallDate, wallTime, weekRangeLabel } from "./dates";
+
+describe("wall-clock strings", () => {
+  it("reads HH:MM without any zone conversion", () => {
+    expect(wallTime("2026-11-23T09:05:00")).toBe("09:05");
+    expect(wallTime("2026-11-23T23:59")).toBe("23:59");
+    expect(wallDate("2026-11-23T09:05:00")).toBe("2026-11-23");
+    expect(timeRange("2026-11-23T09:00:00", "2026-11-23T09:30:00")).toBe("09:00 - 09:30");
+  });
+});
+
+describe("addDays", () => {
+  it("crosses month and year ends", () => {
+    expect(addDays("2026-11-30", 1)).toBe("2026-12-01");
+    expect(addDays("2026-12-28", 7)).toBe("2027-01-04");
+    expect(addDays("2026-03-02", -7)).toBe("2026-02-23");
+  });
+  it("is not shifted by a daylight-saving change", () => {
+    // US and Chile change clocks around these dates; a calendar date does not care.
+    expect(addDays("2026-03-02", 7)).toBe("2026-03-09");
+    expect(addDays("2026-04-01", 7)).toBe("2026-04-08");
+  });
+  it("rejects malformed dates", () => {
+    expect(() => addDays("2026-02-30", 1)).toThrow();
+    expect(parseIsoDate("23/11/2026")).toBeNull();
+  });
+});
+
+describe("labels", () => {
+  it("writes day headings as es-PE 'lun 23/11' and en 'Mon 11/23'", () => {
+    expect(dayHeaderLabel("2026-11-23", "es-PE")).toBe("lun 23/11");
+    expect(dayHeaderLabel("2026-11-23", "en")).toBe("Mon 11/23");
+  });
+  it("writes the week range Monday to Sunday", () => {
+    const es = weekRangeLabel("2026-11-23", "es-PE");
+    expect(es).toMatch(/23/);
+    expect(es).toMatch(/29/);
+    expect(es).toMatch(/nov/);
+    const en = weekRangeLabel("2026-11-30", "en");
+    expect(en).toMatch(/Nov 30/);
+    expect(en).toMatch(/Dec 6/);
+  });
+});

@@ -1,0 +1,256 @@
+// UI strings in every supported language. `Messages` is the single list of
+// keys: each dictionary is typed against it, so a key missing from (or added
+// only to) one language is a type error in `npm run check`.
+
+import type { Locale } from "../bindings/Locale";
+
+export interface Messages {
+  // Header and navigation
+  "nav.label": string;
+  "nav.prevWeek": string;
+  "nav.nextWeek": string;
+  "nav.today": string;
+  "nav.weekOf": string;
+  "sync.button": string;
+  "sync.running": string;
+  "sync.failed": string;
+  "locale.switchTo": string;
+  "locale.current": string;
+  "help.button": string;
+  "help.title": string;
+  "help.close": string;
+  "help.ignoredInInputs": string;
+  "keys.left": string;
+  "keys.right": string;
+  "keys.pageUp": string;
+  "keys.pageDown": string;
+  "keys.or": string;
+
+  // Week view
+  "week.label": string;
+  "week.loading": string;
+  "week.column": string;
+  "week.inactive": string;
+
+  // Agenda
+  "agenda.title": string;
+  "agenda.empty": string;
+  "agenda.count.one": string;
+  "agenda.count.other": string;
+  "agenda.unavailable": string;
+
+  // Citas
+  "cita.pendingPush": string;
+  "cita.pendingPushHint": string;
+  "cita.untitled": string;
+  "status.new": string;
+  "status.confirmed": string;
+  "status.cancelled": string;
+  "status.showed": string;
+  "status.noshow": string;
+  "status.invalid": string;
+
+  // Status bar and banners
+  "statusBar.label": string;
+  "statusBar.lastSync": string;
+  "statusBar.neverSynced": string;
+  "statusBar.noLocation": string;
+  "statusBar.timeZone": string;
+  "statusBar.demo": string;
+  "statusBar.demoHint": string;
+  "connection.not_connected": string;
+  "connection.syncing": string;
+  "connection.online": string;
+  "connection.offline": string;
+  "connection.error": string;
+  "banner.offline": string;
+  "banner.offlineWithTime": string;
+  "banner.errorFallback": string;
+
+  // Empty and error states
+  "empty.notConnected.title": string;
+  "empty.notConnected.body": string;
+  "empty.noCalendars.title": string;
+  "empty.noCalendars.body": string;
+  "error.load.title": string;
+  "error.retry": string;
+  "error.unknown": string;
+}
+
+export type MessageKey = keyof Messages;
+
+const esPE: Messages = {
+  "nav.label": "Navegación de semanas",
+  "nav.prevWeek": "Semana anterior",
+  "nav.nextWeek": "Semana siguiente",
+  "nav.today": "Hoy",
+  "nav.weekOf": "Semana mostrada",
+  "sync.button": "Sincronizar",
+  "sync.running": "Sincronizando…",
+  "sync.failed": "No se pudo sincronizar: {message}",
+  "locale.switchTo": "Cambiar idioma a inglés",
+  "locale.current": "Idioma: español",
+  "help.button": "Atajos de teclado",
+  "help.title": "Atajos de teclado",
+  "help.close": "Cerrar",
+  "help.ignoredInInputs": "Los atajos no actúan mientras escribes en un campo.",
+  "keys.left": "←",
+  "keys.right": "→",
+  "keys.pageUp": "RePág",
+  "keys.pageDown": "AvPág",
+  "keys.or": "o",
+
+  "week.label": "Semana del {range}",
+  "week.loading": "Cargando semana…",
+  "week.column": "Calendario",
+  "week.inactive": "inactivo",
+
+  "agenda.title": "Agenda de hoy",
+  "agenda.empty": "No hay citas para hoy.",
+  "agenda.count.one": "1 cita",
+  "agenda.count.other": "{count} citas",
+  "agenda.unavailable": "No se pudo cargar la agenda de hoy.",
+
+  "cita.pendingPush": "No enviada a GHL",
+  "cita.pendingPushHint": "Guardada en este equipo; se enviará a GHL cuando haya conexión.",
+  "cita.untitled": "(sin título)",
+  "status.new": "pendiente",
+  "status.confirmed": "confirmada",
+  "status.cancelled": "cancelada",
+  "status.showed": "asistió",
+  "status.noshow": "no asistió",
+  "status.invalid": "inválida",
+
+  "statusBar.label": "Estado",
+  "statusBar.lastSync": "Última sincronización {time}",
+  "statusBar.neverSynced": "Aún sin sincronizar",
+  "statusBar.noLocation": "Ninguna sede conectada",
+  "statusBar.timeZone": "Zona horaria",
+  "statusBar.demo": "Demo",
+  "statusBar.demoHint": "Clínica de demostración: los datos no son reales.",
+  "connection.not_connected": "Sin conectar",
+  "connection.syncing": "Sincronizando",
+  "connection.online": "En línea",
+  "connection.offline": "Sin conexión",
+  "connection.error": "Error",
+  "banner.offline": "Sin conexión: mostrando datos guardados",
+  "banner.offlineWithTime": "Sin conexión: mostrando datos guardados, última sincronización {time}",
+  "banner.errorFallback": "GHL rechazó la última operación.",
+
+  "empty.notConnected.title": "Ninguna sede de GHL conectada",
+  "empty.notConnected.body":
+    "Todavía no hay una sede (sub-cuenta) de GoHighLevel conectada a Citadesk. Cuando se conecte una, aquí verás sus citas.",
+  "empty.noCalendars.title": "Esta sede no tiene calendarios",
+  "empty.noCalendars.body":
+    "La sede está conectada, pero GHL no devolvió ningún calendario. Crea uno en GHL y pulsa «Sincronizar».",
+  "error.load.title": "No se pudieron cargar las citas",
+  "error.retry": "Reintentar",
+  "error.unknown": "Error inesperado.",
+};
+
+const en: Messages = {
+  "nav.label": "Week navigation",
+  "nav.prevWeek": "Previous week",
+  "nav.nextWeek": "Next week",
+  "nav.today": "Today",
+  "nav.weekOf": "Week shown",
+  "sync.button": "Sync",
+  "sync.running": "Syncing…",
+  "sync.failed": "Could not sync: {message}",
+  "locale.switchTo": "Switch language to Spanish",
+  "locale.current": "Language: English",
+  "help.button": "Keyboard shortcuts",
+  "help.title": "Keyboard shortcuts",
+  "help.close": "Close",
+  "help.ignoredInInputs": "Shortcuts do nothing while you type in a field.",
+  "keys.left": "←",
+  "keys.right": "→",
+  "keys.pageUp": "PgUp",
+  "keys.pageDown": "PgDn",
+  "keys.or": "or",
+
+  "week.label": "Week of {range}",
+  "week.loading": "Loading week…",
+  "week.column": "Calendar",
+  "week.inactive": "inactive",
+
+  "agenda.title": "Today's agenda",
+  "agenda.empty": "No appointments today.",
+  "agenda.count.one": "1 appointment",
+  "agenda.count.other": "{count} appointments",
+  "agenda.unavailable": "Today's agenda could not be loaded.",
+
+  "cita.pendingPush": "Not yet in GHL",
+  "cita.pendingPushHint": "Saved on this computer; it will be sent to GHL when the connection is back.",
+  "cita.untitled": "(untitled)",
+  "status.new": "pending",
+  "status.confirmed": "confirmed",
+  "status.cancelled": "cancelled",
+  "status.showed": "showed",
+  "status.noshow": "no-show",
+  "status.invalid": "invalid",
+
+  "statusBar.label": "Status",
+  "statusBar.lastSync": "Last sync {time}",
+  "statusBar.neverSynced": "Not synced yet",
+  "statusBar.noLocation": "No location connected",
+  "statusBar.timeZone": "Time zone",
+  "statusBar.demo": "Demo",
+  "statusBar.demoHint": "Demo clinic: the data is not real.",
+  "connection.not_connected": "Not connected",
+  "connection.syncing": "Syncing",
+  "connection.online": "Online",
+  "connection.offline": "Offline",
+  "connection.error": "Error",
+  "banner.offline": "Offline: showing saved data",
+  "banner.offlineWithTime": "Offline: showing saved data, last sync {time}",
+  "banner.errorFallback": "GHL refused the last operation.",
+
+  "empty.notConnected.title": "No GHL location connected",
+  "empty.notConnected.body":
+    "No GoHighLevel location (sub-account) is connected to Citadesk yet. Once one is connected, its appointments will show here.",
+  "empty.noCalendars.title": "This location has no calendars",
+  "empty.noCalendars.body":
+    "The location is connected, but GHL returned no calendars. Create one in GHL, then press “Sync”.",
+  "error.load.title": "Could not load the appointments",
+  "error.retry": "Retry",
+  "error.unknown": "Unexpected error.",
+};
+
+export const dictionaries: Readonly<Record<Locale, Messages>> = {
+  "es-PE": esPE,
+  en,
+};
+
+export const LOCALES: readonly Locale[] = ["es-PE", "en"];
+export const DEFAULT_LOCALE: Locale = "es-PE";
+
+export type Params = Readonly<Record<string, string | number>>;
+
+/** Fills `{name}` placeholders; an unknown placeholder is left visible. */
+export function interpolate(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole,
+  );
+}
+
+export function translate(locale: Locale, key: MessageKey, params?: Params): string {
+  const dict = dictionaries[locale] ?? dictionaries[DEFAULT_LOCALE];
+  return interpolate(dict[key], params);
+}
+
+export type Translator = (key: MessageKey, params?: Params) => string;
+
+export function translator(locale: Locale): Translator {
+  return (key, params) => translate(locale, key, params);
+}
+
+export function otherLocale(locale: Locale): Locale {
+  return locale === "es-PE" ? "en" : "es-PE";
+}
+
+/** Short label shown on the language switch for a locale. */
+export function localeShortName(locale: Locale): string {
+  return locale === "es-PE" ? "ES" : "EN";
+}
