@@ -2,6 +2,7 @@
 //! command is one call into the core, so the CLI and the tests exercise the
 //! same code path as the app.
 
+mod bench;
 mod commands;
 #[cfg(feature = "demo")]
 mod demo;

@@ -152,5 +152,6 @@ pub struct SyncSummary {
     pub citas_removed: u32,
     pub contacts_fetched: u32,
     pub ghl_calls: u32,
+    #[ts(type = "number")]
     pub duration_ms: u64,
 }

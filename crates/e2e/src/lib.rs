@@ -258,18 +258,31 @@ impl App {
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let tauri_driver = cmd
+        let mut tauri_driver = cmd
             .spawn()
             .expect("start tauri-driver (cargo install tauri-driver)");
         wait_for_port(port, Duration::from_secs(20));
-        let mut caps = Capabilities::new();
-        caps.insert(
-            "tauri:options".to_string(),
+        let mut caps = Capabilities::default();
+        caps.set(
+            "tauri:options",
             serde_json::json!({ "application": bin_dir().join("citadesk").to_string_lossy() }),
-        );
-        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
-            .await
-            .expect("WebDriver session with the app");
+        )
+        .unwrap();
+        // tauri-driver listens before the WebKitWebDriver behind it does: retry briefly.
+        let started = Instant::now();
+        let driver = loop {
+            match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
+                Ok(d) => break d,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    eprintln!("waiting for the WebDriver session: {e}");
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => {
+                    let _ = tauri_driver.kill();
+                    panic!("WebDriver session with the app: {e}");
+                }
+            }
+        };
         let app = Self {
             driver,
             tauri_driver,

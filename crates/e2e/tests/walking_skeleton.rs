@@ -80,18 +80,28 @@ async fn assert_week_shows(app: &App, expected: &BTreeMap<String, Expected>) {
             Some(exp.calendar_id.as_str())
         );
 
-        let header = app
+        // Both boxes measured in the same scroll state, after bringing the cita into view.
+        let geometry = app
             .driver
-            .find(By::Css(format!("[data-resource-id='{}']", exp.calendar_id)))
+            .execute(
+                r#"const [id, cal] = arguments;
+                   const el = document.querySelector(`[data-cita-id="${id}"]`);
+                   const col = document.querySelector(`[data-resource-id="${cal}"]`);
+                   if (!el || !col) return null;
+                   el.scrollIntoView({ block: "center", inline: "center" });
+                   const a = el.getBoundingClientRect(), b = col.getBoundingClientRect();
+                   return [a.left + a.width / 2, b.left, b.right];"#,
+                vec![serde_json::json!(id), serde_json::json!(exp.calendar_id)],
+            )
             .await
-            .expect("calendar column header");
-        let (cita_rect, col_rect) = (el.rect().await.unwrap(), header.rect().await.unwrap());
-        let centre = cita_rect.x + cita_rect.width / 2.0;
+            .unwrap()
+            .json()
+            .clone();
+        let g: Vec<f64> = serde_json::from_value(geometry).expect("cita and its column header are in the page");
+        let (centre, left, right) = (g[0], g[1], g[2]);
         assert!(
-            centre >= col_rect.x && centre <= col_rect.x + col_rect.width,
-            "cita {id} (x {centre}) is not under its calendar's column ({} .. {})",
-            col_rect.x,
-            col_rect.x + col_rect.width
+            centre >= left && centre <= right,
+            "cita {id} (x {centre}) is not under its calendar's column ({left} .. {right})"
         );
     }
     // Today's agenda lists exactly today's citas.

@@ -3,4 +3,4 @@
 /**
  * What one pull sync did.
  */
-export type SyncSummary = { locationId: string, calendars: number, citasUpserted: number, citasRemoved: number, contactsFetched: number, ghlCalls: number, durationMs: bigint, };
+export type SyncSummary = { locationId: string, calendars: number, citasUpserted: number, citasRemoved: number, contactsFetched: number, ghlCalls: number, durationMs: number, };

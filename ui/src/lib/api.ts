@@ -49,6 +49,11 @@ export function syncNow(): Promise<SyncSummary> {
   return invoke<SyncSummary>("sync_now");
 }
 
+/** Tells the core the first week is on screen (start-up figure; logged). */
+export function uiReady(): Promise<number> {
+  return invoke<number>("ui_ready");
+}
+
 export function setLocale(locale: Locale): Promise<AppStatus> {
   return invoke<AppStatus>("set_locale", { locale });
 }

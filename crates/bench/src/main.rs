@@ -1,0 +1,210 @@
+//! citadesk-bench: figures, not pass/fail. Each subcommand writes a JSON file
+//! under target/bench/ that CI keeps.
+//!
+//! - `startup`: Citadesk opening its week from a cache of 50,000 citas (GHL
+//!   out of reach) against a Tauri hello world built alike, alternated, N
+//!   runs each: time from spawn to the first interactive frame, and the
+//!   process tree's PSS after settling. Needs a display (scripts/bench.sh
+//!   runs it under Xvfb).
+//! - `week-query`: the week view's SQLite query over 20 calendars with 2,000
+//!   citas in the week among 50,000.
+
+mod fixture;
+mod proc_mem;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+#[derive(Parser)]
+#[command(name = "citadesk-bench")]
+struct Cli {
+    /// Where the JSON figures go.
+    #[arg(long, default_value = "target/bench")]
+    out: PathBuf,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    Startup {
+        /// Folder with the built `citadesk` and `bench-hello` binaries.
+        #[arg(long, default_value = "target/debug")]
+        bin_dir: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Citas in the cache.
+        #[arg(long, default_value_t = 50_000)]
+        citas: usize,
+        /// Seconds to let the app settle before reading its memory.
+        #[arg(long, default_value_t = 4)]
+        settle: u64,
+    },
+    WeekQuery {
+        #[arg(long, default_value_t = 300)]
+        iterations: usize,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    std::fs::create_dir_all(&cli.out).expect("output folder");
+    match cli.command {
+        Cmd::Startup { bin_dir, runs, citas, settle } => startup(&cli.out, &bin_dir, runs, citas, settle),
+        Cmd::WeekQuery { iterations } => week_query(&cli.out, iterations),
+    }
+}
+
+fn epoch_ms() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis()
+}
+
+struct Run {
+    ready_ms: u64,
+    pss_kb: u64,
+    rss_kb: u64,
+    processes: usize,
+}
+
+fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
+    let ready_file = home.join(format!("ready-{}", epoch_ms()));
+    let spawned_at = epoch_ms();
+    let mut child = Command::new(binary)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("share"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("CITADESK_DATA_DIR", data_dir)
+        // GHL is out of reach in this benchmark: the week comes from the cache.
+        .env("CITADESK_GHL_TOKEN", "bench-token-not-used")
+        .env("CITADESK_BENCH_READY_FILE", &ready_file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
+    let started = Instant::now();
+    let ready_at = loop {
+        if let Ok(s) = std::fs::read_to_string(&ready_file) {
+            if let Ok(v) = s.trim().parse::<u128>() {
+                break v;
+            }
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("{} never became interactive", binary.display());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    std::thread::sleep(Duration::from_secs(settle));
+    let mem = proc_mem::tree(child.id());
+    let _ = child.kill();
+    let _ = child.wait();
+    proc_mem::kill_orphans(&mem.pids);
+    Run {
+        ready_ms: (ready_at.saturating_sub(spawned_at)) as u64,
+        pss_kb: mem.pss_kb,
+        rss_kb: mem.rss_kb,
+        processes: mem.pids.len(),
+    }
+}
+
+fn median(mut v: Vec<u64>) -> u64 {
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+fn startup(out: &Path, bin_dir: &Path, runs: usize, citas: usize, settle: u64) {
+    let home = tempfile::tempdir().unwrap();
+    for sub in ["share", "cache", "config"] {
+        std::fs::create_dir_all(home.path().join(sub)).unwrap();
+    }
+    let data_dir = home.path().join("citadesk-data");
+    let seeded = fixture::seed_replica(&data_dir, citas, 20, 2_000);
+    eprintln!("cache: {} citas in {} ms", seeded.citas, seeded.ms);
+
+    let app = bin_dir.join("citadesk");
+    let hello = bin_dir.join("bench-hello");
+    // One warm-up each: the first WebKit start pays for disk caches.
+    launch(&hello, &data_dir, home.path(), 1);
+    launch(&app, &data_dir, home.path(), 1);
+    let (mut h, mut a) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        h.push(launch(&hello, &data_dir, home.path(), settle));
+        a.push(launch(&app, &data_dir, home.path(), settle));
+        eprintln!(
+            "run {}: hello {} ms {} MB PSS | citadesk {} ms {} MB PSS",
+            i + 1,
+            h[i].ready_ms,
+            h[i].pss_kb / 1024,
+            a[i].ready_ms,
+            a[i].pss_kb / 1024
+        );
+    }
+    let summary = |runs: &[Run]| {
+        json!({
+            "interactive_ms_median": median(runs.iter().map(|r| r.ready_ms).collect()),
+            "interactive_ms_runs": runs.iter().map(|r| r.ready_ms).collect::<Vec<_>>(),
+            "idle_pss_mb_median": median(runs.iter().map(|r| r.pss_kb).collect()) as f64 / 1024.0,
+            "idle_rss_mb_median": median(runs.iter().map(|r| r.rss_kb).collect()) as f64 / 1024.0,
+            "processes": runs.last().map(|r| r.processes),
+        })
+    };
+    let (hs, as_) = (summary(&h), summary(&a));
+    let delta_ms = as_["interactive_ms_median"].as_u64().unwrap() as i64 - hs["interactive_ms_median"].as_u64().unwrap() as i64;
+    let delta_mb = as_["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap();
+    let report = json!({
+        "benchmark": "startup",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "binaries": bin_dir.display().to_string(),
+        "cached_citas": seeded.citas,
+        "runs": runs,
+        "hello_world": hs,
+        "citadesk": as_,
+        "interactive_delta_ms": delta_ms,
+        "idle_pss_delta_mb": delta_mb,
+        "targets": { "interactive_delta_ms": 300, "idle_pss_delta_mb": 60 },
+    });
+    write(out, "startup.json", &report);
+}
+
+fn week_query(out: &Path, iterations: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let seeded = fixture::seed_replica(dir.path(), 50_000, 20, 2_000);
+    let store = citadesk_core::store::Store::open(&citadesk_core::paths::replica_path(dir.path())).unwrap();
+    let zone: chrono_tz::Tz = fixture::ZONE.parse().unwrap();
+    let (start, end) = citadesk_core::time::days_range(seeded.week_monday, 7, zone);
+    let mut times = Vec::with_capacity(iterations);
+    let mut rows = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let citas = store.citas_between(fixture::LOCATION, start, end, zone).unwrap();
+        times.push(t.elapsed().as_micros() as u64);
+        rows = citas.len();
+    }
+    times.sort_unstable();
+    let p = |q: f64| times[((times.len() as f64 - 1.0) * q) as usize] as f64 / 1000.0;
+    let report = json!({
+        "benchmark": "week_query",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "calendars": 20,
+        "citas_in_db": seeded.citas,
+        "citas_in_week": rows,
+        "iterations": iterations,
+        "ms_p50": p(0.5),
+        "ms_p95": p(0.95),
+        "ms_max": p(1.0),
+        "target_ms": 5,
+    });
+    write(out, "week_query.json", &report);
+}
+
+fn write(out: &Path, name: &str, report: &serde_json::Value) {
+    let path = out.join(name);
+    std::fs::write(&path, serde_json::to_string_pretty(report).unwrap()).unwrap();
+    println!("{}", serde_json::to_string_pretty(report).unwrap());
+    eprintln!("wrote {}", path.display());
+}
