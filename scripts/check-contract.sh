@@ -6,7 +6,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 fresh="$(mktemp -d)"
 trap 'rm -rf "$fresh"' EXIT
-TS_RS_EXPORT_DIR="$fresh" cargo test --locked -q -p citadesk-core export_bindings >/dev/null
+# --workspace keeps feature unification (and so the build cache) identical to the main test run.
+TS_RS_EXPORT_DIR="$fresh" cargo test --workspace --locked -q export_bindings >/dev/null
 if ! diff -ru ui/src/bindings "$fresh"; then
   echo "contract drift: run 'cargo test -p citadesk-core export_bindings' and commit ui/src/bindings" >&2
   exit 1

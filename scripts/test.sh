@@ -20,11 +20,13 @@ cargo fmt --all -- --check
 step "Rust: clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Rust: build (app with the UI embedded, ghl-sandbox, citadesk-cli, benches)"
+cargo build --workspace --bins --locked
+
 step "Contract: generated TypeScript bindings match the Rust types"
 bash scripts/check-contract.sh
 
-step "Rust: unit and integration tests (real SQLite, ghl-sandbox on loopback, Secret Service keychain)"
-cargo build --locked --bins
+step "Rust: unit, integration and end-to-end tests (real SQLite, ghl-sandbox on loopback, Secret Service keychain, the app in a real window)"
 # The keychain tests need a Secret Service: a headless gnome-keyring inside
 # its own D-Bus session, unlocked with a throwaway password, keeping its files
 # in a temporary folder (never the developer's own login keyring).
@@ -32,10 +34,10 @@ KEYRING_DIR="$(mktemp -d)"
 export KEYRING_DIR
 dbus-run-session -- bash -euo pipefail -c '
   echo -n citadesk-test | XDG_DATA_HOME="$KEYRING_DIR" gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  CITADESK_REQUIRE_KEYCHAIN=1 cargo test --workspace --locked
-  printf "\n==> %s\n" "End-to-end: the real app window (tauri-driver + WebKitWebDriver, Xvfb)"
-  CITADESK_E2E=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-    cargo test --locked -p citadesk-e2e -- --test-threads=1 --nocapture
+  # One cargo invocation for everything, so dependencies are built once.
+  # The end-to-end tests run inside it (CITADESK_E2E=1), one at a time.
+  CITADESK_REQUIRE_KEYCHAIN=1 CITADESK_E2E=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+    cargo test --workspace --locked
 '
 rm -rf "$KEYRING_DIR"
 

@@ -22,7 +22,15 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
     let started = Instant::now();
     let store = Store::open(&citadesk_core::paths::replica_path(data_dir)).expect("replica");
     let zone: chrono_tz::Tz = ZONE.parse().unwrap();
-    store.upsert_location(LOCATION, "Clínica Benchmark", Some("BenchCompany00000001"), ZONE, "{}").unwrap();
+    store
+        .upsert_location(
+            LOCATION,
+            "Clínica Benchmark",
+            Some("BenchCompany00000001"),
+            ZONE,
+            "{}",
+        )
+        .unwrap();
     store
         .save_connection(&ConnectionRow {
             location_id: LOCATION.into(),
@@ -57,7 +65,10 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
         let in_this_week = n < in_week;
         let start = if in_this_week {
             // 6 days x 20 slots of 30 min from 08:00.
-            week_start + Duration::days(k % 6) + Duration::hours(8) + Duration::minutes(30 * (k / 6 % 20))
+            week_start
+                + Duration::days(k % 6)
+                + Duration::hours(8)
+                + Duration::minutes(30 * (k / 6 % 20))
         } else {
             // Outside the week: from 20 weeks before to 30 weeks after.
             let day = (k * 7) % 350 - 140;
@@ -78,15 +89,29 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
             raw: "{}".into(),
         });
     }
-    let far = (week_start - Duration::days(400), week_start + Duration::days(400));
+    let far = (
+        week_start - Duration::days(400),
+        week_start + Duration::days(400),
+    );
     let mut count = 0;
     for (cal, rows) in cals.iter().zip(per_cal) {
         count += rows.len();
-        store.apply_calendar_window(&cal.id, far, &rows, false).unwrap();
+        store
+            .apply_calendar_window(&cal.id, far, &rows, false)
+            .unwrap();
     }
     for c in 0..10_000.min(total) {
         let id = format!("BenchContact{c:08}");
-        store.upsert_contact(&id, LOCATION, Some(&format!("Paciente {c}")), None, None, "{}").unwrap();
+        store
+            .upsert_contact(
+                &id,
+                LOCATION,
+                Some(&format!("Paciente {c}")),
+                None,
+                None,
+                "{}",
+            )
+            .unwrap();
     }
     Seeded {
         citas: count,

@@ -40,9 +40,26 @@ enum Cmd {
         /// Citas in the cache.
         #[arg(long, default_value_t = 50_000)]
         citas: usize,
+        /// Of which in the week on screen.
+        #[arg(long, default_value_t = 2_000)]
+        in_week: usize,
+        /// Calendars (columns) of the location.
+        #[arg(long, default_value_t = 20)]
+        calendars: usize,
         /// Seconds to let the app settle before reading its memory.
         #[arg(long, default_value_t = 4)]
         settle: u64,
+    },
+    /// Fill a replica for manual runs: `CITADESK_DATA_DIR=DIR citadesk`.
+    Seed {
+        #[arg(long)]
+        data_dir: PathBuf,
+        #[arg(long, default_value_t = 50_000)]
+        citas: usize,
+        #[arg(long, default_value_t = 20)]
+        calendars: usize,
+        #[arg(long, default_value_t = 2_000)]
+        in_week: usize,
     },
     WeekQuery {
         #[arg(long, default_value_t = 300)]
@@ -54,13 +71,32 @@ fn main() {
     let cli = Cli::parse();
     std::fs::create_dir_all(&cli.out).expect("output folder");
     match cli.command {
-        Cmd::Startup { bin_dir, runs, citas, settle } => startup(&cli.out, &bin_dir, runs, citas, settle),
+        Cmd::Startup {
+            bin_dir,
+            runs,
+            citas,
+            in_week,
+            calendars,
+            settle,
+        } => startup(&cli.out, &bin_dir, runs, citas, in_week, calendars, settle),
+        Cmd::Seed {
+            data_dir,
+            citas,
+            calendars,
+            in_week,
+        } => {
+            let s = fixture::seed_replica(&data_dir, citas, calendars, in_week);
+            eprintln!("{} citas in {} ms", s.citas, s.ms);
+        }
         Cmd::WeekQuery { iterations } => week_query(&cli.out, iterations),
     }
 }
 
 fn epoch_ms() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
 }
 
 struct Run {
@@ -117,13 +153,21 @@ fn median(mut v: Vec<u64>) -> u64 {
     v[v.len() / 2]
 }
 
-fn startup(out: &Path, bin_dir: &Path, runs: usize, citas: usize, settle: u64) {
+fn startup(
+    out: &Path,
+    bin_dir: &Path,
+    runs: usize,
+    citas: usize,
+    in_week: usize,
+    calendars: usize,
+    settle: u64,
+) {
     let home = tempfile::tempdir().unwrap();
     for sub in ["share", "cache", "config"] {
         std::fs::create_dir_all(home.path().join(sub)).unwrap();
     }
     let data_dir = home.path().join("citadesk-data");
-    let seeded = fixture::seed_replica(&data_dir, citas, 20, 2_000);
+    let seeded = fixture::seed_replica(&data_dir, citas, calendars, in_week);
     eprintln!("cache: {} citas in {} ms", seeded.citas, seeded.ms);
 
     let app = bin_dir.join("citadesk");
@@ -154,13 +198,17 @@ fn startup(out: &Path, bin_dir: &Path, runs: usize, citas: usize, settle: u64) {
         })
     };
     let (hs, as_) = (summary(&h), summary(&a));
-    let delta_ms = as_["interactive_ms_median"].as_u64().unwrap() as i64 - hs["interactive_ms_median"].as_u64().unwrap() as i64;
-    let delta_mb = as_["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap();
+    let delta_ms = as_["interactive_ms_median"].as_u64().unwrap() as i64
+        - hs["interactive_ms_median"].as_u64().unwrap() as i64;
+    let delta_mb =
+        as_["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap();
     let report = json!({
         "benchmark": "startup",
         "when": chrono::Utc::now().to_rfc3339(),
         "binaries": bin_dir.display().to_string(),
         "cached_citas": seeded.citas,
+        "calendars": calendars,
+        "citas_in_week": in_week,
         "runs": runs,
         "hello_world": hs,
         "citadesk": as_,
@@ -174,14 +222,17 @@ fn startup(out: &Path, bin_dir: &Path, runs: usize, citas: usize, settle: u64) {
 fn week_query(out: &Path, iterations: usize) {
     let dir = tempfile::tempdir().unwrap();
     let seeded = fixture::seed_replica(dir.path(), 50_000, 20, 2_000);
-    let store = citadesk_core::store::Store::open(&citadesk_core::paths::replica_path(dir.path())).unwrap();
+    let store =
+        citadesk_core::store::Store::open(&citadesk_core::paths::replica_path(dir.path())).unwrap();
     let zone: chrono_tz::Tz = fixture::ZONE.parse().unwrap();
     let (start, end) = citadesk_core::time::days_range(seeded.week_monday, 7, zone);
     let mut times = Vec::with_capacity(iterations);
     let mut rows = 0;
     for _ in 0..iterations {
         let t = Instant::now();
-        let citas = store.citas_between(fixture::LOCATION, start, end, zone).unwrap();
+        let citas = store
+            .citas_between(fixture::LOCATION, start, end, zone)
+            .unwrap();
         times.push(t.elapsed().as_micros() as u64);
         rows = citas.len();
     }

@@ -18,7 +18,11 @@ fn parent_of(pid: u32) -> Option<u32> {
 
 fn descendants(root: u32) -> Vec<u32> {
     let all: Vec<u32> = std::fs::read_dir("/proc")
-        .map(|d| d.flatten().filter_map(|e| e.file_name().to_str()?.parse().ok()).collect())
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
         .unwrap_or_default();
     let mut tree = vec![root];
     let mut seen: HashSet<u32> = [root].into();
@@ -54,13 +58,20 @@ pub fn tree(root: u32) -> TreeMemory {
             rss += field_kb(&r, "Rss:");
         }
     }
-    TreeMemory { pss_kb: pss, rss_kb: rss, pids }
+    TreeMemory {
+        pss_kb: pss,
+        rss_kb: rss,
+        pids,
+    }
 }
 
 /// WebKit's helpers normally exit with the app; make sure none linger
 /// between runs and skew the next one.
 pub fn kill_orphans(pids: &[u32]) {
     for pid in pids {
-        let _ = std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        let _ = std::process::Command::new("kill")
+            .arg("-9")
+            .arg(pid.to_string())
+            .status();
     }
 }

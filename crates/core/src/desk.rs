@@ -228,6 +228,7 @@ impl Desk {
     /// The week holding `week_start` (any date of it; default: this week),
     /// read from the replica only.
     pub fn week_view(&self, week_start: Option<&str>) -> Result<WeekView> {
+        let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
         let today = time::today_in(zone, Utc::now());
         let anchor = match week_start {
@@ -236,13 +237,19 @@ impl Desk {
         };
         let monday = time::monday_of(anchor);
         let (start, end) = time::days_range(monday, 7, zone);
-        Ok(WeekView {
+        let view = WeekView {
             calendars: self.store.calendar_columns(&location.id)?,
             citas: self.store.citas_between(&location.id, start, end, zone)?,
             week_start: monday.to_string(),
             today: today.to_string(),
             location,
-        })
+        };
+        tracing::debug!(
+            citas = view.citas.len(),
+            us = started.elapsed().as_micros() as u64,
+            "week view read"
+        );
+        Ok(view)
     }
 
     /// One day's agenda (default: today in the location's zone).

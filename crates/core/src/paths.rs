@@ -13,7 +13,7 @@ pub fn default_data_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     dirs::data_dir()
-        .unwrap_or_else(|| std::env::temp_dir())
+        .unwrap_or_else(std::env::temp_dir)
         .join(APP_ID)
 }
 

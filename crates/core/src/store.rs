@@ -447,6 +447,9 @@ impl Store {
     }
 
     /// Citas of the location overlapping `[start, end)`, ordered by start.
+    /// The index range looks back one day for citas that began earlier: a
+    /// clinic's citas are shorter than that, and the bound keeps the scan to
+    /// the window instead of the whole past.
     pub fn citas_between(
         &self,
         location_id: &str,
@@ -460,7 +463,7 @@ impl Store {
                         ci.start_ms, ci.end_ms, ci.sync_state
                  FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id
                  WHERE ci.location_id = ?1 AND ci.start_ms < ?3 AND ci.end_ms > ?2
-                   AND ci.start_ms > ?2 - 86400000 * 31
+                   AND ci.start_ms >= ?2 - 86400000
                  ORDER BY ci.start_ms, ci.calendar_id",
             )?;
             let rows = st.query_map(
@@ -482,8 +485,8 @@ impl Store {
                         status: r.get(5)?,
                         start_local: time::local_string(start, zone),
                         end_local: time::local_string(end, zone),
-                        start_utc: start.to_rfc3339(),
-                        end_utc: end.to_rfc3339(),
+                        start_utc: time::utc_string(start),
+                        end_utc: time::utc_string(end),
                         sync_state: if sync_state == "pending_push" {
                             SyncState::PendingPush
                         } else {

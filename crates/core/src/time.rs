@@ -79,9 +79,29 @@ pub fn today_in(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
 
 /// `YYYY-MM-DDTHH:MM:SS` wall time in `zone`, for the UI.
 pub fn local_string(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone)
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string()
+    naive_string(t.with_timezone(&zone).naive_local())
+}
+
+/// RFC 3339 in UTC with a `Z` (`2026-11-23T14:00:00Z`).
+pub fn utc_string(t: DateTime<Utc>) -> String {
+    let mut s = naive_string(t.naive_utc());
+    s.push('Z');
+    s
+}
+
+// Written by hand: the week view formats thousands of these per read and
+// chrono's `format` parses its pattern every time.
+fn naive_string(n: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        n.year(),
+        n.month(),
+        n.day(),
+        n.hour(),
+        n.minute(),
+        n.second()
+    )
 }
 
 pub fn hhmm(t: DateTime<Utc>, zone: Tz) -> String {
@@ -119,6 +139,8 @@ mod tests {
         let t = parse_ghl_time("2026-11-23T09:00:00-05:00", lima).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-23T14:00:00+00:00");
         assert_eq!(local_string(t, lima), "2026-11-23T09:00:00");
+        assert_eq!(utc_string(t), "2026-11-23T14:00:00Z");
+        assert_eq!(utc_string(t), "2026-11-23T14:00:00Z");
         // A time without offset is a wall time in the location's zone.
         let t2 = parse_ghl_time("2026-11-23T09:00:00", lima).unwrap();
         assert_eq!(t, t2);

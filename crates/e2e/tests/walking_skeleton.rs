@@ -97,7 +97,8 @@ async fn assert_week_shows(app: &App, expected: &BTreeMap<String, Expected>) {
             .unwrap()
             .json()
             .clone();
-        let g: Vec<f64> = serde_json::from_value(geometry).expect("cita and its column header are in the page");
+        let g: Vec<f64> =
+            serde_json::from_value(geometry).expect("cita and its column header are in the page");
         let (centre, left, right) = (g[0], g[1], g[2]);
         assert!(
             centre >= left && centre <= right,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Benchmarks (figures, not pass/fail), written to target/bench/*.json:
+#  - startup.json: Citadesk opening its week from a 50,000-cita cache vs a
+#    Tauri hello world built alike (debug builds, Xvfb), time to interactive
+#    and idle PSS of the process tree;
+#  - week_query.json: the week view's SQLite query, optimised build.
+# Expects the debug binaries from scripts/test.sh (builds them if missing).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+[ -x target/debug/citadesk ] && [ -x target/debug/bench-hello ] && [ -x target/debug/citadesk-bench ] \
+  || { (cd ui && npm run --silent build); cargo build --workspace --bins --locked; }
+mkdir -p target/bench
+
+echo "==> week-view query (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench week-query
+
+echo "==> start-up and idle memory vs a Tauri hello world"
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
+  ./target/debug/citadesk-bench --out target/bench startup --runs "${BENCH_RUNS:-3}" 2>&1 \
+  | grep -vE "dbus-daemon|a11y|atspi" || true
+test -s target/bench/startup.json
