@@ -5,4 +5,7 @@ import App from "./App.svelte";
 const target = document.getElementById("root");
 if (!target) throw new Error("missing #root element");
 
-export default mount(App, { target });
+performance.mark("ui:mount-start");
+const app = mount(App, { target });
+performance.mark("ui:mounted");
+export default app;

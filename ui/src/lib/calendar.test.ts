@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
 import {
+  citaEventHtml,
   citasToEvents,
   citaToEvent,
   columnsById,
   columnToResource,
+  escapeHtml,
   eventProps,
   FALLBACK_COLOR,
   safeColor,
@@ -144,5 +146,55 @@ describe("sortCitas", () => {
     ];
     expect(sortCitas(input).map((c) => c.id)).toEqual(["a", "b", "c"]);
     expect(input.map((c) => c.id)).toEqual(["c", "b", "a"]);
+  });
+});
+
+describe("citaEventHtml", () => {
+  const byId = columnsById(columns);
+  const text = { locale: "es-PE" as const, untitled: "(sin título)", pendingPush: "No enviada a GHL" };
+  const html = (overrides: Partial<CitaView> = {}) => {
+    const p = eventProps(citaToEvent(cita(overrides), byId).extendedProps ?? {});
+    if (!p) throw new Error("no props");
+    return citaEventHtml(p, text);
+  };
+
+  it("carries the test hooks, the time range and the title", () => {
+    const out = html();
+    expect(out).toContain('data-cita-id="apt-1"');
+    expect(out).toContain('data-calendar-id="cal-a"');
+    expect(out).toContain('data-status="confirmed"');
+    expect(out).toContain('data-sync-state="synced"');
+    expect(out).toContain(">09:00 - 09:30<");
+    expect(out).toContain(">Limpieza - María Quispe<");
+    expect(out).toContain("confirmada");
+    expect(out).not.toContain("pending-mark");
+  });
+
+  it("escapes everything that comes from GHL", () => {
+    const out = html({ id: 'x"><img src=x>', title: "<b>Tom & \"Jerry\"</b>", patientName: "O'Neil", status: "a<b" });
+    expect(out).not.toContain("<img");
+    expect(out).not.toContain("<b>");
+    expect(out).toContain("&lt;b&gt;Tom &amp; &quot;Jerry&quot;&lt;/b&gt;");
+    expect(out).toContain("O&#39;Neil");
+    expect(out).toContain('data-status="a&lt;b"');
+  });
+
+  it("marks a cita not yet sent to GHL and names an untitled one", () => {
+    const out = html({ syncState: "pending_push", title: "", patientName: null });
+    expect(out).toContain('data-sync-state="pending_push"');
+    expect(out).toContain("pending-mark");
+    expect(out).toContain("(sin título)");
+    expect(out).toContain("No enviada a GHL");
+  });
+
+  it("shows the patient when the title does not name them", () => {
+    expect(html({ title: "Control" })).toContain('<span class="cita-subtitle">María Quispe</span>');
+    expect(html()).not.toContain("cita-subtitle");
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes the five HTML specials", () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   });
 });

@@ -5,7 +5,8 @@
 import type { Calendar } from "@event-calendar/core";
 import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
-import { isCancelledStatus, statusTone } from "./status";
+import { isCancelledStatus, statusLabel, statusTone } from "./status";
+import type { Locale } from "../bindings/Locale";
 import { timeRange } from "./dates";
 
 export const FALLBACK_COLOR = "#64748b";
@@ -122,3 +123,56 @@ export function sortCitas(citas: readonly CitaView[]): CitaView[] {
 /** Default visible hours of the grid; widened by EventCalendar when a cita falls outside. */
 export const DAY_START = "07:00";
 export const DAY_END = "21:00";
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** Text made safe for HTML content and double-quoted attributes. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** Words a cita box needs in the current language. */
+export interface CitaText {
+  locale: Locale;
+  untitled: string;
+  pendingPush: string;
+}
+
+/** The tooltip of a cita box: time, title, patient, status, sync state. */
+export function citaTooltip(p: CitaEventProps, text: CitaText): string {
+  const parts = [p.timeText, p.title, p.patientName && !p.title.includes(p.patientName) ? p.patientName : null];
+  parts.push(statusLabel(p.status, text.locale));
+  if (p.pendingPush) parts.push(text.pendingPush);
+  return parts.filter(Boolean).join(" · ");
+}
+
+const PENDING_MARK =
+  '<svg class="pending-mark" viewBox="0 0 12 12" aria-hidden="true"><path d="M6 9.5V3M3.2 5.6 6 2.8l2.8 2.8"/></svg>';
+
+/**
+ * The inside of a cita box in the grid, as one HTML string: EventCalendar
+ * sets it with innerHTML, far cheaper than a component per event when a
+ * week holds hundreds. Every value is escaped. Status is the box's class
+ * (a coloured dot) and is spelled out in the tooltip.
+ */
+export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
+  const title = p.title || p.patientName || text.untitled;
+  const subtitle =
+    p.patientName && p.title && !p.title.includes(p.patientName)
+      ? `<span class="cita-subtitle">${escapeHtml(p.patientName)}</span>`
+      : "";
+  return (
+    `<div class="cita-content" data-cita-id="${escapeHtml(p.citaId)}" data-calendar-id="${escapeHtml(p.calendarId)}"` +
+    ` data-status="${escapeHtml(p.status)}" data-sync-state="${p.pendingPush ? "pending_push" : "synced"}"` +
+    ` data-start="${escapeHtml(p.startLocal)}" data-end="${escapeHtml(p.endLocal)}"` +
+    ` title="${escapeHtml(citaTooltip(p, text))}">` +
+    `<span class="cita-time">${p.pendingPush ? PENDING_MARK : ""}${escapeHtml(p.timeText)}</span>` +
+    `<span class="cita-title">${escapeHtml(title)}</span>${subtitle}</div>`
+  );
+}

@@ -66,8 +66,17 @@ export function timeRange(startLocal: string, endLocal: string): string {
   return `${wallTime(startLocal)} - ${wallTime(endLocal)}`;
 }
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formatters are built once per locale and options: building one is slow in WebKit. */
 function utcFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
+    formats.set(key, format);
+  }
+  return format;
 }
 
 /** Day heading in the week grid: es-PE "lun 23/11", en "Mon 11/23". */

@@ -11,6 +11,16 @@ export interface Messages {
   "nav.nextWeek": string;
   "nav.today": string;
   "nav.weekOf": string;
+  "nav.prevDay": string;
+  "nav.nextDay": string;
+  "nav.dayShown": string;
+  "view.label": string;
+  "view.day": string;
+  "view.week": string;
+  "view.showDay": string;
+  "view.showWeek": string;
+  "picker.label": string;
+  "picker.limit": string;
   "sync.button": string;
   "sync.running": string;
   "sync.failed": string;
@@ -85,6 +95,16 @@ const esPE: Messages = {
   "nav.nextWeek": "Semana siguiente",
   "nav.today": "Hoy",
   "nav.weekOf": "Semana mostrada",
+  "nav.prevDay": "Día anterior",
+  "nav.nextDay": "Día siguiente",
+  "nav.dayShown": "Día mostrado",
+  "view.label": "Vista",
+  "view.day": "Día",
+  "view.week": "Semana",
+  "view.showDay": "Ver el día con todos los calendarios",
+  "view.showWeek": "Ver la semana de los calendarios elegidos",
+  "picker.label": "Calendarios en la semana",
+  "picker.limit": "Hasta {max} calendarios a la vez en la semana; la vista Día los muestra todos.",
   "sync.button": "Sincronizar",
   "sync.running": "Sincronizando…",
   "sync.failed": "No se pudo sincronizar: {message}",
@@ -154,6 +174,16 @@ const en: Messages = {
   "nav.nextWeek": "Next week",
   "nav.today": "Today",
   "nav.weekOf": "Week shown",
+  "nav.prevDay": "Previous day",
+  "nav.nextDay": "Next day",
+  "nav.dayShown": "Day shown",
+  "view.label": "View",
+  "view.day": "Day",
+  "view.week": "Week",
+  "view.showDay": "Show the day with every calendar",
+  "view.showWeek": "Show the week of the chosen calendars",
+  "picker.label": "Calendars in the week",
+  "picker.limit": "Up to {max} calendars at once in the week; the Day view shows them all.",
   "sync.button": "Sync",
   "sync.running": "Syncing…",
   "sync.failed": "Could not sync: {message}",

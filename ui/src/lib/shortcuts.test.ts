@@ -16,6 +16,15 @@ describe("shortcutFor", () => {
     expect(shortcutFor({ key: "Escape", target: body })).toBe("close");
   });
 
+  it("switches between the day and the week view with d and w", () => {
+    expect(shortcutFor({ key: "d", target: body })).toBe("day-view");
+    expect(shortcutFor({ key: "D", target: body })).toBe("day-view");
+    expect(shortcutFor({ key: "w", target: body })).toBe("week-view");
+    expect(shortcutFor({ key: "W", target: body })).toBe("week-view");
+    expect(shortcutFor({ key: "d", ctrlKey: true, target: body })).toBeNull();
+    expect(shortcutFor({ key: "w", target: { tagName: "INPUT", type: "text" } })).toBeNull();
+  });
+
   it("ignores other keys", () => {
     expect(shortcutFor({ key: "x", target: body })).toBeNull();
     expect(shortcutFor({ key: "ArrowUp", target: body })).toBeNull();

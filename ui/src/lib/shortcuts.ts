@@ -1,7 +1,16 @@
 // Keyboard shortcuts of the week view. Pure: the component passes the
 // KeyboardEvent, this decides what it means.
 
-export type ShortcutAction = "prev-week" | "next-week" | "today" | "sync" | "help" | "close";
+// "prev-week"/"next-week" step by the view's unit: a week, or a day in the day view.
+export type ShortcutAction =
+  | "prev-week"
+  | "next-week"
+  | "today"
+  | "sync"
+  | "help"
+  | "close"
+  | "day-view"
+  | "week-view";
 
 /** The parts of a KeyboardEvent the decision depends on. */
 export interface KeyInput {
@@ -44,6 +53,10 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   T: "today",
   r: "sync",
   R: "sync",
+  d: "day-view",
+  D: "day-view",
+  w: "week-view",
+  W: "week-view",
   "?": "help",
   Escape: "close",
 };
