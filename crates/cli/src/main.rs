@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::model::{CitaView, Locale};
-use citadesk_core::{paths, CoreError, Desk, DeskOptions, TOKEN_ENV};
+use citadesk_core::{paths, CoreError, Desk, DeskOptions, TokenKeeping, TOKEN_ENV};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -99,21 +99,25 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
             base_url,
             location_id,
         } => {
-            let token = match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
-                Some(t) => t,
+            // A token in the environment is headless use: checked, not stored.
+            let (token, keep) = match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
+                Some(t) => (t, TokenKeeping::Environment),
                 None => {
                     let mut s = String::new();
                     std::io::stdin().read_to_string(&mut s)?;
-                    s.trim().to_string()
+                    (s.trim().to_string(), TokenKeeping::Keychain)
                 }
             };
             let location = desk
-                .connect_pit(&base_url, &location_id, Secret::new(token))
+                .connect_pit(&base_url, &location_id, Secret::new(token), keep)
                 .await?;
             println!(
                 "connected: {} ({}, {})",
                 location.name, location.id, location.time_zone
             );
+            if keep == TokenKeeping::Environment {
+                println!("token taken from {TOKEN_ENV} and not stored: set it on every run");
+            }
         }
         Command::Disconnect { location_id } => {
             desk.disconnect(&location_id).await?;

@@ -29,6 +29,15 @@ pub trait Notifier: Send + Sync {
     fn replica_changed(&self, location_id: &str);
 }
 
+/// Where a connected location's token is kept between runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKeeping {
+    /// The OS keychain (the app, and IT at a desk).
+    Keychain,
+    /// Nowhere: headless use passes it in `CITADESK_GHL_TOKEN` on every run.
+    Environment,
+}
+
 /// The built-in demo clinic's connection (served by ghl-sandbox).
 #[derive(Debug, Clone)]
 pub struct DemoConnection {
@@ -269,22 +278,26 @@ impl Desk {
     }
 
     /// Verifies a Private Integration Token by fetching its location, then
-    /// stores the token in the keychain and the connection in the replica.
+    /// stores the token in the keychain (unless `keep` says the token comes
+    /// from the environment on each run) and the connection in the replica.
     pub async fn connect_pit(
         &self,
         base_url: &str,
         location_id: &str,
         token: Secret,
+        keep: TokenKeeping,
     ) -> Result<LocationInfo> {
         let client = GhlClient::new(ClientConfig::new(base_url, token.clone()))?;
         let location = client.get_location(location_id).await?;
         let zone = location.timezone.clone().unwrap_or_else(|| "UTC".into());
         time::parse_zone(&zone)?;
-        let tokens = self.tokens.clone();
-        let account = TokenStore::pit_account(location_id);
-        tokio::task::spawn_blocking(move || tokens.save(&account, &token))
-            .await
-            .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        if keep == TokenKeeping::Keychain {
+            let tokens = self.tokens.clone();
+            let account = TokenStore::pit_account(location_id);
+            tokio::task::spawn_blocking(move || tokens.save(&account, &token))
+                .await
+                .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        }
         let name = location.name.clone().unwrap_or_else(|| location.id.clone());
         let raw = serde_json::to_string(&location).unwrap_or_default();
         self.store.upsert_location(

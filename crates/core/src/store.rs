@@ -525,3 +525,137 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn cita(id: &str, cal: &str, start_h: u32) -> CitaRow {
+        let start = Utc.with_ymd_and_hms(2026, 11, 23, start_h, 0, 0).unwrap();
+        CitaRow {
+            id: id.into(),
+            location_id: "L".into(),
+            calendar_id: cal.into(),
+            contact_id: None,
+            assigned_user_id: None,
+            title: format!("Cita {id}"),
+            status: "confirmed".into(),
+            start,
+            end: start + chrono::Duration::minutes(30),
+            date_updated: None,
+            raw: "{}".into(),
+        }
+    }
+
+    fn day() -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_window_replaces_what_ghl_no_longer_lists() {
+        let s = Store::open_in_memory().unwrap();
+        let w = day();
+        assert_eq!(
+            s.apply_calendar_window("C1", w, &[cita("a", "C1", 14), cita("b", "C1", 15)], true)
+                .unwrap(),
+            (2, 0)
+        );
+        // Another calendar's citas are not touched by C1's window.
+        s.apply_calendar_window("C2", w, &[cita("x", "C2", 14)], true)
+            .unwrap();
+        assert_eq!(
+            s.apply_calendar_window("C1", w, &[cita("a", "C1", 16)], true)
+                .unwrap(),
+            (1, 1)
+        );
+        let zone = chrono_tz::America::Lima;
+        let ids: Vec<String> = s
+            .citas_between("L", w.0, w.1, zone)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["x", "a"]);
+        // With prune off (GHL sent something unreadable), nothing is removed.
+        assert_eq!(
+            s.apply_calendar_window("C1", w, &[], false).unwrap(),
+            (0, 0)
+        );
+        assert_eq!(s.count_citas("L").unwrap(), 2);
+    }
+
+    #[test]
+    fn citas_waiting_to_be_pushed_are_never_pruned() {
+        let s = Store::open_in_memory().unwrap();
+        let w = day();
+        s.apply_calendar_window("C1", w, &[cita("a", "C1", 14)], true)
+            .unwrap();
+        s.with(|c| {
+            c.execute(
+                "UPDATE citas SET sync_state = 'pending_push' WHERE id = 'a'",
+                [],
+            )
+        })
+        .unwrap();
+        s.apply_calendar_window("C1", w, &[], true).unwrap();
+        let left = s.citas_between("L", w.0, w.1, chrono_tz::UTC).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].sync_state, SyncState::PendingPush);
+    }
+
+    #[test]
+    fn overlap_reads_include_citas_running_into_the_window() {
+        let s = Store::open_in_memory().unwrap();
+        let w = day();
+        // 23:45 the day before to 00:15: overlaps the day.
+        let mut late = cita("late", "C1", 0);
+        late.start = w.0 - chrono::Duration::minutes(15);
+        late.end = w.0 + chrono::Duration::minutes(15);
+        // Back to back with the window's end: does not overlap.
+        let mut next = cita("next", "C1", 0);
+        next.start = w.1;
+        next.end = w.1 + chrono::Duration::minutes(30);
+        let far = (
+            w.0 - chrono::Duration::days(1),
+            w.1 + chrono::Duration::days(1),
+        );
+        s.apply_calendar_window("C1", far, &[late, next], true)
+            .unwrap();
+        let ids: Vec<String> = s
+            .citas_between("L", w.0, w.1, chrono_tz::UTC)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, ["late"]);
+    }
+
+    #[test]
+    fn migrations_run_once_and_a_corrupt_file_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("citadesk.db");
+        let s = Store::open(&path).unwrap();
+        let v = s.schema_version().unwrap();
+        assert_eq!(v, embedded::MIGRATIONS.len() as i64);
+        drop(s);
+        assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), v);
+
+        let bad = dir.path().join("bad.db");
+        std::fs::write(
+            &bad,
+            b"this is not a database, just text that is long enough to be read as a header",
+        )
+        .unwrap();
+        let err = Store::open(&bad).err().expect("a corrupt file is refused");
+        assert_eq!(err.code(), "store.open_failed");
+        assert!(err.to_string().contains("move the file aside"), "{err}");
+        // Nothing was overwritten.
+        assert!(std::fs::read(&bad)
+            .unwrap()
+            .starts_with(b"this is not a database"));
+    }
+}

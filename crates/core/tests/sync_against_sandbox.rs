@@ -6,7 +6,7 @@ use std::path::Path;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::model::ConnectionState;
-use citadesk_core::{DemoConnection, Desk, DeskOptions};
+use citadesk_core::{DemoConnection, Desk, DeskOptions, TokenKeeping};
 use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed};
 
 async fn sandbox_on(bind: std::net::SocketAddr) -> RunningSandbox {
@@ -219,14 +219,24 @@ async fn connecting_keeps_the_token_in_the_keychain_only() {
 
     // A wrong token is refused before anything is stored.
     let err = desk
-        .connect_pit(&sb.base_url(), sb.location_id(), Secret::new("wrong"))
+        .connect_pit(
+            &sb.base_url(),
+            sb.location_id(),
+            Secret::new("wrong"),
+            TokenKeeping::Keychain,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "auth.expired");
     assert!(desk.active_location().unwrap().is_none());
 
     let loc = desk
-        .connect_pit(&sb.base_url(), sb.location_id(), Secret::new(sb.pit()))
+        .connect_pit(
+            &sb.base_url(),
+            sb.location_id(),
+            Secret::new(sb.pit()),
+            TokenKeeping::Keychain,
+        )
         .await
         .unwrap();
     assert_eq!(loc.time_zone, "America/Lima");

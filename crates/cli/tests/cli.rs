@@ -1,0 +1,166 @@
+//! citadesk-cli as IT and cron use it: the real binary, a real replica
+//! folder, ghl-sandbox over loopback, the token from the environment.
+
+use std::process::{Command, Output};
+
+use ghl_sandbox::{SandboxConfig, Seed};
+
+fn cli(data_dir: &std::path::Path, token: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citadesk-cli"));
+    cmd.args(args)
+        .env("CITADESK_DATA_DIR", data_dir)
+        .env_remove("CITADESK_GHL_TOKEN")
+        .env("CITADESK_LOG", "warn");
+    if let Some(t) = token {
+        cmd.env("CITADESK_GHL_TOKEN", t);
+    }
+    cmd.output().expect("run citadesk-cli")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_sync_agenda_and_offline() {
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // Nothing connected yet: a clear error and a non-zero status.
+    let o = cli(d, None, &["agenda"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("setup.not_connected"), "{}", text(&o));
+
+    // A wrong token is refused, and nothing is saved.
+    let o = cli(
+        d,
+        Some("wrong"),
+        &[
+            "connect",
+            "--base-url",
+            &sb.base_url(),
+            "--location-id",
+            sb.location_id(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("auth.expired"), "{}", text(&o));
+
+    let o = cli(
+        d,
+        Some(sb.pit()),
+        &[
+            "connect",
+            "--base-url",
+            &sb.base_url(),
+            "--location-id",
+            sb.location_id(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("connected: Clínica Demo"), "{}", text(&o));
+
+    let o = cli(d, Some(sb.pit()), &["sync"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("3 calendars"), "{}", text(&o));
+
+    let o = cli(d, Some(sb.pit()), &["agenda", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let day: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Lima)
+        .date_naive()
+        .to_string();
+    assert_eq!(day["date"], today);
+    assert_eq!(day["location"]["timeZone"], "America/Lima");
+    let citas = day["citas"].as_array().unwrap();
+    assert!(citas
+        .iter()
+        .all(|c| c["startLocal"].as_str().unwrap().starts_with(&today)));
+
+    // Filtered to one calendar, in text.
+    let cal = citas
+        .first()
+        .map(|c| c["calendarId"].as_str().unwrap().to_string());
+    if let Some(cal) = cal {
+        let o = cli(d, Some(sb.pit()), &["agenda", "--calendar", &cal]);
+        assert!(o.status.success());
+        let lines = String::from_utf8_lossy(&o.stdout).lines().count() - 1;
+        let want = citas
+            .iter()
+            .filter(|c| c["calendarId"] == cal.as_str())
+            .count();
+        assert_eq!(lines, want);
+    }
+
+    // GHL gone: sync says so with its own exit status; the agenda still answers.
+    sb.shutdown().await;
+    let o = cli(d, Some("pit-demo"), &["sync"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("network.unreachable"), "{}", text(&o));
+    let o = cli(d, None, &["agenda", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let again: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(again["citas"], day["citas"]);
+    let o = cli(d, None, &["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(status["connection"], "offline");
+
+    // The token from the environment was never written down.
+    for entry in walk(d) {
+        let bytes = std::fs::read(&entry).unwrap_or_default();
+        assert!(
+            !bytes
+                .windows(sb_pit().len())
+                .any(|w| w == sb_pit().as_bytes()),
+            "token on disk in {}",
+            entry.display()
+        );
+    }
+}
+
+fn sb_pit() -> &'static str {
+    ghl_sandbox::DEMO_PIT
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn help_documents_every_command() {
+    let o = Command::new(env!("CARGO_BIN_EXE_citadesk-cli"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&o.stdout);
+    for cmd in [
+        "connect",
+        "disconnect",
+        "sync",
+        "agenda",
+        "status",
+        "doctor",
+    ] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+}
