@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use citadesk_ghl::rate_limit::RateLimiter;
 use citadesk_ghl::{ClientConfig, GhlClient, Secret, TokenStore};
 use tokio::sync::Notify;
 
@@ -92,6 +93,7 @@ pub struct Desk {
     options: DeskOptions,
     store: Store,
     tokens: TokenStore,
+    limiter: Arc<RateLimiter>,
     runtime: Mutex<Runtime>,
     sync_lock: tokio::sync::Mutex<()>,
     wake: Notify,
@@ -115,6 +117,7 @@ impl Desk {
             options,
             store,
             tokens: TokenStore::new(),
+            limiter: Arc::new(RateLimiter::new()),
             runtime: Mutex::new(Runtime {
                 connection: ConnectionState::NotConnected,
                 last_error: None,
@@ -287,7 +290,9 @@ impl Desk {
         token: Secret,
         keep: TokenKeeping,
     ) -> Result<LocationInfo> {
-        let client = GhlClient::new(ClientConfig::new(base_url, token.clone()))?;
+        let client =
+            GhlClient::new(ClientConfig::new(base_url, token.clone()).for_location(location_id))?
+                .with_limiter(self.limiter.clone());
         let location = client.get_location(location_id).await?;
         let zone = location.timezone.clone().unwrap_or_else(|| "UTC".into());
         time::parse_zone(&zone)?;
@@ -359,7 +364,12 @@ impl Desk {
                 }
             },
         };
-        let client = Arc::new(GhlClient::new(ClientConfig::new(conn.base_url, token))?);
+        // One limiter for the process: a client rebuilt after a token change
+        // spends the same quota.
+        let client = Arc::new(
+            GhlClient::new(ClientConfig::new(conn.base_url, token).for_location(location_id))?
+                .with_limiter(self.limiter.clone()),
+        );
         self.runtime.lock().unwrap().client = Some((location_id.to_string(), client.clone()));
         Ok(client)
     }

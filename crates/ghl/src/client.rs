@@ -6,8 +6,12 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use std::sync::Arc;
+
 use crate::error::GhlError;
+use crate::metrics::{operation_name, Metrics, OperationFigures};
 use crate::models::*;
+use crate::rate_limit::{Permit, RateFigures, RateLimiter};
 use crate::secret::Secret;
 
 pub const DEFAULT_BASE_URL: &str = "https://services.leadconnectorhq.com";
@@ -37,6 +41,10 @@ pub struct ClientConfig {
     /// Bearer token: a Private Integration Token or an OAuth access token.
     pub token: Secret,
     pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// The location whose quota calls without a location parameter (a
+    /// contact by id) count against.
+    pub location_id: Option<String>,
 }
 
 impl ClientConfig {
@@ -45,6 +53,36 @@ impl ClientConfig {
             base_url: base_url.into(),
             token,
             timeout: Duration::from_secs(20),
+            retry: RetryPolicy::default(),
+            location_id: None,
+        }
+    }
+
+    pub fn for_location(mut self, location_id: impl Into<String>) -> Self {
+        self.location_id = Some(location_id.into());
+        self
+    }
+}
+
+/// How hard to try before giving up on a call.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts for a GET, PUT or DELETE that met a network error or a 5xx.
+    pub max_attempts: u32,
+    /// First backoff; doubles each attempt, with full jitter, up to `max_backoff`.
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+    /// 429s (burst limit) waited out before giving up with `ghl.rate_limited`.
+    pub max_rate_limit_waits: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_rate_limit_waits: 8,
         }
     }
 }
@@ -63,7 +101,11 @@ pub struct GhlClient {
     http: reqwest::Client,
     base_url: String,
     token: Secret,
+    retry: RetryPolicy,
+    default_location: Option<String>,
     calls: AtomicU64,
+    limiter: Arc<RateLimiter>,
+    metrics: Metrics,
 }
 
 impl GhlClient {
@@ -80,15 +122,36 @@ impl GhlClient {
             http,
             base_url: base,
             token: config.token,
+            retry: config.retry,
+            default_location: config.location_id,
             calls: AtomicU64::new(0),
+            limiter: Arc::new(RateLimiter::new()),
+            metrics: Metrics::default(),
         })
+    }
+
+    /// Shares one limiter between clients that spend the same quota (the
+    /// same app and location), e.g. a client rebuilt after a token change.
+    pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    pub fn metrics(&self) -> Vec<OperationFigures> {
+        self.metrics.snapshot()
+    }
+
+    /// The last rate-limit figures GHL reported for a location.
+    pub fn rate_figures(&self, location_id: &str) -> Option<RateFigures> {
+        self.limiter.figures(location_id)
     }
 
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// Requests sent so far (for sync summaries and call-count budgets).
+    /// Requests sent so far, retries included (for sync summaries and
+    /// call-count budgets).
     pub fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
     }
@@ -176,12 +239,83 @@ impl GhlClient {
         group: ApiGroup,
         location_id: Option<&str>,
     ) -> Result<T, GhlError> {
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        let url = format!("{}{}", self.base_url, path);
-        let started = std::time::Instant::now();
+        let operation = operation_name(method.as_str(), path);
+        let key = location_id
+            .or(self.default_location.as_deref())
+            .unwrap_or("_");
+        // A create is never repeated blindly: after an ambiguous failure the
+        // caller looks first (duplicate search, events in the slot).
+        let idempotent = method != Method::POST;
+        let mut attempt = 0u32;
+        let mut rate_waits = 0u32;
+        loop {
+            attempt += 1;
+            if self.limiter.acquire(key).await == Permit::DailyExhausted {
+                return Err(GhlError::RateLimitedDaily);
+            }
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            let started = std::time::Instant::now();
+            let outcome = self.send_once(&method, path, query, group).await;
+            let elapsed = started.elapsed();
+            let (status, headers, bytes) = match outcome {
+                Ok(parts) => parts,
+                Err(e) => {
+                    self.metrics.record(&operation, false, elapsed);
+                    if idempotent && attempt < self.retry.max_attempts {
+                        self.metrics.record_retry(&operation);
+                        tracing::info!(%operation, attempt, code = e.code(), "retrying after a network failure");
+                        tokio::time::sleep(self.backoff(attempt)).await;
+                        continue;
+                    }
+                    return Err(e);
+                }
+            };
+            let figures = RateFigures::from_headers(&headers);
+            tracing::debug!(%operation, status = status.as_u16(), ms = elapsed.as_millis() as u64, "ghl call");
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                self.metrics.record(&operation, false, elapsed);
+                // A 429 was not processed, so even a create may be sent again.
+                if self.limiter.on_too_many(key, figures) == Permit::DailyExhausted {
+                    return Err(GhlError::RateLimitedDaily);
+                }
+                rate_waits += 1;
+                if rate_waits > self.retry.max_rate_limit_waits {
+                    return Err(GhlError::RateLimited {
+                        retry_after: self.limiter.interval(key),
+                    });
+                }
+                self.metrics.record_retry(&operation);
+                attempt -= 1;
+                continue;
+            }
+            self.limiter.observe(key, figures);
+            if status.is_success() {
+                self.metrics.record(&operation, true, elapsed);
+                return serde_json::from_slice(&bytes)
+                    .map_err(|e| GhlError::Decode(format!("{method} {path}: {e}")));
+            }
+            self.metrics.record(&operation, false, elapsed);
+            let err = error_from_response(status, &bytes, location_id);
+            if status.is_server_error() && idempotent && attempt < self.retry.max_attempts {
+                self.metrics.record_retry(&operation);
+                tracing::info!(%operation, attempt, status = status.as_u16(), "retrying after a GHL server error");
+                tokio::time::sleep(self.backoff(attempt)).await;
+                continue;
+            }
+            return Err(err);
+        }
+    }
+
+    async fn send_once(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(&str, String)],
+        group: ApiGroup,
+    ) -> Result<(StatusCode, reqwest::header::HeaderMap, bytes::Bytes), GhlError> {
         let resp = self
             .http
-            .request(method.clone(), &url)
+            .request(method.clone(), format!("{}{}", self.base_url, path))
             .query(query)
             .bearer_auth(self.token.expose())
             .header("Version", group.version())
@@ -190,20 +324,35 @@ impl GhlClient {
             .await
             .map_err(GhlError::from_reqwest)?;
         let status = resp.status();
+        let headers = resp.headers().clone();
         let bytes = resp.bytes().await.map_err(GhlError::from_reqwest)?;
-        tracing::debug!(
-            method = %method,
-            path,
-            status = status.as_u16(),
-            ms = started.elapsed().as_millis() as u64,
-            "ghl call"
-        );
-        if status.is_success() {
-            return serde_json::from_slice(&bytes)
-                .map_err(|e| GhlError::Decode(format!("{method} {path}: {e}")));
-        }
-        Err(error_from_response(status, &bytes, location_id))
+        Ok((status, headers, bytes))
     }
+
+    /// Exponential backoff with full jitter.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .retry
+            .base_backoff
+            .saturating_mul(1 << attempt.min(16))
+            .min(self.retry.max_backoff);
+        ceiling.mul_f64(jitter())
+    }
+}
+
+/// A number in [0.5, 1): jitter for backoffs, no RNG crate needed. Keeping
+/// half the ceiling as a floor avoids near-zero waits hammering a failing GHL.
+fn jitter() -> f64 {
+    static COUNTER: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    let mut z = COUNTER.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ nanos;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    0.5 + (z >> 11) as f64 / (1u64 << 53) as f64 / 2.0
 }
 
 /// Percent-encodes an id used as a path segment.

@@ -3,11 +3,13 @@
 
 mod client;
 mod error;
+pub mod metrics;
 pub mod models;
+pub mod rate_limit;
 mod secret;
 pub mod token_store;
 
-pub use client::{ClientConfig, EventsQuery, GhlClient, DEFAULT_BASE_URL};
+pub use client::{ClientConfig, EventsQuery, GhlClient, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::GhlError;
 pub use secret::Secret;
 pub use token_store::{TokenStore, TokenStoreError};
