@@ -3,6 +3,10 @@
 //! Order, per request: the bearer token (401), then the `Version` header
 //! (400 when missing, 422 when not the group's value). Handlers then check
 //! that the resource's location is the token's own (403).
+//!
+//! Between the token and the `Version` check, the rate limits of the
+//! token's app on its location (429); every answer past the token check
+//! carries the five `X-RateLimit-*` headers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -11,6 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 
 use crate::errors::GhlError;
 use crate::state::Sandbox;
@@ -40,12 +45,19 @@ impl ApiGroup {
 pub struct Grant {
     pub location_id: String,
     pub kind: TokenKind,
+    /// Whose rate limits the token spends: the OAuth client id, or the PIT
+    /// itself (each Private Integration counts as its own app).
+    pub app_id: String,
+    /// `None`: never expires (PITs).
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
     /// Private Integration Token: static, never expires, one location.
     PrivateIntegration,
+    /// A Sub-Account OAuth access token from `/oauth/token`.
+    OAuthAccess,
 }
 
 /// Tokens the sandbox honours. Interior mutability so later issues can mint
@@ -63,6 +75,8 @@ impl TokenStore {
                 let grant = Grant {
                     location_id,
                     kind: TokenKind::PrivateIntegration,
+                    app_id: format!("pit:{token}"),
+                    expires_at: None,
                 };
                 (token, grant)
             })
@@ -78,6 +92,39 @@ impl TokenStore {
             .unwrap_or_else(|e| e.into_inner())
             .get(token)
             .cloned()
+    }
+
+    /// Honour a new token (OAuth access tokens, PITs added at run time).
+    pub fn insert(&self, token: String, grant: Grant) {
+        self.grants
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token, grant);
+    }
+
+    /// Stop honouring a token; false if it was unknown.
+    pub fn revoke(&self, token: &str) -> bool {
+        self.grants
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token)
+            .is_some()
+    }
+
+    /// Make a token expired now (it then gets GHL's 401); false if unknown.
+    pub fn expire(&self, token: &str) -> bool {
+        match self
+            .grants
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(token)
+        {
+            Some(grant) => {
+                grant.expires_at = Some(Utc::now() - chrono::Duration::seconds(1));
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -105,18 +152,34 @@ pub struct Guard {
     pub group: ApiGroup,
 }
 
-/// Middleware for every GHL endpoint: bearer token, then `Version`.
+/// Middleware for every GHL endpoint: bearer token, rate limits, then `Version`.
 pub async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> Response {
-    match check(&guard, &request) {
-        Ok(caller) => {
-            request.extensions_mut().insert(caller);
-            next.run(request).await
+    let grant = match authenticate(&guard, &request) {
+        Ok(grant) => grant,
+        Err(err) => return err.into_response(),
+    };
+    let quota = guard
+        .sandbox
+        .rate_limiter()
+        .take(&grant.app_id, &grant.location_id);
+    let mut response = if !quota.allowed {
+        GhlError::TooManyRequests.into_response()
+    } else {
+        match check_version(&guard, &request) {
+            Ok(()) => {
+                request.extensions_mut().insert(Caller {
+                    location_id: grant.location_id,
+                });
+                next.run(request).await
+            }
+            Err(err) => err.into_response(),
         }
-        Err(err) => err.into_response(),
-    }
+    };
+    quota.write_headers(response.headers_mut());
+    response
 }
 
-fn check(guard: &Guard, request: &Request) -> Result<Caller, GhlError> {
+fn authenticate(guard: &Guard, request: &Request) -> Result<Grant, GhlError> {
     let token = request
         .headers()
         .get(AUTHORIZATION)
@@ -132,7 +195,14 @@ fn check(guard: &Guard, request: &Request) -> Result<Caller, GhlError> {
         .tokens()
         .resolve(token)
         .ok_or(GhlError::InvalidToken)?;
+    if grant.expires_at.is_some_and(|at| at <= Utc::now()) {
+        // GHL documents one 401 body for every bad token, expired included.
+        return Err(GhlError::InvalidToken);
+    }
+    Ok(grant)
+}
 
+fn check_version(guard: &Guard, request: &Request) -> Result<(), GhlError> {
     let expected = guard.group.version();
     match request
         .headers()
@@ -147,7 +217,5 @@ fn check(guard: &Guard, request: &Request) -> Result<Caller, GhlError> {
         }
         Some(_) => {}
     }
-    Ok(Caller {
-        location_id: grant.location_id,
-    })
+    Ok(())
 }

@@ -27,6 +27,18 @@ pub enum GhlError {
     /// 404 for a route GHL does not have (NestJS' default body).
     #[error("Cannot {method} {path}")]
     NoRoute { method: String, path: String },
+    /// 429 over a rate limit. GHL documents no body; this one is the sandbox's.
+    #[error("Too Many Requests")]
+    TooManyRequests,
+    /// 400 with GHL's extra `meta` (e.g. the duplicate contact's id).
+    #[error("{message}")]
+    BadRequestWithMeta {
+        message: String,
+        meta: serde_json::Value,
+    },
+    /// 500 `{statusCode, message: "Internal server error"}` (#6).
+    #[error("Internal server error")]
+    Internal,
 }
 
 impl GhlError {
@@ -41,6 +53,9 @@ impl GhlError {
             GhlError::BadRequest(_) => StatusCode::BAD_REQUEST,
             GhlError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             GhlError::NoRoute { .. } => StatusCode::NOT_FOUND,
+            GhlError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            GhlError::BadRequestWithMeta { .. } => StatusCode::BAD_REQUEST,
+            GhlError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -60,6 +75,13 @@ impl GhlError {
             GhlError::NoRoute { .. } => {
                 json!({"statusCode": code, "message": self.to_string(), "error": "Not Found"})
             }
+            GhlError::TooManyRequests => {
+                json!({"statusCode": code, "message": "Too Many Requests"})
+            }
+            GhlError::BadRequestWithMeta { message, meta } => {
+                json!({"statusCode": code, "message": message, "meta": meta})
+            }
+            GhlError::Internal => json!({"statusCode": code, "message": "Internal server error"}),
         }
     }
 }

@@ -57,6 +57,12 @@ pub struct IdGen {
     rng: SplitMix64,
 }
 
+impl Default for IdGen {
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
+
 impl IdGen {
     pub fn new(seed: u64) -> Self {
         Self {

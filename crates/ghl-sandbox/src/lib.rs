@@ -14,11 +14,13 @@
 //! ```
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::middleware::{from_fn_with_state, Next};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use chrono::{NaiveDate, Utc};
@@ -27,21 +29,31 @@ use tokio::task::JoinHandle;
 
 pub mod admin;
 pub mod auth;
+pub mod config;
 pub mod errors;
+pub mod faults;
 pub mod ids;
 pub mod model;
+pub mod oauth;
+pub mod ops;
+pub mod persist;
+pub mod ratelimit;
 pub mod routes;
 pub mod seed;
 pub mod state;
+pub mod webhooks;
 pub mod wire;
 
+pub use config::{OAuthClient, RateLimits, WebhookConfig, DEFAULT_ACCESS_TOKEN_LIFETIME};
+pub use faults::{FaultKind, FaultRule};
 pub use seed::{Seed, DEMO_LOCATION_ID, DEMO_PIT, DEMO_TIMEZONE};
 pub use state::{RequestRecord, Sandbox, World};
+pub use webhooks::{WebhookFault, WebhookFaultKind, WebhookStats};
 
 use errors::GhlError;
 
-/// How to start a sandbox. Build it with `..Default::default()`: fields will
-/// be added (rate limits, webhooks, token lifetimes).
+/// How to start a sandbox. Build it with `..Default::default()`: fields may
+/// be added.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SandboxConfig {
     /// Where to listen; port 0 picks a free one. Default `127.0.0.1:0`.
@@ -53,6 +65,17 @@ pub struct SandboxConfig {
     /// Private Integration Tokens: (token, location id). Empty: the demo PIT
     /// for the seed's location.
     pub pits: Vec<(String, String)>,
+    /// Per app per location; default GHL's 100 per 10 s and 200,000 a day.
+    pub rate_limits: RateLimits,
+    /// Webhook URLs, signing keys and retry schedule.
+    pub webhooks: WebhookConfig,
+    /// Apps allowed to run the OAuth flow. Empty: OAuth refuses every client.
+    pub oauth_clients: Vec<OAuthClient>,
+    /// Lifetime of OAuth access tokens (GHL: 86399 s). PITs never expire.
+    pub access_token_lifetime: Duration,
+    /// Keep the world in this JSON file: loaded at start when it exists,
+    /// written after changes and at shutdown.
+    pub state_file: Option<PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -62,6 +85,11 @@ impl Default for SandboxConfig {
             seed: Seed::Demo,
             today: None,
             pits: Vec::new(),
+            rate_limits: RateLimits::default(),
+            webhooks: WebhookConfig::default(),
+            oauth_clients: Vec::new(),
+            access_token_lifetime: DEFAULT_ACCESS_TOKEN_LIFETIME,
+            state_file: None,
         }
     }
 }
@@ -96,14 +124,82 @@ pub enum Error {
     Config(String),
 }
 
-/// The whole HTTP surface over one sandbox: GHL's endpoints, the admin API,
-/// the request log and GHL's 404 for anything else.
+/// The whole HTTP surface over one sandbox: GHL's endpoints (OAuth
+/// included), the admin API, fault injection, the request log and GHL's 404
+/// for anything else.
 pub fn router(sandbox: Arc<Sandbox>) -> Router {
     Router::new()
         .merge(routes::ghl_api(sandbox.clone()))
+        .merge(oauth::routes(sandbox.clone()))
+        .route_layer(from_fn(tag_route))
         .merge(admin::routes(sandbox.clone()))
         .fallback(no_route)
+        .layer(from_fn_with_state(sandbox.clone(), inject_faults))
         .layer(from_fn_with_state(sandbox, log_requests))
+}
+
+/// The route template a response came from, for per-endpoint counts.
+#[derive(Debug, Clone)]
+struct RouteTemplate(String);
+
+async fn tag_route(request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(RouteTemplate(route));
+    }
+    response
+}
+
+/// Apply the next pending fault (admin `POST /_sandbox/faults`) to a GHL call.
+async fn inject_faults(
+    State(sandbox): State<Arc<Sandbox>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with(admin::PREFIX) {
+        return next.run(request).await;
+    }
+    let Some((kind, ms)) = sandbox.faults().next_for(&path) else {
+        return next.run(request).await;
+    };
+    let wait = Duration::from_millis(ms);
+    match kind {
+        faults::FaultKind::Latency => {
+            tokio::time::sleep(wait).await;
+            next.run(request).await
+        }
+        faults::FaultKind::Timeout => {
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = sandbox.shutting_down() => {}
+            }
+            (
+                StatusCode::GATEWAY_TIMEOUT,
+                [(header::CONTENT_TYPE, "text/html")],
+                "<html><body><h1>504 Gateway Time-out</h1></body></html>",
+            )
+                .into_response()
+        }
+        faults::FaultKind::RateLimited => {
+            let mut response = GhlError::TooManyRequests.into_response();
+            ratelimit::Quota::exhausted(&sandbox.rate_limiter().limits())
+                .write_headers(response.headers_mut());
+            response
+        }
+        faults::FaultKind::ServerError => GhlError::Internal.into_response(),
+        faults::FaultKind::BadGateway => (
+            StatusCode::BAD_GATEWAY,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+        )
+            .into_response(),
+        faults::FaultKind::RevokedToken => GhlError::InvalidToken.into_response(),
+    }
 }
 
 async fn no_route(request: Request) -> Response {
@@ -136,6 +232,10 @@ async fn log_requests(
         query,
         status: response.status().as_u16(),
         time,
+        route: response
+            .extensions()
+            .get::<RouteTemplate>()
+            .map(|r| r.0.clone()),
     });
     response
 }
@@ -152,6 +252,7 @@ pub struct RunningSandbox {
     sandbox: Arc<Sandbox>,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
+    persister: Option<JoinHandle<()>>,
 }
 
 /// Start serving `config` in the current tokio runtime.
@@ -166,7 +267,7 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
         )));
     }
     let today = config.effective_today();
-    let sandbox = Arc::new(Sandbox::new(config.seed, today, &config.pits));
+    let sandbox = Arc::new(Sandbox::from_config(&config)?);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|source| Error::Bind {
@@ -194,6 +295,10 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
             tracing::error!(error = %e, "ghl-sandbox server stopped with an error");
         }
     });
+    let persister = sandbox.state_file().map(|_| {
+        let sandbox = sandbox.clone();
+        tokio::spawn(persist::run(sandbox))
+    });
     tracing::info!(%addr, seed = %config.seed, %today, "ghl-sandbox started");
     Ok(RunningSandbox {
         addr,
@@ -204,6 +309,7 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
         sandbox,
         stop,
         task,
+        persister,
     })
 }
 
@@ -241,9 +347,17 @@ impl RunningSandbox {
         &self.sandbox
     }
 
-    /// Stop accepting, finish in-flight requests, then return.
+    /// Stop accepting, finish in-flight requests (hung ones end at once),
+    /// stop webhook delivery, write the state file, then return.
     pub async fn shutdown(self) {
+        self.sandbox.begin_shutdown();
         let _ = self.stop.send(());
         let _ = self.task.await;
+        if let Some(persister) = self.persister {
+            let _ = persister.await;
+            if let Err(e) = persist::save(&self.sandbox).await {
+                tracing::warn!(error = %e, "could not write the state file at shutdown");
+            }
+        }
     }
 }

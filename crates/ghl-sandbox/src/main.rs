@@ -9,11 +9,13 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::Parser;
-use ghl_sandbox::{SandboxConfig, Seed};
+use ghl_sandbox::{OAuthClient, RateLimits, SandboxConfig, Seed, WebhookConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,7 +30,7 @@ struct Args {
     /// Address to listen on.
     #[arg(long, env = "GHL_SANDBOX_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     bind: IpAddr,
-    /// Seed data: demo or empty.
+    /// Seed data: demo, empty or large.
     #[arg(long, env = "GHL_SANDBOX_SEED", default_value = "demo")]
     seed: Seed,
     /// The clinic's "today" (YYYY-MM-DD); default: the current date in America/Lima.
@@ -37,6 +39,63 @@ struct Args {
     /// A Private Integration Token and its location, as TOKEN:LOCATION_ID (repeatable).
     #[arg(long = "pit", value_parser = parse_pit)]
     pits: Vec<(String, String)>,
+    /// POST every webhook to this URL (repeatable).
+    #[arg(long = "webhook-url")]
+    webhook_urls: Vec<String>,
+    /// PKCS#8 PEM file of the Ed25519 key for x-ghl-signature (default: the built-in key).
+    #[arg(long)]
+    webhook_ed25519_key: Option<PathBuf>,
+    /// PKCS#8/PKCS#1 PEM file of the RSA key for x-wh-signature (default: header not sent).
+    #[arg(long)]
+    webhook_rsa_key: Option<PathBuf>,
+    /// Waits before the retries after a 429, in ms, comma-separated (default: 6 x 10 min).
+    #[arg(long, value_delimiter = ',')]
+    webhook_retry_ms: Option<Vec<u64>>,
+    /// Burst limit per app per location.
+    #[arg(long, default_value_t = 100)]
+    rate_burst: u32,
+    /// Burst window in ms.
+    #[arg(long, default_value_t = 10_000)]
+    rate_interval_ms: u64,
+    /// Daily limit per app per location.
+    #[arg(long, default_value_t = 200_000)]
+    rate_daily: u32,
+    /// Lift the rate limits (benchmarks).
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// Lifetime of OAuth access tokens, in seconds.
+    #[arg(long, default_value_t = 86_399)]
+    token_lifetime_secs: u64,
+    /// An OAuth app as CLIENT_ID:CLIENT_SECRET[:REDIRECT_URI] (repeatable).
+    #[arg(long = "oauth-client", value_parser = parse_client)]
+    oauth_clients: Vec<OAuthClient>,
+    /// Keep the state in this JSON file (loaded at start if it exists).
+    #[arg(long, env = "GHL_SANDBOX_STATE_FILE")]
+    state_file: Option<PathBuf>,
+}
+
+fn parse_client(raw: &str) -> Result<OAuthClient, String> {
+    let mut parts = raw.splitn(3, ':');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(id), Some(secret), redirect) if !id.is_empty() && !secret.is_empty() => {
+            Ok(OAuthClient {
+                client_id: id.into(),
+                client_secret: secret.into(),
+                redirect_uris: redirect.map(str::to_string).into_iter().collect(),
+            })
+        }
+        _ => Err(format!(
+            "expected CLIENT_ID:CLIENT_SECRET[:REDIRECT_URI], got {raw:?}"
+        )),
+    }
+}
+
+fn read_key(path: &Option<PathBuf>) -> Result<Option<String>, String> {
+    path.as_ref()
+        .map(|p| {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        })
+        .transpose()
 }
 
 fn parse_pit(raw: &str) -> Result<(String, String), String> {
@@ -59,11 +118,43 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
+    let keys = read_key(&args.webhook_ed25519_key)
+        .and_then(|ed| read_key(&args.webhook_rsa_key).map(|rsa| (ed, rsa)));
+    let (ed25519, rsa) = match keys {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("ghl-sandbox: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut webhooks = WebhookConfig {
+        urls: args.webhook_urls,
+        ed25519_private_key_pem: ed25519,
+        rsa_private_key_pem: rsa,
+        ..Default::default()
+    };
+    if let Some(schedule) = args.webhook_retry_ms {
+        webhooks.retry_schedule = schedule.into_iter().map(Duration::from_millis).collect();
+    }
+    let rate_limits = if args.no_rate_limit {
+        RateLimits::unlimited()
+    } else {
+        RateLimits {
+            burst: args.rate_burst,
+            interval: Duration::from_millis(args.rate_interval_ms.max(1)),
+            daily: args.rate_daily,
+        }
+    };
     let config = SandboxConfig {
         bind: SocketAddr::new(args.bind, args.port),
         seed: args.seed,
         today: args.today,
         pits: args.pits,
+        rate_limits,
+        webhooks,
+        oauth_clients: args.oauth_clients,
+        access_token_lifetime: Duration::from_secs(args.token_lifetime_secs),
+        state_file: args.state_file,
     };
     let sandbox = match ghl_sandbox::start(config).await {
         Ok(s) => s,

@@ -204,6 +204,12 @@ pub struct Appointment {
     pub date_added: DateTime<Utc>,
     pub date_updated: DateTime<Utc>,
     pub created_by: CreatedBy,
+    /// Set through the API's `description`; seeds leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `custom|zoom|gmeet|phone|address|ms_teams|google`, when a write set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_location_type: Option<String>,
 }
 
 impl Appointment {
@@ -245,6 +251,11 @@ pub struct Contact {
     pub custom_fields: Vec<CustomFieldValue>,
     pub date_added: DateTime<Utc>,
     pub date_updated: DateTime<Utc>,
+    /// Set through the API; seeds leave them out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
 }
 
 impl Contact {
@@ -253,4 +264,27 @@ impl Contact {
             .trim()
             .to_string()
     }
+}
+
+/// A message sent through `POST /conversations/messages` (recorded, never
+/// delivered anywhere; read it through the admin API).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    pub id: String,
+    pub location_id: String,
+    pub conversation_id: String,
+    pub contact_id: String,
+    /// `SMS|WhatsApp|Email|…` as sent.
+    #[serde(rename = "type")]
+    pub message_type: String,
+    pub message: Option<String>,
+    pub subject: Option<String>,
+    pub html: Option<String>,
+    pub appointment_id: Option<String>,
+    pub attachments: Vec<String>,
+    /// `delivered`, or `pending` when scheduled.
+    pub status: String,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub date_added: DateTime<Utc>,
 }

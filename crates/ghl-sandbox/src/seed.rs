@@ -45,6 +45,9 @@ pub enum Seed {
     /// "Clínica Demo" in Lima: 3 calendars, ~40 patients, ~150 citas.
     #[default]
     Demo,
+    /// For benchmarks: 20 calendars, 40 citas a day each over 31 days
+    /// (24,800 citas) and 10,000 patients.
+    Large,
 }
 
 impl fmt::Display for Seed {
@@ -52,6 +55,7 @@ impl fmt::Display for Seed {
         f.write_str(match self {
             Seed::Empty => "empty",
             Seed::Demo => "demo",
+            Seed::Large => "large",
         })
     }
 }
@@ -62,7 +66,10 @@ impl FromStr for Seed {
         match s {
             "empty" => Ok(Seed::Empty),
             "demo" => Ok(Seed::Demo),
-            other => Err(format!("unknown seed {other:?} (expected demo or empty)")),
+            "large" => Ok(Seed::Large),
+            other => Err(format!(
+                "unknown seed {other:?} (expected demo, empty or large)"
+            )),
         }
     }
 }
@@ -82,11 +89,17 @@ pub fn build(seed: Seed, today: NaiveDate) -> World {
         custom_fields: BTreeMap::new(),
         contacts: BTreeMap::new(),
         appointments: BTreeMap::new(),
+        messages: BTreeMap::new(),
+        conversations: BTreeMap::new(),
         ids,
+        calendar_index: BTreeMap::new(),
     };
-    if seed == Seed::Demo {
-        populate_demo(&mut world);
+    match seed {
+        Seed::Demo => populate_demo(&mut world),
+        Seed::Large => populate_large(&mut world),
+        Seed::Empty => {}
     }
+    world.reindex();
     world
 }
 
@@ -467,6 +480,8 @@ fn populate_demo(world: &mut World) {
             }],
             date_added: added,
             date_updated: added + Duration::minutes(rng.between(0, 60 * 24 * 10) as i64),
+            company_name: None,
+            website: None,
         };
         contact_ids.push(contact.id.clone());
         world.contacts.insert(contact.id.clone(), contact);
@@ -558,6 +573,249 @@ fn populate_demo(world: &mut World) {
                     date_added: added,
                     date_updated: updated.max(added),
                     created_by,
+                    description: None,
+                    meeting_location_type: None,
+                };
+                world
+                    .appointments
+                    .insert(appointment.id.clone(), appointment);
+            }
+        }
+    }
+}
+
+/// Large seed: calendars, citas per calendar per day, patients.
+pub const LARGE_CALENDARS: usize = 20;
+pub const LARGE_CITAS_PER_DAY: usize = 40;
+pub const LARGE_CONTACTS: usize = 10_000;
+/// Large seed citas run from the day before "today" for this many days
+/// (a 31-day window starting yesterday covers them all).
+pub const LARGE_DAYS: i64 = 31;
+
+const SPECIALTIES: &[&str] = &[
+    "Medicina General",
+    "Pediatría",
+    "Ginecología",
+    "Cardiología",
+    "Dermatología",
+    "Traumatología",
+    "Oftalmología",
+    "Otorrinolaringología",
+    "Neurología",
+    "Psicología",
+    "Nutrición",
+    "Fisioterapia",
+    "Odontología",
+    "Endocrinología",
+    "Urología",
+    "Gastroenterología",
+    "Reumatología",
+    "Neumología",
+    "Medicina Interna",
+    "Geriatría",
+];
+
+/// 20 calendars open every day 08:00–18:00 on a 15-minute grid (40 slots),
+/// every slot booked for 31 days, 10,000 patients. Built in one pass with
+/// no searching, so it stays fast.
+fn populate_large(world: &mut World) {
+    let mut rng = SplitMix64::new(FIXTURE_STREAM ^ 0x1A56E);
+    let location = world.primary_location().clone();
+    let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
+    let opening = local_instant(
+        zone,
+        world.today,
+        NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+    )
+    .unwrap_or_else(|| Utc.from_utc_datetime(&world.today.and_time(NaiveTime::MIN)));
+    let ids = &mut world.ids;
+
+    let receptionist = User {
+        id: ids.next_id(),
+        company_id: location.company_id.clone(),
+        first_name: "Milagros".into(),
+        last_name: "Salazar Vega".into(),
+        email: "recepcion@clinicademo.pe".into(),
+        phone: "+51981002030".into(),
+        role_type: "account".into(),
+        role: "admin".into(),
+        location_ids: vec![location.id.clone()],
+        deleted: false,
+    };
+    let receptionist_id = receptionist.id.clone();
+    world.users.insert(receptionist.id.clone(), receptionist);
+    let group = CalendarGroup {
+        id: ids.next_id(),
+        location_id: location.id.clone(),
+        name: "Consultorios".into(),
+        slug: "consultorios".into(),
+        is_active: true,
+    };
+    let group_id = group.id.clone();
+    world.calendar_groups.insert(group.id.clone(), group);
+    let dni = CustomFieldDef {
+        id: ids.next_id(),
+        location_id: location.id.clone(),
+        name: "DNI".into(),
+        field_key: "contact.dni".into(),
+        data_type: "TEXT".into(),
+    };
+    let dni_id = dni.id.clone();
+    world.custom_fields.insert(dni.id.clone(), dni);
+
+    let mut calendars = Vec::with_capacity(LARGE_CALENDARS);
+    for (n, specialty) in SPECIALTIES.iter().enumerate().take(LARGE_CALENDARS) {
+        let female = n % 2 == 0;
+        let first = if female {
+            FEMALE_NAMES[n]
+        } else {
+            MALE_NAMES[n]
+        };
+        let last = format!("{} {}", SURNAMES[n], SURNAMES[(n + 7) % SURNAMES.len()]);
+        let user = User {
+            id: ids.next_id(),
+            company_id: location.company_id.clone(),
+            first_name: format!("{} {first}", if female { "Dra." } else { "Dr." }),
+            last_name: last.clone(),
+            email: format!(
+                "{}.{}@clinicademo.pe",
+                ascii_fold(first),
+                ascii_fold(SURNAMES[n])
+            ),
+            phone: format!("+5198700{n:04}"),
+            role_type: "account".into(),
+            role: "user".into(),
+            location_ids: vec![location.id.clone()],
+            deleted: false,
+        };
+        let calendar = Calendar {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            group_id: Some(group_id.clone()),
+            name: (*specialty).into(),
+            description: format!("{specialty} con {first} {last}"),
+            slug: slugify(specialty),
+            calendar_type: "round_robin".into(),
+            is_active: true,
+            team_members: vec![TeamMember {
+                user_id: user.id.clone(),
+                priority: 0.5,
+                is_primary: true,
+            }],
+            slot_duration_mins: 15,
+            slot_interval_mins: 15,
+            open_hours: vec![OpenHours {
+                days_of_the_week: vec![0, 1, 2, 3, 4, 5, 6],
+                hours: vec![HourRange::new(8, 0, 18, 0)],
+            }],
+            auto_confirm: true,
+            event_color: "#039be5".into(),
+            meeting_address: format!(
+                "{}, Consultorio {}, {}",
+                location.address,
+                n + 1,
+                location.city
+            ),
+        };
+        world.users.insert(user.id.clone(), user);
+        calendars.push(calendar.clone());
+        world.calendars.insert(calendar.id.clone(), calendar);
+    }
+
+    let mut contacts: Vec<(String, String)> = Vec::with_capacity(LARGE_CONTACTS);
+    for i in 0..LARGE_CONTACTS {
+        let female = rng.chance(55);
+        let first = *rng.pick(if female { FEMALE_NAMES } else { MALE_NAMES });
+        let (s1, s2) = (*rng.pick(SURNAMES), *rng.pick(SURNAMES));
+        let (district, postal) = *rng.pick(DISTRICTS);
+        let added = opening
+            - Duration::days(rng.between(20, 700) as i64)
+            - Duration::minutes(rng.below(600) as i64);
+        let contact = Contact {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            first_name: first.into(),
+            last_name: format!("{s1} {s2}"),
+            email: rng.chance(80).then(|| {
+                format!(
+                    "{}.{}{i}@{}",
+                    ascii_fold(first),
+                    ascii_fold(s1),
+                    rng.pick(EMAIL_DOMAINS)
+                )
+            }),
+            // Unique by construction: the index is in the number.
+            phone: Some(format!("+5199{:07}", i)),
+            gender: Some(if female { "female" } else { "male" }.into()),
+            date_of_birth: NaiveDate::from_ymd_opt(
+                rng.between(1940, 2020) as i32,
+                rng.between(1, 12) as u32,
+                rng.between(1, 28) as u32,
+            ),
+            address1: format!("{} {}", rng.pick(STREETS), rng.between(100, 3999)),
+            city: district.into(),
+            state: "Lima".into(),
+            postal_code: postal.into(),
+            country: "PE".into(),
+            timezone: Some(DEMO_TIMEZONE.into()),
+            source: (*rng.pick(CONTACT_SOURCES)).into(),
+            tags: vec!["paciente".to_string()],
+            dnd: false,
+            assigned_to: None,
+            custom_fields: vec![CustomFieldValue {
+                id: dni_id.clone(),
+                value: format!("{:08}", 10_000_000 + i * 6_007),
+            }],
+            date_added: added,
+            date_updated: added,
+            company_name: None,
+            website: None,
+        };
+        contacts.push((contact.id.clone(), format!("{first} {s1}")));
+        world.contacts.insert(contact.id.clone(), contact);
+    }
+
+    // Citas: consecutive k within one slot time go to distinct patients
+    // (the stride is coprime with the patient count), so no patient is in
+    // two places at once.
+    let mut k: usize = 0;
+    for day_index in 0..LARGE_DAYS {
+        let offset = day_index - 1;
+        let day = world.today + Duration::days(offset);
+        for slot in 0..LARGE_CITAS_PER_DAY {
+            let minutes = 8 * 60 + 15 * slot as u32;
+            let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
+            let Some(start) = local_instant(zone, day, time) else {
+                continue;
+            };
+            let end = start + Duration::minutes(15);
+            for calendar in &calendars {
+                let (contact_id, short_name) = &contacts[(k * 7_919) % LARGE_CONTACTS];
+                k += 1;
+                let status = seeded_status(&mut rng, offset);
+                let added = (start - Duration::days(rng.between(1, 20) as i64)).min(opening);
+                let appointment = Appointment {
+                    id: world.ids.next_id(),
+                    location_id: location.id.clone(),
+                    calendar_id: calendar.id.clone(),
+                    contact_id: contact_id.clone(),
+                    group_id: group_id.clone(),
+                    title: format!("{} - {short_name}", calendar.name),
+                    appointment_status: status.into(),
+                    assigned_user_id: calendar.team_members[0].user_id.clone(),
+                    users: Vec::new(),
+                    address: calendar.meeting_address.clone(),
+                    notes: String::new(),
+                    start_time: start,
+                    end_time: end,
+                    date_added: added,
+                    date_updated: added,
+                    created_by: CreatedBy {
+                        user_id: Some(receptionist_id.clone()),
+                        source: "third_party".into(),
+                    },
+                    description: None,
+                    meeting_location_type: None,
                 };
                 world
                     .appointments

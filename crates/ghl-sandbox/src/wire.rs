@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
 use crate::model::{Appointment, Calendar, Contact, Location, User};
+use crate::webhooks::WebhookEvent;
 
 /// Event times: ISO-8601 with the location's offset, no fraction
 /// (`2026-11-23T09:00:00-05:00`), as in the spec's examples.
@@ -215,5 +216,206 @@ pub fn contact(c: &Contact) -> Value {
         "dateOfBirth",
         c.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string()),
     );
+    put("companyName", c.company_name.clone());
+    put("website", c.website.clone());
     body
+}
+
+/// Birth dates where GHL sends an instant: `2000-01-05T00:00:00.000Z`.
+fn birth_instant(c: &Contact) -> Option<String> {
+    c.date_of_birth
+        .map(|d| d.format("%Y-%m-%dT00:00:00.000Z").to_string())
+}
+
+/// `CreateContactSchema`: the body of `POST /contacts/` (201), a different
+/// field set from the read shape (no `name`, `timezone`; birth date as an instant).
+pub fn contact_created(c: &Contact) -> Value {
+    let name = c.name();
+    let mut body = json!({
+        "id": c.id,
+        "locationId": c.location_id,
+        "firstName": c.first_name,
+        "lastName": c.last_name,
+        "firstNameLowerCase": c.first_name.to_lowercase(),
+        "lastNameLowerCase": c.last_name.to_lowercase(),
+        "fullNameLowerCase": name.to_lowercase(),
+        "type": "lead",
+        "source": c.source,
+        "address1": c.address1,
+        "city": c.city,
+        "state": c.state,
+        "postalCode": c.postal_code,
+        "country": c.country,
+        "dnd": c.dnd,
+        "dndSettings": {},
+        "deleted": false,
+        "bounceEmail": false,
+        "unsubscribeEmail": false,
+        "tags": c.tags,
+        "customFields": c.custom_fields.iter().map(|f| json!({"id": f.id, "value": f.value})).collect::<Vec<_>>(),
+        "dateAdded": iso_utc_millis(c.date_added),
+        "dateUpdated": iso_utc_millis(c.date_updated),
+    });
+    let Value::Object(map) = &mut body else {
+        return body;
+    };
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            map.insert(key.into(), v);
+        }
+    };
+    put("email", c.email.clone().map(Value::from));
+    put(
+        "emailLowerCase",
+        c.email.as_ref().map(|e| Value::from(e.to_lowercase())),
+    );
+    put("phone", c.phone.clone().map(Value::from));
+    put("assignedTo", c.assigned_to.clone().map(Value::from));
+    put("dateOfBirth", birth_instant(c).map(Value::from));
+    put(
+        "birthMonth",
+        c.date_of_birth
+            .map(|d| Value::from(chrono::Datelike::month0(&d))),
+    );
+    put(
+        "birthDay",
+        c.date_of_birth
+            .map(|d| Value::from(chrono::Datelike::day(&d))),
+    );
+    put("companyName", c.company_name.clone().map(Value::from));
+    put("website", c.website.clone().map(Value::from));
+    body
+}
+
+/// `AppointmentSchemaResponse`: what create and update answer. No
+/// `dateAdded`/`dateUpdated` (NOTES.md pitfall 4, #246).
+pub fn appointment_written(a: &Appointment, zone: Tz) -> Value {
+    json!({
+        "id": a.id,
+        "calendarId": a.calendar_id,
+        "locationId": a.location_id,
+        "contactId": a.contact_id,
+        "startTime": iso_in_zone(a.start_time, zone),
+        "endTime": iso_in_zone(a.end_time, zone),
+        "title": a.title,
+        "meetingLocationType": a.meeting_location_type.as_deref().unwrap_or("default"),
+        "appointmentStatus": a.appointment_status,
+        "assignedUserId": a.assigned_user_id,
+        "address": a.address,
+        "isRecurring": false,
+    })
+}
+
+/// Wall time in the location's zone without an offset
+/// (`2021-07-16 11:00:00`), as the contact-appointments examples show.
+pub fn local_without_offset(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// `GetEventSchema` (`GET /contacts/{id}/appointments`).
+pub fn contact_appointment(a: &Appointment, zone: Tz) -> Value {
+    let status = if a.appointment_status == "cancelled" {
+        "cancelled"
+    } else {
+        "booked"
+    };
+    json!({
+        "id": a.id,
+        "calendarId": a.calendar_id,
+        "status": status,
+        "title": a.title,
+        "assignedUserId": a.assigned_user_id,
+        "notes": a.notes,
+        "startTime": local_without_offset(a.start_time, zone),
+        "endTime": local_without_offset(a.end_time, zone),
+        "address": a.address,
+        "locationId": a.location_id,
+        "contactId": a.contact_id,
+        "groupId": a.group_id,
+        "appointmentStatus": a.appointment_status,
+        "users": a.users,
+        "dateAdded": local_without_offset(a.date_added, zone),
+        "dateUpdated": local_without_offset(a.date_updated, zone),
+        "assignedResources": [],
+    })
+}
+
+/// AppointmentCreate/Update/Delete (docs/webhook-events): nested `appointment`.
+pub fn webhook_appointment(event_type: &'static str, a: &Appointment, zone: Tz) -> WebhookEvent {
+    let mut body = Map::new();
+    body.insert("type".into(), json!(event_type));
+    body.insert("locationId".into(), json!(a.location_id));
+    body.insert(
+        "appointment".into(),
+        json!({
+            "id": a.id,
+            "address": a.address,
+            "title": a.title,
+            "calendarId": a.calendar_id,
+            "contactId": a.contact_id,
+            "groupId": a.group_id,
+            "appointmentStatus": a.appointment_status,
+            "assignedUserId": a.assigned_user_id,
+            "users": a.users,
+            "notes": a.notes,
+            "source": a.created_by.source,
+            "startTime": iso_in_zone(a.start_time, zone),
+            "endTime": iso_in_zone(a.end_time, zone),
+            "dateAdded": iso_in_zone(a.date_added, zone),
+            "dateUpdated": iso_in_zone(a.date_updated, zone),
+        }),
+    );
+    WebhookEvent { event_type, body }
+}
+
+/// ContactCreate/Update/Delete (docs/webhook-events): flat.
+pub fn webhook_contact(event_type: &'static str, c: &Contact) -> WebhookEvent {
+    let mut body = Map::new();
+    body.insert("type".into(), json!(event_type));
+    body.insert("locationId".into(), json!(c.location_id));
+    body.insert("id".into(), json!(c.id));
+    body.insert("address1".into(), json!(c.address1));
+    body.insert("city".into(), json!(c.city));
+    body.insert("state".into(), json!(c.state));
+    body.insert(
+        "companyName".into(),
+        json!(c.company_name.clone().unwrap_or_default()),
+    );
+    body.insert("country".into(), json!(c.country));
+    body.insert("source".into(), json!(c.source));
+    body.insert("dateAdded".into(), json!(iso_utc_millis(c.date_added)));
+    if let Some(birth) = birth_instant(c) {
+        body.insert("dateOfBirth".into(), json!(birth));
+    }
+    body.insert("dnd".into(), json!(c.dnd));
+    if let Some(email) = &c.email {
+        body.insert("email".into(), json!(email));
+    }
+    body.insert("name".into(), json!(c.name()));
+    body.insert("firstName".into(), json!(c.first_name));
+    body.insert("lastName".into(), json!(c.last_name));
+    if let Some(phone) = &c.phone {
+        body.insert("phone".into(), json!(phone));
+    }
+    body.insert("postalCode".into(), json!(c.postal_code));
+    body.insert("tags".into(), json!(c.tags));
+    body.insert(
+        "website".into(),
+        json!(c.website.clone().unwrap_or_default()),
+    );
+    body.insert("attachments".into(), json!([]));
+    if let Some(user) = &c.assigned_to {
+        body.insert("assignedTo".into(), json!(user));
+    }
+    body.insert(
+        "customFields".into(),
+        json!(c
+            .custom_fields
+            .iter()
+            .map(|f| json!({"id": f.id, "value": f.value}))
+            .collect::<Vec<_>>()),
+    );
+    WebhookEvent { event_type, body }
 }

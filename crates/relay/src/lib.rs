@@ -1,1 +1,17 @@
+//! citadesk-relay: receives GoHighLevel webhooks on a public host, verifies
+//! and stores them durably, and streams them to each Citadesk app install.
+//! See README.md for the wire protocol.
 
+pub mod config;
+mod error;
+pub mod metrics;
+pub mod server;
+pub mod sqlite;
+pub mod store;
+pub mod tokens;
+pub mod verify;
+mod writer;
+
+pub use config::Config;
+pub use error::RelayError;
+pub use server::{start, start_with_store, Relay};

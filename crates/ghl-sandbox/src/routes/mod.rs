@@ -12,9 +12,19 @@ use crate::state::Sandbox;
 
 pub mod calendars;
 pub mod contacts;
+pub mod conversations;
 pub mod events;
 pub mod locations;
 pub mod users;
+
+/// A fresh `traceId` (Overview.md: "a unique id for every request").
+pub fn trace_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let t = chrono::Utc::now().timestamp_micros() as u64;
+    format!("{:016x}-{:08x}", t ^ 0x7ace_5eed_0000_0000, n)
+}
 
 pub type Shared = Arc<Sandbox>;
 
@@ -39,6 +49,7 @@ pub fn ghl_api(sandbox: Shared) -> Router {
             calendars::routes().merge(events::routes()),
         ))
         .merge(group(ApiGroup::Contacts, contacts::routes()))
+        .merge(group(ApiGroup::Conversations, conversations::routes()))
         .with_state(sandbox.clone())
 }
 

@@ -1,0 +1,584 @@
+//! HTTP side: GHL's webhook endpoint, the apps' event stream and acks,
+//! health and metrics.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::sync::{mpsc, watch};
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::StreamExt as _;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::sqlite::SqliteStore;
+use crate::store::{Appended, Install, NewEvent, Store, StoredEvent};
+use crate::verify::WebhookKeys;
+use crate::writer::{Ingest, Writer};
+use crate::{tokens, RelayError};
+
+/// Events read from the store per query while replaying.
+const PAGE: usize = 500;
+/// How often an open stream re-checks that its token is still valid, so a
+/// revoke made with the CLI (another process) closes it.
+const REVALIDATE: Duration = Duration::from_secs(5);
+
+#[derive(Clone)]
+struct App {
+    store: Arc<dyn Store>,
+    keys: Arc<WebhookKeys>,
+    ingest: Ingest,
+    metrics: Arc<Metrics>,
+    head: watch::Receiver<i64>,
+    shutdown: watch::Receiver<bool>,
+    cfg: Arc<Config>,
+}
+
+/// A running relay.
+pub struct Relay {
+    pub addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<(), RelayError>>,
+}
+
+impl Relay {
+    /// Stops accepting, ends the app streams, lets in-flight webhooks finish
+    /// their commit, then stops the writer.
+    pub async fn shutdown(self) -> Result<(), RelayError> {
+        let _ = self.shutdown.send(true);
+        self.task
+            .await
+            .map_err(|e| RelayError::Storage(format!("server task: {e}")))?
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, RelayError> + Send + 'static,
+) -> Result<T, RelayError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| RelayError::Storage(format!("blocking task: {e}")))?
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Opens the SQLite store in `cfg.data_dir` and starts serving.
+pub async fn start(cfg: Config) -> Result<Relay, RelayError> {
+    let dir = cfg.data_dir.clone();
+    let store: Arc<dyn Store> = Arc::new(blocking(move || SqliteStore::open(&dir)).await?);
+    start_with_store(cfg, store).await
+}
+
+pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Relay, RelayError> {
+    cfg.validate()?;
+    let keys = Arc::new(WebhookKeys::from_config(
+        &cfg.ed25519_public_keys,
+        &cfg.rsa_public_keys,
+    )?);
+    let head0 = {
+        let store = store.clone();
+        blocking(move || store.head()).await?
+    };
+    let (head_tx, head_rx) = watch::channel(head0);
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let metrics = Arc::new(Metrics::default());
+    let writer = Writer::start(
+        store.clone(),
+        cfg.queue_capacity,
+        cfg.max_batch,
+        head_tx,
+        metrics.clone(),
+    )?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| RelayError::Config(format!("cannot listen on {}: {e}", cfg.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| RelayError::Config(format!("listener address: {e}")))?;
+    let app = App {
+        store,
+        keys,
+        ingest: writer.ingest(),
+        metrics,
+        head: head_rx,
+        shutdown: shutdown_rx.clone(),
+        cfg: Arc::new(cfg),
+    };
+    tokio::spawn(purge_loop(app.clone()));
+    let router = Router::new()
+        .route("/webhooks/ghl", post(ingest))
+        .route("/v1/events", get(events))
+        .route("/v1/ack", post(ack))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
+        .with_state(app);
+    let mut stop = shutdown_rx;
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await;
+        // Every request has been answered; commit whatever is still queued.
+        let _ = tokio::task::spawn_blocking(move || writer.stop()).await;
+        tracing::info!("relay stopped");
+        served.map_err(|e| RelayError::Storage(format!("server: {e}")))
+    });
+    Ok(Relay {
+        addr,
+        shutdown: shutdown_tx,
+        task,
+    })
+}
+
+// ---------------------------------------------------------------- ingest
+
+/// The envelope fields the relay needs; the rest of the body is opaque.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "webhookId")]
+    webhook_id: Option<String>,
+    timestamp: Option<serde_json::Value>,
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+    #[serde(rename = "locationId")]
+    location_id: Option<String>,
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    // A header that is not text is still a header: it must fail verification,
+    // not count as missing.
+    headers.get(name).map(|v| v.to_str().unwrap_or(""))
+}
+
+/// Milliseconds since the epoch from an ISO 8601 string or a number
+/// (seconds or milliseconds).
+fn timestamp_ms(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.timestamp_millis()),
+        serde_json::Value::Number(n) => {
+            let n = n.as_i64()?;
+            Some(if n > 100_000_000_000 { n } else { n * 1000 })
+        }
+        _ => None,
+    }
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, RelayError> {
+    let mut stream = body.into_data_stream();
+    let mut buf = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| RelayError::BadRequest(format!("reading the body: {e}")))?;
+        if buf.len() + chunk.len() > limit {
+            return Err(RelayError::TooLarge { limit });
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf)
+}
+
+async fn ingest(State(app): State<App>, headers: HeaderMap, body: Body) -> Response {
+    let received_at_ms = now_ms();
+    app.metrics.received.fetch_add(1, Ordering::Relaxed);
+    let mut ids = (None, None);
+    match ingest_inner(&app, &headers, body, received_at_ms, &mut ids).await {
+        Ok(cursor) => {
+            tracing::debug!(
+                webhook_id = ids.0,
+                location_id = ids.1,
+                cursor,
+                "webhook stored"
+            );
+            (
+                StatusCode::OK,
+                Json(serde_json::json!({ "status": "stored", "cursor": cursor })),
+            )
+                .into_response()
+        }
+        Err(RelayError::Duplicate) => {
+            app.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                code = "relay.duplicate",
+                webhook_id = ids.0,
+                location_id = ids.1,
+                "duplicate webhook answered 200, not stored again"
+            );
+            (
+                StatusCode::OK,
+                Json(serde_json::json!({ "status": "duplicate" })),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            app.metrics.rejected(e.code());
+            // Only ids and the reason: no payload in logs.
+            tracing::warn!(
+                code = e.code(),
+                status = e.status().as_u16(),
+                webhook_id = ids.0,
+                location_id = ids.1,
+                reason = %e,
+                "webhook rejected"
+            );
+            e.into_response()
+        }
+    }
+}
+
+async fn ingest_inner(
+    app: &App,
+    headers: &HeaderMap,
+    body: Body,
+    received_at_ms: i64,
+    ids: &mut (Option<String>, Option<String>),
+) -> Result<i64, RelayError> {
+    let limit = app.cfg.max_body_bytes;
+    let declared = header_str(headers, header::CONTENT_LENGTH.as_str())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    if declared > limit as u64 {
+        return Err(RelayError::TooLarge { limit });
+    }
+    let raw = read_body(body, limit).await?;
+
+    // Authenticity first: nothing about an unsigned body is trusted or parsed.
+    let ghl_signature = header_str(headers, "x-ghl-signature");
+    let wh_signature = header_str(headers, "x-wh-signature");
+    app.keys.verify(&raw, ghl_signature, wh_signature)?;
+
+    let env: Envelope =
+        serde_json::from_slice(&raw).map_err(|e| RelayError::Malformed(e.to_string()))?;
+    ids.0.clone_from(&env.webhook_id);
+    ids.1.clone_from(&env.location_id);
+    let ts = env
+        .timestamp
+        .as_ref()
+        .ok_or_else(|| RelayError::Malformed("no timestamp".into()))?;
+    let ts_ms =
+        timestamp_ms(ts).ok_or_else(|| RelayError::Malformed("unreadable timestamp".into()))?;
+    let skew_ms = (received_at_ms - ts_ms).abs();
+    if skew_ms > app.cfg.max_skew_secs.saturating_mul(1000) {
+        return Err(RelayError::Stale {
+            skew_secs: (received_at_ms - ts_ms) / 1000,
+        });
+    }
+    // GHL documents webhookId on every body; should one lack it, the body's
+    // hash still lets a repeat be recognised.
+    let webhook_id = env.webhook_id.filter(|w| !w.is_empty()).unwrap_or_else(|| {
+        let digest = Sha256::digest(&raw);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    });
+    let event = NewEvent {
+        webhook_id,
+        location_id: env.location_id.unwrap_or_default(),
+        event_type: env.event_type.unwrap_or_default(),
+        received_at_ms,
+        ghl_signature: ghl_signature.map(String::from),
+        wh_signature: wh_signature.map(String::from),
+        body: raw,
+    };
+    let timeout = Duration::from_millis(app.cfg.commit_timeout_ms);
+    match tokio::time::timeout(timeout, app.ingest.append(event)).await {
+        Err(_) => Err(RelayError::NotPersisted("commit timed out".into())),
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(Appended::Duplicate)) => Err(RelayError::Duplicate),
+        Ok(Ok(Appended::Stored { cursor })) => Ok(cursor),
+    }
+}
+
+// ---------------------------------------------------------------- apps
+
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Install, RelayError> {
+    let token = header_str(headers, header::AUTHORIZATION.as_str())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+        .ok_or(RelayError::Unauthorized)?;
+    let store = app.store.clone();
+    let result = blocking(move || tokens::authenticate(store.as_ref(), &token)).await;
+    if let Err(e) = &result {
+        tracing::warn!(code = e.code(), reason = %e, "app refused");
+    }
+    result
+}
+
+#[derive(Deserialize)]
+struct EventsQuery {
+    after: Option<i64>,
+}
+
+/// One webhook as an SSE `data:` line.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhookFrame<'a> {
+    cursor: i64,
+    webhook_id: &'a str,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    location_id: &'a str,
+    received_at: String,
+    signatures: Signatures<'a>,
+    /// The exact bytes GHL posted, base64: SSE is line-based text and the
+    /// app must verify GHL's signature over the untouched body.
+    body: String,
+}
+
+#[derive(Serialize)]
+struct Signatures<'a> {
+    #[serde(rename = "x-ghl-signature", skip_serializing_if = "Option::is_none")]
+    ghl: Option<&'a str>,
+    #[serde(rename = "x-wh-signature", skip_serializing_if = "Option::is_none")]
+    wh: Option<&'a str>,
+}
+
+fn webhook_event(ev: &StoredEvent) -> Event {
+    let received_at = chrono::DateTime::from_timestamp_millis(ev.received_at_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    let frame = WebhookFrame {
+        cursor: ev.cursor,
+        webhook_id: &ev.webhook_id,
+        event_type: &ev.event_type,
+        location_id: &ev.location_id,
+        received_at,
+        signatures: Signatures {
+            ghl: ev.ghl_signature.as_deref(),
+            wh: ev.wh_signature.as_deref(),
+        },
+        body: STANDARD.encode(&ev.body),
+    };
+    let data = serde_json::to_string(&frame).unwrap_or_default();
+    Event::default()
+        .event("webhook")
+        .id(ev.cursor.to_string())
+        .data(data)
+}
+
+async fn events(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Query(q): Query<EventsQuery>,
+) -> Result<Response, RelayError> {
+    let install = authenticate(&app, &headers).await?;
+    // SSE's own resume header wins, then ?after=, then the last ack.
+    let last_event_id = header_str(&headers, "last-event-id")
+        .map(|v| {
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| RelayError::BadRequest("Last-Event-ID is not a cursor".into()))
+        })
+        .transpose()?;
+    let after = last_event_id
+        .or(q.after)
+        .unwrap_or(install.acked_cursor)
+        .max(0);
+    tracing::info!(install = install.id, after, "app stream opened");
+    let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(64);
+    let keepalive = Duration::from_secs(app.cfg.keepalive_secs.max(1));
+    tokio::spawn(stream_events(app, install, after, tx));
+    let mut resp = Sse::new(ReceiverStream::new(rx))
+        .keep_alive(KeepAlive::new().interval(keepalive))
+        .into_response();
+    // nginx would otherwise buffer the stream.
+    resp.headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(resp)
+}
+
+struct OpenStream(Arc<Metrics>);
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.streams_open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+async fn stream_events(
+    app: App,
+    install: Install,
+    mut cursor: i64,
+    tx: mpsc::Sender<Result<Event, Infallible>>,
+) {
+    app.metrics.streams_open.fetch_add(1, Ordering::Relaxed);
+    let _open = OpenStream(app.metrics.clone());
+    let mut head = app.head.clone();
+    let mut shutdown = app.shutdown.clone();
+    let locations = Arc::new(install.locations.clone());
+
+    // Events after the app's cursor may already be gone: tell it to reconcile.
+    let store = app.store.clone();
+    if let Ok(purged) = blocking(move || store.purged_through()).await {
+        if cursor < purged {
+            let data = serde_json::json!({ "after": cursor, "purgedThrough": purged }).to_string();
+            if tx
+                .send(Ok(Event::default().event("gap").data(data)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+
+    let mut live = false;
+    let mut checked = Instant::now();
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        // Mark the head seen before reading, so a commit during the read wakes us.
+        head.borrow_and_update();
+        let store = app.store.clone();
+        let locs = locations.clone();
+        let page = match blocking(move || store.events_after(&locs, cursor, PAGE)).await {
+            Ok(p) => p,
+            Err(e) => {
+                // Ending the stream makes the app reconnect from its cursor.
+                tracing::error!(code = e.code(), install = install.id, reason = %e, "stream read failed");
+                break;
+            }
+        };
+        let full = page.len() == PAGE;
+        for ev in &page {
+            if tx.send(Ok(webhook_event(ev))).await.is_err() {
+                return;
+            }
+            cursor = ev.cursor;
+            app.metrics.delivered.fetch_add(1, Ordering::Relaxed);
+        }
+        if full {
+            continue;
+        }
+        if !live {
+            live = true;
+            let data = serde_json::json!({ "cursor": cursor }).to_string();
+            if tx
+                .send(Ok(Event::default().event("live").data(data)))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+        tokio::select! {
+            changed = head.changed() => if changed.is_err() { break },
+            _ = shutdown.changed() => break,
+            _ = tx.closed() => break,
+            _ = tokio::time::sleep(REVALIDATE) => {}
+        }
+        if checked.elapsed() >= REVALIDATE {
+            checked = Instant::now();
+            let store = app.store.clone();
+            let id = install.id.clone();
+            match blocking(move || store.install(&id)).await {
+                Ok(Some(i)) if i.revoked_at_ms.is_none() => {}
+                Ok(_) => {
+                    tracing::info!(install = install.id, "install revoked, stream closed");
+                    break;
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    tracing::info!(install = install.id, cursor, "app stream closed");
+}
+
+#[derive(Deserialize)]
+struct AckBody {
+    cursor: i64,
+}
+
+async fn ack(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, RelayError> {
+    let install = authenticate(&app, &headers).await?;
+    let AckBody { cursor } = serde_json::from_slice(&body)
+        .map_err(|e| RelayError::BadRequest(format!("ack body: {e}")))?;
+    let head = *app.head.borrow();
+    if cursor < 0 || cursor > head {
+        return Err(RelayError::BadRequest(format!(
+            "cursor {cursor} is outside 0..={head}"
+        )));
+    }
+    let store = app.store.clone();
+    blocking(move || store.record_ack(&install.id, cursor, now_ms())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------- operations
+
+async fn healthz(State(app): State<App>) -> Response {
+    if *app.shutdown.borrow() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "stopping" })),
+        )
+            .into_response();
+    }
+    let store = app.store.clone();
+    match blocking(move || store.ping()).await {
+        Ok(()) => {
+            Json(serde_json::json!({ "status": "ok", "head": *app.head.borrow() })).into_response()
+        }
+        Err(e) => {
+            tracing::error!(code = e.code(), reason = %e, "health check failed");
+            e.into_response()
+        }
+    }
+}
+
+async fn metrics_text(State(app): State<App>) -> Response {
+    let store = app.store.clone();
+    let lags = blocking(move || store.install_lags())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::error!(code = e.code(), reason = %e, "install lag query failed");
+            Vec::new()
+        });
+    let text = app.metrics.render(*app.head.borrow(), &lags);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+async fn purge_loop(app: App) {
+    let mut shutdown = app.shutdown.clone();
+    let every = Duration::from_secs(app.cfg.purge_interval_secs.max(1));
+    loop {
+        let retention_ms = i64::try_from(app.cfg.retention().as_millis()).unwrap_or(i64::MAX);
+        let cutoff = now_ms().saturating_sub(retention_ms);
+        let store = app.store.clone();
+        match blocking(move || store.purge_received_before(cutoff)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "retention purge"),
+            Err(e) => tracing::error!(code = e.code(), reason = %e, "retention purge failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+    }
+}

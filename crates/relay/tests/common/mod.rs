@@ -1,0 +1,317 @@
+//! Shared test helpers: signing with the test keys, an in-process relay, and
+//! a small SSE client that reads the relay's app stream over real HTTP.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use citadesk_relay::sqlite::SqliteStore;
+use citadesk_relay::{tokens, Config, Relay};
+
+pub fn fixture(name: &str) -> String {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The base64 SPKI inside a PEM public key (the form env variables take).
+pub fn pem_body(pem: &str) -> String {
+    pem.lines().filter(|l| !l.starts_with("-----")).collect()
+}
+
+pub fn sign_ed25519(key_file: &str, body: &[u8]) -> String {
+    use ed25519_dalek::pkcs8::DecodePrivateKey;
+    use ed25519_dalek::Signer;
+    let key = ed25519_dalek::SigningKey::from_pkcs8_pem(&fixture(key_file)).expect("ed25519 key");
+    STANDARD.encode(key.sign(body).to_bytes())
+}
+
+pub fn sign_rsa(key_file: &str, body: &[u8]) -> String {
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(&fixture(key_file)).expect("rsa key");
+    let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(key);
+    STANDARD.encode(signer.sign(body).to_bytes())
+}
+
+pub fn now_iso() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A GHL-shaped AppointmentUpdate body. CRLFs and non-ASCII on purpose: the
+/// app must get these exact bytes back.
+pub fn appointment_body(webhook_id: &str, location: &str, timestamp: &str) -> Vec<u8> {
+    format!(
+        "{{\r\n  \"type\": \"AppointmentUpdate\",\r\n  \"locationId\": \"{location}\",\r\n  \
+         \"webhookId\": \"{webhook_id}\",\r\n  \"timestamp\": \"{timestamp}\",\r\n  \
+         \"appointment\": {{\"id\": \"apt-{webhook_id}\", \"title\": \"Revisión – Muñoz\", \
+         \"calendarId\": \"cal1\", \"appointmentStatus\": \"confirmed\", \
+         \"startTime\": \"2026-11-24T10:00:00-06:00\", \"endTime\": \"2026-11-24T10:30:00-06:00\", \
+         \"dateUpdated\": \"{timestamp}\"}}\r\n}}"
+    )
+    .into_bytes()
+}
+
+pub fn test_config(data_dir: &Path) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: data_dir.to_path_buf(),
+        ed25519_public_keys: vec![fixture("ed25519-test.pub.pem")],
+        rsa_public_keys: vec![fixture("rsa-test.pub.pem")],
+        keepalive_secs: 1,
+        ..Config::default()
+    }
+}
+
+pub struct TestRelay {
+    pub relay: Option<Relay>,
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub http: reqwest::Client,
+}
+
+impl TestRelay {
+    pub async fn start() -> TestRelay {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let relay = citadesk_relay::start(test_config(dir.path()))
+            .await
+            .expect("relay starts");
+        let base = format!("http://{}", relay.addr);
+        TestRelay {
+            relay: Some(relay),
+            base,
+            dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    /// Issues an install token straight into the store (another connection, as the CLI does).
+    pub fn token(&self, name: &str, locations: &[&str]) -> String {
+        let store = SqliteStore::open(self.dir.path()).expect("store");
+        let locations: Vec<String> = locations.iter().map(|s| s.to_string()).collect();
+        tokens::issue(&store, name, &locations, 0)
+            .expect("issue")
+            .token
+    }
+
+    pub fn revoke(&self, token: &str) {
+        use citadesk_relay::store::Store;
+        let store = SqliteStore::open(self.dir.path()).expect("store");
+        let id = &token[4..20];
+        assert!(store.revoke_install(id, 1).expect("revoke"));
+    }
+
+    /// Posts a body signed with the Ed25519 test key.
+    pub async fn post_signed(&self, body: Vec<u8>) -> (u16, serde_json::Value) {
+        let sig = sign_ed25519("ed25519-test.pem", &body);
+        self.post(body, &[("x-ghl-signature", sig)]).await
+    }
+
+    pub async fn post(
+        &self,
+        body: Vec<u8>,
+        headers: &[(&str, String)],
+    ) -> (u16, serde_json::Value) {
+        post(&self.http, &self.base, body, headers).await
+    }
+
+    pub async fn send_appointment(&self, webhook_id: &str, location: &str) -> i64 {
+        let (status, json) = self
+            .post_signed(appointment_body(webhook_id, location, &now_iso()))
+            .await;
+        assert_eq!(status, 200, "{json}");
+        json["cursor"].as_i64().expect("cursor")
+    }
+
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    }
+
+    pub async fn shutdown(mut self) {
+        if let Some(r) = self.relay.take() {
+            r.shutdown().await.expect("clean shutdown");
+        }
+    }
+}
+
+pub async fn post(
+    http: &reqwest::Client,
+    base: &str,
+    body: Vec<u8>,
+    headers: &[(&str, String)],
+) -> (u16, serde_json::Value) {
+    let mut req = http
+        .post(format!("{base}/webhooks/ghl"))
+        .header("content-type", "application/json")
+        .body(body);
+    for (k, v) in headers {
+        req = req.header(*k, v.as_str());
+    }
+    let resp = req.send().await.expect("post");
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.expect("body");
+    let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+/// One SSE frame.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub event: String,
+    pub id: Option<String>,
+    pub data: String,
+}
+
+/// A webhook frame's data, decoded.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub cursor: i64,
+    pub webhook_id: String,
+    pub location_id: String,
+    pub ghl_signature: Option<String>,
+    pub wh_signature: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Frame {
+    pub fn webhook(&self) -> Delivered {
+        let v: serde_json::Value = serde_json::from_str(&self.data).expect("frame json");
+        Delivered {
+            cursor: v["cursor"].as_i64().expect("cursor"),
+            webhook_id: v["webhookId"].as_str().expect("webhookId").to_string(),
+            location_id: v["locationId"].as_str().expect("locationId").to_string(),
+            ghl_signature: v["signatures"]["x-ghl-signature"]
+                .as_str()
+                .map(String::from),
+            wh_signature: v["signatures"]["x-wh-signature"].as_str().map(String::from),
+            body: STANDARD
+                .decode(v["body"].as_str().expect("body"))
+                .expect("base64"),
+        }
+    }
+}
+
+pub struct SseClient {
+    resp: reqwest::Response,
+    buf: Vec<u8>,
+}
+
+impl SseClient {
+    /// Opens `/v1/events`; returns the status when the relay refuses.
+    pub async fn connect(
+        http: &reqwest::Client,
+        base: &str,
+        token: &str,
+        after: Option<i64>,
+        last_event_id: Option<i64>,
+    ) -> Result<SseClient, u16> {
+        let mut url = format!("{base}/v1/events");
+        if let Some(a) = after {
+            url.push_str(&format!("?after={a}"));
+        }
+        let mut req = http
+            .get(url)
+            .header("authorization", format!("Bearer {token}"));
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let resp = req.send().await.map_err(|_| 0u16)?;
+        if resp.status() != 200 {
+            return Err(resp.status().as_u16());
+        }
+        Ok(SseClient {
+            resp,
+            buf: Vec::new(),
+        })
+    }
+
+    /// The next frame (comments skipped), or None on end of stream / timeout.
+    pub async fn next(&mut self, timeout: Duration) -> Option<Frame> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            if let Some(pos) = find_blank_line(&self.buf) {
+                let raw: Vec<u8> = self.buf.drain(..pos.0).collect();
+                self.buf.drain(..pos.1);
+                if let Some(f) = parse_frame(&String::from_utf8_lossy(&raw)) {
+                    return Some(f);
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.resp.chunk())
+                .await
+                .ok()?;
+            match chunk {
+                Ok(Some(bytes)) => self.buf.extend_from_slice(&bytes),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Webhook frames until `n` are read or `timeout` passes.
+    pub async fn webhooks(&mut self, n: usize, timeout: Duration) -> Vec<Delivered> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut out = Vec::new();
+        while out.len() < n {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next(left).await {
+                Some(f) if f.event == "webhook" => out.push(f.webhook()),
+                Some(_) => {}
+                None => break,
+            }
+        }
+        out
+    }
+}
+
+fn find_blank_line(buf: &[u8]) -> Option<(usize, usize)> {
+    (0..buf.len()).find_map(|i| {
+        if buf[i..].starts_with(b"\n\n") {
+            Some((i, 2))
+        } else if buf[i..].starts_with(b"\r\n\r\n") {
+            Some((i, 4))
+        } else {
+            None
+        }
+    })
+}
+
+fn parse_frame(text: &str) -> Option<Frame> {
+    let mut event = String::from("message");
+    let mut id = None;
+    let mut data: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with(':') {
+            continue;
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "event" => event = value.to_string(),
+            "id" => id = Some(value.to_string()),
+            "data" => data.push(value),
+            _ => {}
+        }
+    }
+    if data.is_empty() && id.is_none() {
+        return None;
+    }
+    Some(Frame {
+        event,
+        id,
+        data: data.join("\n"),
+    })
+}
