@@ -260,6 +260,7 @@ impl GhlClient {
             let (status, headers, bytes) = match outcome {
                 Ok(parts) => parts,
                 Err(e) => {
+                    self.limiter.release(key);
                     self.metrics.record(&operation, false, elapsed);
                     if idempotent && attempt < self.retry.max_attempts {
                         self.metrics.record_retry(&operation);

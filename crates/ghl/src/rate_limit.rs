@@ -47,6 +47,10 @@ struct Bucket {
     sent: VecDeque<Instant>,
     daily_blocked_until: Option<Instant>,
     figures: RateFigures,
+    /// Until GHL has told us its limits, one request at a time: a burst of
+    /// guesses could overrun a tighter limit than the documented one.
+    learned: bool,
+    probing: bool,
 }
 
 impl Bucket {
@@ -57,6 +61,8 @@ impl Bucket {
             sent: VecDeque::new(),
             daily_blocked_until: None,
             figures: RateFigures::default(),
+            learned: false,
+            probing: false,
         }
     }
 
@@ -104,12 +110,21 @@ impl RateLimiter {
                     b.daily_blocked_until = None;
                 }
                 b.forget_old(now);
-                if (b.sent.len() as u32) < b.max {
+                if !b.learned {
+                    if b.probing {
+                        Duration::from_millis(5)
+                    } else {
+                        b.probing = true;
+                        b.sent.push_back(now);
+                        return Permit::Go;
+                    }
+                } else if (b.sent.len() as u32) < b.max {
                     b.sent.push_back(now);
                     return Permit::Go;
+                } else {
+                    // The oldest send leaves the window first.
+                    b.interval - now.duration_since(*b.sent.front().expect("full window"))
                 }
-                // The oldest send leaves the window first.
-                b.interval - now.duration_since(*b.sent.front().expect("full window"))
             };
             tokio::time::sleep(wait).await;
         }
@@ -125,6 +140,10 @@ impl RateLimiter {
         if let Some(ms) = figures.interval_ms.filter(|m| *m > 0) {
             b.interval = Duration::from_millis(ms);
         }
+        if figures.max.is_some() {
+            b.learned = true;
+        }
+        b.probing = false;
         let now = Instant::now();
         b.forget_old(now);
         if let Some(remaining) = figures.remaining {
@@ -157,6 +176,13 @@ impl RateLimiter {
             b.sent.push_back(now);
         }
         Permit::Go
+    }
+
+    /// A request ended without an answer (network error): let the next one probe.
+    pub fn release(&self, key: &str) {
+        if let Some(b) = self.buckets.lock().unwrap().get_mut(key) {
+            b.probing = false;
+        }
     }
 
     pub fn figures(&self, key: &str) -> Option<RateFigures> {
@@ -243,10 +269,18 @@ mod tests {
         assert_eq!(t0.elapsed(), Duration::ZERO);
         rl.acquire("L").await;
         assert!(t0.elapsed() >= Duration::from_secs(10));
-        // Another location has its own quota.
+        // Another location has its own quota, probed one request at a time
+        // until GHL's headers give its limits.
         let t1 = Instant::now();
         rl.acquire("M").await;
         assert_eq!(t1.elapsed(), Duration::ZERO);
+        let second = tokio::time::timeout(Duration::from_secs(1), rl.acquire("M")).await;
+        assert!(
+            second.is_err(),
+            "a second request waits for the probe's answer"
+        );
+        rl.release("M");
+        rl.acquire("M").await;
     }
 
     #[tokio::test(start_paused = true)]
