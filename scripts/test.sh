@@ -6,10 +6,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash scripts/setup.sh
-
-step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+step() { printf '\n==> [%4ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+step "Setup: system packages, tauri-driver, UI packages (only what is missing)"
+bash scripts/setup.sh
 
 step "UI: type-check, lint, unit tests, build"
 (cd ui && npm run --silent check && npm run --silent lint && npm test --silent && npm run --silent build)
