@@ -48,6 +48,7 @@ export interface Messages {
   "agenda.count.one": string;
   "agenda.count.other": string;
   "agenda.unavailable": string;
+  "agenda.more": string;
 
   // Citas
   "cita.pendingPush": string;
@@ -130,6 +131,7 @@ const esPE: Messages = {
   "agenda.count.one": "1 cita",
   "agenda.count.other": "{count} citas",
   "agenda.unavailable": "No se pudo cargar la agenda de hoy.",
+  "agenda.more": "{count} citas más…",
 
   "cita.pendingPush": "No enviada a GHL",
   "cita.pendingPushHint": "Guardada en este equipo; se enviará a GHL cuando haya conexión.",
@@ -209,6 +211,7 @@ const en: Messages = {
   "agenda.count.one": "1 appointment",
   "agenda.count.other": "{count} appointments",
   "agenda.unavailable": "Today's agenda could not be loaded.",
+  "agenda.more": "{count} more…",
 
   "cita.pendingPush": "Not yet in GHL",
   "cita.pendingPushHint": "Saved on this computer; it will be sent to GHL when the connection is back.",

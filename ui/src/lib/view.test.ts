@@ -1,0 +1,191 @@
+import { describe, expect, it } from "vitest";
+import type { CitaView } from "../bindings/CitaView";
+import {
+  citasOnScreen,
+  defaultDay,
+  defaultMode,
+  effectiveMode,
+  isInWeek,
+  loadSkeleton,
+  saveSkeleton,
+  SKELETON_KEY,
+  loadPrefs,
+  MAX_WEEK_CALENDARS,
+  PREFS_KEY,
+  savePrefs,
+  toggleCalendar,
+  weekCalendarIds,
+  withMode,
+  withWeekCalendars,
+  type KeyValueStore,
+} from "./view";
+
+const cals = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `cal-${i + 1}` }));
+
+class MemoryStore implements KeyValueStore {
+  data = new Map<string, string>();
+  getItem(key: string) {
+    return this.data.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.data.set(key, value);
+  }
+}
+
+describe("view choice", () => {
+  it("shows the week when every calendar fits, else the day of all", () => {
+    expect(MAX_WEEK_CALENDARS).toBe(3);
+    expect(defaultMode(1)).toBe("week");
+    expect(defaultMode(3)).toBe("week"); // the demo clinic
+    expect(defaultMode(4)).toBe("day");
+    expect(defaultMode(4, 4)).toBe("week");
+    expect(defaultMode(5, 4)).toBe("day");
+    expect(defaultMode(20)).toBe("day");
+    expect(defaultMode(0)).toBe("week");
+  });
+
+  it("a remembered choice wins over the default", () => {
+    expect(effectiveMode({ mode: "week" }, 20)).toBe("week");
+    expect(effectiveMode({ mode: "day" }, 3)).toBe("day");
+    expect(effectiveMode({}, 3)).toBe("week");
+  });
+
+  it("tells whether a date is in a week", () => {
+    expect(isInWeek("2026-11-23", "2026-11-23")).toBe(true);
+    expect(isInWeek("2026-11-29", "2026-11-23")).toBe(true);
+    expect(isInWeek("2026-11-30", "2026-11-23")).toBe(false);
+    expect(isInWeek("2026-11-22", "2026-11-23")).toBe(false);
+  });
+
+  it("the day view opens on today when it is in the week, else on Monday", () => {
+    expect(defaultDay("2026-11-23", "2026-11-25")).toBe("2026-11-25");
+    expect(defaultDay("2026-11-23", "2026-11-29")).toBe("2026-11-29");
+    expect(defaultDay("2026-11-30", "2026-11-25")).toBe("2026-11-30");
+    expect(defaultDay("2026-11-16", "2026-11-25")).toBe("2026-11-16");
+  });
+});
+
+describe("week calendars (N limit)", () => {
+  it("defaults to the first N in the location's order", () => {
+    expect(weekCalendarIds(cals(20), undefined)).toEqual(["cal-1", "cal-2", "cal-3"]);
+    expect(weekCalendarIds(cals(20), undefined, 4)).toEqual(["cal-1", "cal-2", "cal-3", "cal-4"]);
+    expect(weekCalendarIds(cals(3), undefined)).toEqual(["cal-1", "cal-2", "cal-3"]);
+    expect(weekCalendarIds(cals(0), undefined)).toEqual([]);
+  });
+
+  it("keeps the saved choice, in column order, dropping calendars that are gone, at most N", () => {
+    expect(weekCalendarIds(cals(20), ["cal-9", "cal-2", "gone"])).toEqual(["cal-2", "cal-9"]);
+    expect(weekCalendarIds(cals(20), ["cal-1", "cal-2", "cal-3", "cal-4", "cal-5", "cal-6"])).toHaveLength(3);
+    expect(weekCalendarIds(cals(20), ["gone"])).toEqual(["cal-1", "cal-2", "cal-3"]);
+    expect(weekCalendarIds(cals(20), [])).toEqual(["cal-1", "cal-2", "cal-3"]);
+    expect(weekCalendarIds(cals(20), ["cal-5"], 2)).toEqual(["cal-5"]);
+  });
+
+  it("toggles a calendar within the limit and never empties the selection", () => {
+    const all = cals(6);
+    expect(toggleCalendar(["cal-1", "cal-3"], "cal-2", all)).toEqual(["cal-1", "cal-2", "cal-3"]);
+    expect(toggleCalendar(["cal-1", "cal-3"], "cal-3", all)).toEqual(["cal-1"]);
+    expect(toggleCalendar(["cal-1"], "cal-1", all)).toEqual(["cal-1"]);
+    const full = ["cal-1", "cal-2", "cal-3"];
+    expect(toggleCalendar(full, "cal-5", all)).toEqual(full);
+    expect(toggleCalendar(full, "cal-5", all, 4)).toEqual(["cal-1", "cal-2", "cal-3", "cal-5"]);
+    expect(toggleCalendar(["cal-1"], "nope", all)).toEqual(["cal-1"]);
+  });
+});
+
+describe("preferences in storage", () => {
+  it("round-trips the mode and the calendars per location", () => {
+    const store = new MemoryStore();
+    let prefs = withMode({}, "week");
+    prefs = withWeekCalendars(prefs, "loc-1", ["cal-2", "cal-5"]);
+    savePrefs(store, prefs);
+    expect(JSON.parse(store.getItem(PREFS_KEY) ?? "")).toEqual({
+      mode: "week",
+      weekCalendars: { "loc-1": ["cal-2", "cal-5"] },
+    });
+    expect(loadPrefs(store)).toEqual(prefs);
+  });
+
+  it("keeps other locations' choices", () => {
+    const prefs = withWeekCalendars(withWeekCalendars({}, "a", ["1"]), "b", ["2"]);
+    expect(prefs.weekCalendars).toEqual({ a: ["1"], b: ["2"] });
+  });
+
+  it("treats missing, broken or odd values as nothing saved", () => {
+    const store = new MemoryStore();
+    expect(loadPrefs(store)).toEqual({});
+    expect(loadPrefs(null)).toEqual({});
+    store.setItem(PREFS_KEY, "{not json");
+    expect(loadPrefs(store)).toEqual({});
+    store.setItem(PREFS_KEY, JSON.stringify({ mode: "month", weekCalendars: { a: [1, 2], b: ["x"] } }));
+    expect(loadPrefs(store)).toEqual({ weekCalendars: { b: ["x"] } });
+    store.setItem(PREFS_KEY, "null");
+    expect(loadPrefs(store)).toEqual({});
+  });
+
+  it("a storage that throws is not an error", () => {
+    const broken: KeyValueStore = {
+      getItem() {
+        throw new Error("denied");
+      },
+      setItem() {
+        throw new Error("quota");
+      },
+    };
+    expect(loadPrefs(broken)).toEqual({});
+    expect(() => savePrefs(broken, { mode: "day" })).not.toThrow();
+  });
+});
+
+describe("citas on screen", () => {
+  const c = (id: string, calendarId: string, start: string, end: string) =>
+    ({ id, calendarId, startLocal: start, endLocal: end }) as CitaView;
+  const citas = [
+    c("1", "a", "2026-11-23T09:00:00", "2026-11-23T09:30:00"),
+    c("2", "b", "2026-11-23T10:00:00", "2026-11-23T10:30:00"),
+    c("3", "a", "2026-11-24T09:00:00", "2026-11-24T09:30:00"),
+    c("4", "a", "2026-11-22T23:30:00", "2026-11-23T00:30:00"),
+  ];
+  it("keeps the chosen calendars for the week", () => {
+    expect(citasOnScreen(citas, ["a"], null).map((x) => x.id)).toEqual(["1", "3", "4"]);
+  });
+  it("keeps that day's citas for the day view, with one running past midnight", () => {
+    expect(citasOnScreen(citas, ["a", "b"], "2026-11-23").map((x) => x.id)).toEqual(["1", "2", "4"]);
+    expect(citasOnScreen(citas, ["a", "b"], "2026-11-24").map((x) => x.id)).toEqual(["3"]);
+  });
+});
+
+describe("grid skeleton", () => {
+  const skeleton = {
+    locationId: "loc-1",
+    weekStart: "2026-11-23",
+    today: "2026-11-25",
+    calendars: [{ id: "cal-a", name: "Odontología", practitioner: null, isActive: true, color: "#0ea5e9" }],
+  };
+
+  it("round-trips and skips identical writes", () => {
+    const store = new MemoryStore();
+    const written = saveSkeleton(store, skeleton, null);
+    expect(written).toBe(store.getItem(SKELETON_KEY));
+    expect(loadSkeleton(store)).toEqual(skeleton);
+    let writes = 0;
+    const counting: KeyValueStore = { getItem: () => null, setItem: () => void writes++ };
+    expect(saveSkeleton(counting, skeleton, written)).toBe(written);
+    expect(writes).toBe(0);
+  });
+
+  it("ignores anything malformed", () => {
+    const store = new MemoryStore();
+    expect(loadSkeleton(store)).toBeNull();
+    for (const bad of [
+      "{",
+      "null",
+      JSON.stringify({ ...skeleton, calendars: [] }),
+      JSON.stringify({ ...skeleton, weekStart: "monday" }),
+      JSON.stringify({ ...skeleton, calendars: [{ id: 1 }] }),
+    ]) {
+      store.setItem(SKELETON_KEY, bad);
+      expect(loadSkeleton(store)).toBeNull();
+    }
+  });
+});

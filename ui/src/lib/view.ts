@@ -1,0 +1,236 @@
+// Which grid the receptionist sees: the week of a few calendars, or one day
+// of every calendar side by side. Pure, so the rules are unit-tested; the
+// choice is remembered in localStorage (through the `KeyValueStore` passed in).
+//
+// Why a limit: a week of 20 calendars is 140 day-columns, unreadable at
+// 1280 px and very slow to lay out in WebKitGTK. The week shows at most
+// MAX_WEEK_CALENDARS calendars (chosen with the picker); the day view shows
+// them all side by side.
+
+import type { CalendarColumn } from "../bindings/CalendarColumn";
+import type { CitaView } from "../bindings/CitaView";
+import { addDays, wallDate } from "./dates";
+
+export type ViewMode = "day" | "week";
+
+/**
+ * Calendars the week view shows at once: 3 x 7 = 21 day-columns of ~43 px
+ * fit beside the agenda at 1280 px; a fourth calendar would not.
+ */
+export const MAX_WEEK_CALENDARS = 3;
+
+export const PREFS_KEY = "citadesk.view.v1";
+
+/** What is remembered between runs. */
+export interface ViewPrefs {
+  /** Set only once the user picked a view; until then the default applies. */
+  mode?: ViewMode;
+  /** Calendars picked for the week view, per location id. */
+  weekCalendars?: Record<string, string[]>;
+}
+
+/** The part of `Storage` used here (localStorage in the app, a map in tests). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * The view when the user has not chosen one: the week when every calendar
+ * fits in it (the usual clinic, and the demo), else the day of all of them,
+ * so nobody's citas are hidden behind the picker on the first screen.
+ */
+export function defaultMode(calendarCount: number, max = MAX_WEEK_CALENDARS): ViewMode {
+  return calendarCount <= max ? "week" : "day";
+}
+
+export function effectiveMode(prefs: ViewPrefs, calendarCount: number, max = MAX_WEEK_CALENDARS): ViewMode {
+  return prefs.mode ?? defaultMode(calendarCount, max);
+}
+
+/**
+ * The calendars the week view shows, in the location's order: the saved
+ * choice (only calendars that still exist, at most `max`), else the first `max`.
+ */
+export function weekCalendarIds(
+  calendars: readonly Pick<CalendarColumn, "id">[],
+  saved: readonly string[] | undefined,
+  max = MAX_WEEK_CALENDARS,
+): string[] {
+  const wanted = new Set(saved ?? []);
+  const kept = calendars.filter((c) => wanted.has(c.id)).slice(0, max);
+  const chosen = kept.length > 0 ? kept : calendars.slice(0, max);
+  return chosen.map((c) => c.id);
+}
+
+/**
+ * Picker click: adds or removes `id`. The last calendar cannot be removed,
+ * and nothing is added past `max` (the chip is disabled then).
+ */
+export function toggleCalendar(
+  selected: readonly string[],
+  id: string,
+  calendars: readonly Pick<CalendarColumn, "id">[],
+  max = MAX_WEEK_CALENDARS,
+): string[] {
+  const set = new Set(selected);
+  if (set.has(id)) {
+    if (set.size <= 1) return [...selected];
+    set.delete(id);
+  } else {
+    if (set.size >= max || !calendars.some((c) => c.id === id)) return [...selected];
+    set.add(id);
+  }
+  return calendars.filter((c) => set.has(c.id)).map((c) => c.id);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/** Saved preferences; anything unreadable counts as nothing saved. */
+export function loadPrefs(store: KeyValueStore | null | undefined): ViewPrefs {
+  let raw: string | null = null;
+  try {
+    raw = store?.getItem(PREFS_KEY) ?? null;
+  } catch {
+    return {};
+  }
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return {};
+  }
+  if (typeof parsed !== "object" || parsed === null) return {};
+  const p = parsed as Record<string, unknown>;
+  const prefs: ViewPrefs = {};
+  if (p.mode === "day" || p.mode === "week") prefs.mode = p.mode;
+  if (typeof p.weekCalendars === "object" && p.weekCalendars !== null) {
+    const byLocation: Record<string, string[]> = {};
+    for (const [location, ids] of Object.entries(p.weekCalendars)) {
+      if (isStringArray(ids)) byLocation[location] = ids;
+    }
+    prefs.weekCalendars = byLocation;
+  }
+  return prefs;
+}
+
+/** Writes the preferences; a full or missing storage is not an error. */
+export function savePrefs(store: KeyValueStore | null | undefined, prefs: ViewPrefs): void {
+  try {
+    store?.setItem(PREFS_KEY, JSON.stringify(prefs));
+  } catch {
+    // Private mode or quota: the choice just is not remembered.
+  }
+}
+
+export function withMode(prefs: ViewPrefs, mode: ViewMode): ViewPrefs {
+  return { ...prefs, mode };
+}
+
+export function withWeekCalendars(prefs: ViewPrefs, locationId: string, ids: readonly string[]): ViewPrefs {
+  return { ...prefs, weekCalendars: { ...prefs.weekCalendars, [locationId]: [...ids] } };
+}
+
+/** Whether a `YYYY-MM-DD` date falls in the week starting on `weekStart`. */
+export function isInWeek(date: string, weekStart: string): boolean {
+  return date >= weekStart && date <= addDays(weekStart, 6);
+}
+
+/** The day the day view opens on for a week: today when it is in the week, else the Monday. */
+export function defaultDay(weekStart: string, today: string): string {
+  return isInWeek(today, weekStart) ? today : weekStart;
+}
+
+/**
+ * Citas of the given calendars (and, for the day view, those on that day,
+ * including one that started the evening before), order kept.
+ */
+export function citasOnScreen(
+  citas: readonly CitaView[],
+  calendarIds: readonly string[],
+  day: string | null,
+): CitaView[] {
+  const ids = new Set(calendarIds);
+  const dayStart = day === null ? "" : `${day}T00:00`;
+  return citas.filter(
+    (c) =>
+      ids.has(c.calendarId) && (day === null || (wallDate(c.startLocal) <= day && c.endLocal > dayStart)),
+  );
+}
+
+export const SKELETON_KEY = "citadesk.grid.v1";
+
+/**
+ * The last week's columns, kept so the next start can lay the grid out
+ * while the core is still opening the cache; when the week arrives with the
+ * same calendars, only its citas are added.
+ */
+export interface GridSkeleton {
+  locationId: string;
+  weekStart: string;
+  today: string;
+  calendars: CalendarColumn[];
+}
+
+function isColumn(value: unknown): value is CalendarColumn {
+  const c = value as CalendarColumn;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof c.id === "string" &&
+    typeof c.name === "string" &&
+    (c.practitioner === null || typeof c.practitioner === "string") &&
+    typeof c.isActive === "boolean" &&
+    typeof c.color === "string"
+  );
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export function loadSkeleton(store: KeyValueStore | null | undefined): GridSkeleton | null {
+  let raw: string | null = null;
+  try {
+    raw = store?.getItem(SKELETON_KEY) ?? null;
+  } catch {
+    return null;
+  }
+  if (!raw) return null;
+  try {
+    const p = JSON.parse(raw) as Partial<GridSkeleton> | null;
+    if (
+      !p ||
+      typeof p.locationId !== "string" ||
+      typeof p.weekStart !== "string" ||
+      !ISO_DAY.test(p.weekStart) ||
+      typeof p.today !== "string" ||
+      !ISO_DAY.test(p.today) ||
+      !Array.isArray(p.calendars) ||
+      p.calendars.length === 0 ||
+      !p.calendars.every(isColumn)
+    ) {
+      return null;
+    }
+    return { locationId: p.locationId, weekStart: p.weekStart, today: p.today, calendars: p.calendars };
+  } catch {
+    return null;
+  }
+}
+
+/** Saves the skeleton; returns the string written (to skip identical writes), or null. */
+export function saveSkeleton(
+  store: KeyValueStore | null | undefined,
+  skeleton: GridSkeleton,
+  previous: string | null,
+): string | null {
+  const value = JSON.stringify(skeleton);
+  if (value === previous) return previous;
+  try {
+    store?.setItem(SKELETON_KEY, value);
+    return value;
+  } catch {
+    return null;
+  }
+}
