@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
-use citadesk_core::model::{AppStatus, DayAgenda, ErrorPayload, Locale, SyncSummary, WeekView};
-use citadesk_core::{Desk, Result};
+use citadesk_core::ghl::Secret;
+use citadesk_core::model::{
+    AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, SyncSummary, WeekView,
+};
+use citadesk_core::{Desk, Result, TokenKeeping};
 use tauri::State;
 
 use crate::Started;
@@ -38,6 +41,38 @@ pub async fn sync_now(desk: State<'_, Arc<Desk>>) -> Ipc<SyncSummary> {
 #[tauri::command]
 pub fn set_locale(desk: State<'_, Arc<Desk>>, locale: Locale) -> Ipc<AppStatus> {
     ipc(&desk, desk.set_locale(locale))
+}
+
+/// Connects a location with a Private Integration Token: checked against
+/// GHL first, then kept in the OS keychain.
+#[tauri::command]
+pub async fn connect_pit(
+    desk: State<'_, Arc<Desk>>,
+    base_url: String,
+    location_id: String,
+    token: String,
+) -> Ipc<LocationInfo> {
+    let token = Secret::new(token.trim());
+    ipc(
+        &desk,
+        desk.connect_pit(
+            base_url.trim(),
+            location_id.trim(),
+            token,
+            TokenKeeping::Keychain,
+        )
+        .await,
+    )
+}
+
+#[tauri::command]
+pub fn connections(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<ConnectionInfo>> {
+    ipc(&desk, desk.connections())
+}
+
+#[tauri::command]
+pub async fn disconnect(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<()> {
+    ipc(&desk, desk.disconnect(&location_id).await)
 }
 
 /// The UI calls this once its first week is on screen: the figure the

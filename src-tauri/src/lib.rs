@@ -77,6 +77,9 @@ pub fn run() {
             commands::app_status,
             commands::sync_now,
             commands::set_locale,
+            commands::connect_pit,
+            commands::connections,
+            commands::disconnect,
             commands::ui_ready,
         ])
         .run(tauri::generate_context!())

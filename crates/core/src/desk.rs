@@ -327,6 +327,29 @@ impl Desk {
         })
     }
 
+    /// Every connected location, the active one marked.
+    pub fn connections(&self) -> Result<Vec<ConnectionInfo>> {
+        let active = self.active_location()?;
+        self.store
+            .connections()?
+            .into_iter()
+            .map(|c| {
+                let loc = self.store.location(&c.location_id)?;
+                Ok(ConnectionInfo {
+                    active: active.as_deref() == Some(c.location_id.as_str()),
+                    name: loc
+                        .as_ref()
+                        .map(|l| l.name.clone())
+                        .unwrap_or_else(|| c.location_id.clone()),
+                    time_zone: loc.map(|l| l.time_zone),
+                    location_id: c.location_id,
+                    base_url: c.base_url,
+                    auth_kind: c.auth_kind,
+                })
+            })
+            .collect()
+    }
+
     /// Forgets a location: its connection, and its token leaves the keychain.
     pub async fn disconnect(&self, location_id: &str) -> Result<()> {
         let tokens = self.tokens.clone();
@@ -336,6 +359,8 @@ impl Desk {
             .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
         self.store.remove_connection(location_id)?;
         self.runtime.lock().unwrap().client = None;
+        self.notify_status_now();
+        self.wake.notify_one();
         Ok(())
     }
 

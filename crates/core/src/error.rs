@@ -46,8 +46,8 @@ impl CoreError {
         let es = locale == Locale::EsPe;
         let detail = self.to_string();
         let text = match (self.code(), es) {
-            ("auth.expired", true) => "GHL rechazó el acceso (token vencido o inválido). Vuelva a conectar la sede en Configuración.".to_string(),
-            ("auth.expired", false) => "GHL refused access (expired or invalid token). Reconnect the location in Settings.".to_string(),
+            ("auth.expired", true) => "GHL rechazó el token (vencido o no válido). Revise el token de integración privada, o genere uno nuevo en GHL, y conecte la sede de nuevo.".to_string(),
+            ("auth.expired", false) => "GHL refused the token (expired or not valid). Check the Private Integration Token, or create a new one in GHL, and connect the location again.".to_string(),
             ("auth.forbidden_location", true) => "El token no tiene acceso a esta sede de GHL. Revise el token o la sede elegida.".to_string(),
             ("auth.forbidden_location", false) => "The token has no access to this GHL location. Check the token or the chosen location.".to_string(),
             ("auth.token_missing", true) => "No hay token guardado para esta sede. Vuelva a conectarla.".to_string(),

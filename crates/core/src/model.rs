@@ -155,3 +155,20 @@ pub struct SyncSummary {
     #[ts(type = "number")]
     pub duration_ms: u64,
 }
+
+/// A connected GHL location, as the connections screen lists it. No secret:
+/// the token stays in the OS keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionInfo {
+    pub location_id: String,
+    /// The location's name once GHL has answered; the id until then.
+    pub name: String,
+    pub time_zone: Option<String>,
+    pub base_url: String,
+    /// `pit` (Private Integration Token) or `oauth`.
+    pub auth_kind: String,
+    /// The location the desk shows now.
+    pub active: bool,
+}

@@ -177,7 +177,7 @@ async fn a_bad_token_is_an_auth_error_not_offline() {
         .last_error
         .unwrap()
         .message
-        .contains("Vuelva a conectar"));
+        .contains("conecte la sede de nuevo"));
     sb.shutdown().await;
 }
 

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
+pub mod week;
+
 pub fn enabled() -> bool {
     std::env::var("CITADESK_E2E").is_ok_and(|v| v == "1")
 }
@@ -376,4 +378,21 @@ pub fn wait_for_port(port: u16, timeout: Duration) {
         assert!(started.elapsed() < timeout, "port {port} never opened");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// Files under `dir` whose bytes contain `needle` (a token must be in none).
+pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut hits = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return hits;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            hits.extend(files_containing(&p, needle));
+        } else if std::fs::read(&p).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle)) {
+            hits.push(p);
+        }
+    }
+    hits
 }

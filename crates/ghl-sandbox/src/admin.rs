@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -176,6 +177,23 @@ fn parse_body(body: &Bytes) -> Result<Map<String, Value>, GhlError> {
     BodyCheck::parse(body)
 }
 
+/// A UI-style body: parsed as GHL would, with its `webhooks` switch (see
+/// [`wants_webhooks`]) taken out.
+fn ui_body(
+    query: &HashMap<String, String>,
+    body: &Bytes,
+) -> Result<(Map<String, Value>, bool), GhlError> {
+    let mut body = parse_body(body)?;
+    let webhooks = wants_webhooks(query, &body);
+    body.remove("webhooks");
+    Ok((body, webhooks))
+}
+
+/// An admin body of a fixed shape; a bad one is `bad {what}: …` (a 400).
+fn admin_body<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("bad {what}: {e}"))
+}
+
 /// Requests per endpoint: `{"counts": {"GET /calendars/events": 3, …}}`
 /// keyed by method and route template (the path when no route matched).
 async fn request_counts(State(sandbox): State<Shared>) -> Response {
@@ -217,12 +235,10 @@ async fn ui_create_appointment(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let mut body = match parse_body(&body) {
-        Ok(b) => b,
+    let (mut body, webhooks) = match ui_body(&query, &body) {
+        Ok(parsed) => parsed,
         Err(e) => return from_ghl(e),
     };
-    let webhooks = wants_webhooks(&query, &body);
-    body.remove("webhooks");
     let mut world = sandbox.write().await;
     if !body.contains_key("locationId") {
         if let Some(loc) = body
@@ -256,12 +272,10 @@ async fn ui_update_appointment(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let mut body = match parse_body(&body) {
-        Ok(b) => b,
+    let (body, webhooks) = match ui_body(&query, &body) {
+        Ok(parsed) => parsed,
         Err(e) => return from_ghl(e),
     };
-    let webhooks = wants_webhooks(&query, &body);
-    body.remove("webhooks");
     let input = match AppointmentInput::from_body(&body, false) {
         Ok(i) => i,
         Err(e) => return from_ghl(e),
@@ -327,12 +341,10 @@ async fn ui_create_contact(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let mut body = match parse_body(&body) {
-        Ok(b) => b,
+    let (mut body, webhooks) = match ui_body(&query, &body) {
+        Ok(parsed) => parsed,
         Err(e) => return from_ghl(e),
     };
-    let webhooks = wants_webhooks(&query, &body);
-    body.remove("webhooks");
     let mut world = sandbox.write().await;
     if !body.contains_key("locationId") {
         body.insert(
@@ -361,12 +373,10 @@ async fn ui_update_contact(
     Query(query): Query<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
-    let mut body = match parse_body(&body) {
-        Ok(b) => b,
+    let (body, webhooks) = match ui_body(&query, &body) {
+        Ok(parsed) => parsed,
         Err(e) => return from_ghl(e),
     };
-    let webhooks = wants_webhooks(&query, &body);
-    body.remove("webhooks");
     let input = match ops::contact_input(&body, "update") {
         Ok(i) => i,
         Err(e) => return from_ghl(e),
@@ -414,9 +424,9 @@ async fn location_settings(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let body: SettingsBody = match serde_json::from_slice(&body) {
+    let body: SettingsBody = match admin_body(&body, "settings") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad settings: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     if let Some(tz) = &body.timezone {
         if tz.parse::<chrono_tz::Tz>().is_err() {
@@ -454,9 +464,9 @@ fn one() -> u32 {
 
 /// Inject `{kind: 429|500|502|timeout|latency|revoked_token, count, ms?, path?}`.
 async fn add_fault(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: FaultBody = match serde_json::from_slice(&body) {
+    let body: FaultBody = match admin_body(&body, "fault") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad fault: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     let kind: FaultKind = match body.kind.parse() {
         Ok(k) => k,
@@ -500,9 +510,9 @@ struct LimitsBody {
 
 /// `{burst?, intervalMs?, daily?, reset?}`; `reset` forgets the counts.
 async fn set_rate_limits(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: LimitsBody = match serde_json::from_slice(&body) {
+    let body: LimitsBody = match admin_body(&body, "limits") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad limits: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     let mut limits = sandbox.rate_limiter().limits();
     if let Some(b) = body.burst {
@@ -543,9 +553,9 @@ struct UrlsBody {
 }
 
 async fn set_webhook_urls(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: UrlsBody = match serde_json::from_slice(&body) {
+    let body: UrlsBody = match admin_body(&body, "urls") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad urls: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     sandbox.webhooks().set_urls(body.urls);
     if let Some(schedule) = body.retry_schedule_ms {
@@ -568,9 +578,9 @@ struct WebhookFaultBody {
 
 /// `{kind: duplicate|delay|reorder|drop, count?, ms?}` for the next events.
 async fn add_webhook_fault(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: WebhookFaultBody = match serde_json::from_slice(&body) {
+    let body: WebhookFaultBody = match admin_body(&body, "fault") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad fault: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     sandbox.webhooks().add_fault(WebhookFault {
         kind: body.kind,
@@ -587,9 +597,9 @@ struct TokenBody {
 
 /// Revoke an access token, a PIT or a refresh token.
 async fn revoke_token(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: TokenBody = match serde_json::from_slice(&body) {
+    let body: TokenBody = match admin_body(&body, "body") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     let access = sandbox.tokens().revoke(&body.token);
     let refresh = sandbox.oauth().revoke_refresh(&body.token);
@@ -602,9 +612,9 @@ async fn revoke_token(State(sandbox): State<Shared>, body: Bytes) -> Response {
 
 /// Make an access token expire now.
 async fn expire_token(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: TokenBody = match serde_json::from_slice(&body) {
+    let body: TokenBody = match admin_body(&body, "body") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad body: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     if sandbox.tokens().expire(&body.token) {
         Json(json!({"expired": true})).into_response()
@@ -623,9 +633,9 @@ struct ClientBody {
 }
 
 async fn add_oauth_client(State(sandbox): State<Shared>, body: Bytes) -> Response {
-    let body: ClientBody = match serde_json::from_slice(&body) {
+    let body: ClientBody = match admin_body(&body, "client") {
         Ok(b) => b,
-        Err(e) => return admin_error(StatusCode::BAD_REQUEST, format!("bad client: {e}")),
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
     };
     sandbox.oauth().add_client(OAuthClient {
         client_id: body.client_id.clone(),

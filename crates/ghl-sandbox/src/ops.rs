@@ -75,6 +75,25 @@ pub fn next_contact_stamp(previous: Option<DateTime<Utc>>) -> DateTime<Utc> {
 // ---------------------------------------------------------------------------
 // JSON bodies, checked as GHL's validators do
 
+/// A validator's verdict as a 400 `BadRequestDTO`: every problem, comma-joined
+/// (none: Ok). Shared by the body and query checks.
+pub(crate) fn problems_400(problems: &mut Vec<String>) -> Result<(), GhlError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(GhlError::BadRequest(std::mem::take(problems).join(", ")))
+    }
+}
+
+/// A validator's verdict as a 422 `UnprocessableDTO` (none: Ok).
+pub(crate) fn problems_422(problems: &mut Vec<String>) -> Result<(), GhlError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(GhlError::Unprocessable(std::mem::take(problems)))
+    }
+}
+
 /// Collects every problem of a JSON body, then answers 400 or 422.
 pub struct BodyCheck<'a> {
     body: &'a Map<String, Value>,
@@ -225,21 +244,11 @@ impl<'a> BodyCheck<'a> {
     }
 
     pub fn finish_400(&mut self) -> Result<(), GhlError> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(GhlError::BadRequest(
-                std::mem::take(&mut self.problems).join(", "),
-            ))
-        }
+        problems_400(&mut self.problems)
     }
 
     pub fn finish_422(&mut self) -> Result<(), GhlError> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(GhlError::Unprocessable(std::mem::take(&mut self.problems)))
-        }
+        problems_422(&mut self.problems)
     }
 }
 
@@ -1009,6 +1018,29 @@ fn allows_duplicates(world: &World, location_id: &str) -> bool {
         .is_some_and(|l| l.settings.allow_duplicate_contact)
 }
 
+/// The country of `location_id`; an unknown location is GHL's 400.
+fn location_country(world: &World, location_id: &str) -> Result<String, GhlError> {
+    world
+        .locations
+        .get(location_id)
+        .map(|l| l.country.clone())
+        .ok_or_else(|| GhlError::BadRequest("Location not found".into()))
+}
+
+/// A contact's country (the input's, else `fallback`) and the input's phone
+/// normalised for it.
+fn country_and_phone(input: &ContactInput, fallback: &str) -> (String, Option<String>) {
+    let country = input
+        .country
+        .clone()
+        .unwrap_or_else(|| fallback.to_string());
+    let phone = input
+        .phone
+        .as_deref()
+        .and_then(|p| normalize_phone(p, &country));
+    (country, phone)
+}
+
 /// `POST /contacts/`. With duplicates disallowed, a matching email or
 /// phone gets GHL's 400 with the existing contact in `meta`.
 pub fn create_contact(
@@ -1017,18 +1049,7 @@ pub fn create_contact(
     source: &str,
 ) -> Result<Contact, GhlError> {
     let location_id = input.location_id.clone().unwrap_or_default();
-    let location = world
-        .locations
-        .get(&location_id)
-        .ok_or_else(|| GhlError::BadRequest("Location not found".into()))?;
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| location.country.clone());
-    let phone = input
-        .phone
-        .as_deref()
-        .and_then(|p| normalize_phone(p, &country));
+    let (country, phone) = country_and_phone(&input, &location_country(world, &location_id)?);
     if !allows_duplicates(world, &location_id) {
         if let Some((dup, field)) = find_duplicate(
             world,
@@ -1082,14 +1103,7 @@ pub fn update_contact(
         .get(id)
         .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?
         .clone();
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| current.country.clone());
-    let phone = input
-        .phone
-        .as_deref()
-        .and_then(|p| normalize_phone(p, &country));
+    let (_, phone) = country_and_phone(&input, &current.country);
     if !allows_duplicates(world, &current.location_id) {
         if let Some((dup, field)) = find_duplicate(
             world,
@@ -1122,22 +1136,11 @@ pub fn upsert_contact(
     mut input: ContactInput,
 ) -> Result<(bool, Contact), GhlError> {
     let location_id = input.location_id.clone().unwrap_or_default();
-    let location = world
-        .locations
-        .get(&location_id)
-        .ok_or_else(|| GhlError::BadRequest("Location not found".into()))?;
-    let country = input
-        .country
-        .clone()
-        .unwrap_or_else(|| location.country.clone());
+    let (_, phone) = country_and_phone(&input, &location_country(world, &location_id)?);
     if allows_duplicates(world, &location_id) && input.create_new_if_duplicate_allowed {
         let source = input.source.clone().unwrap_or_else(|| "public api".into());
         return create_contact(world, input, &source).map(|c| (true, c));
     }
-    let phone = input
-        .phone
-        .as_deref()
-        .and_then(|p| normalize_phone(p, &country));
     let found = find_duplicate(
         world,
         &location_id,

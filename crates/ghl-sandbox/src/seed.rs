@@ -311,20 +311,21 @@ const CONTACT_COUNT: usize = 40;
 /// A booked [start, end).
 type Span = (DateTime<Utc>, DateTime<Utc>);
 
-fn populate_demo(world: &mut World) {
-    let mut rng = SplitMix64::new(FIXTURE_STREAM);
-    let location = world.primary_location().clone();
-    let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
-    let ids = &mut world.ids;
-    // Seed-time "now": the clinic opens at 07:00 on "today"; nothing in the
-    // seed was added or updated after it.
-    let opening = local_instant(
+/// Seed-time "now": 07:00 on `today` in the clinic's zone.
+fn seed_opening(zone: Tz, today: NaiveDate) -> DateTime<Utc> {
+    local_instant(
         zone,
-        world.today,
+        today,
         NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
     )
-    .unwrap_or_else(|| Utc.from_utc_datetime(&world.today.and_time(NaiveTime::MIN)));
+    .unwrap_or_else(|| Utc.from_utc_datetime(&today.and_time(NaiveTime::MIN)))
+}
 
+/// What every seeded clinic has before its calendars: the receptionist, the
+/// calendar group and the DNI custom field, in that id order. Answers their
+/// ids (receptionist, group, DNI field).
+fn seed_front_desk(world: &mut World, location: &Location) -> (String, String, String) {
+    let ids = &mut world.ids;
     let receptionist = User {
         id: ids.next_id(),
         company_id: location.company_id.clone(),
@@ -359,6 +360,18 @@ fn populate_demo(world: &mut World) {
     };
     let dni_id = dni.id.clone();
     world.custom_fields.insert(dni.id.clone(), dni);
+    (receptionist_id, group_id, dni_id)
+}
+
+fn populate_demo(world: &mut World) {
+    let mut rng = SplitMix64::new(FIXTURE_STREAM);
+    let location = world.primary_location().clone();
+    let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
+    // Seed-time "now": the clinic opens at 07:00 on "today"; nothing in the
+    // seed was added or updated after it.
+    let opening = seed_opening(zone, world.today);
+    let (receptionist_id, group_id, dni_id) = seed_front_desk(world, &location);
+    let ids = &mut world.ids;
 
     let services = services();
     let mut calendar_ids = Vec::new();
@@ -622,46 +635,9 @@ fn populate_large(world: &mut World) {
     let mut rng = SplitMix64::new(FIXTURE_STREAM ^ 0x1A56E);
     let location = world.primary_location().clone();
     let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
-    let opening = local_instant(
-        zone,
-        world.today,
-        NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
-    )
-    .unwrap_or_else(|| Utc.from_utc_datetime(&world.today.and_time(NaiveTime::MIN)));
+    let opening = seed_opening(zone, world.today);
+    let (receptionist_id, group_id, dni_id) = seed_front_desk(world, &location);
     let ids = &mut world.ids;
-
-    let receptionist = User {
-        id: ids.next_id(),
-        company_id: location.company_id.clone(),
-        first_name: "Milagros".into(),
-        last_name: "Salazar Vega".into(),
-        email: "recepcion@clinicademo.pe".into(),
-        phone: "+51981002030".into(),
-        role_type: "account".into(),
-        role: "admin".into(),
-        location_ids: vec![location.id.clone()],
-        deleted: false,
-    };
-    let receptionist_id = receptionist.id.clone();
-    world.users.insert(receptionist.id.clone(), receptionist);
-    let group = CalendarGroup {
-        id: ids.next_id(),
-        location_id: location.id.clone(),
-        name: "Consultorios".into(),
-        slug: "consultorios".into(),
-        is_active: true,
-    };
-    let group_id = group.id.clone();
-    world.calendar_groups.insert(group.id.clone(), group);
-    let dni = CustomFieldDef {
-        id: ids.next_id(),
-        location_id: location.id.clone(),
-        name: "DNI".into(),
-        field_key: "contact.dni".into(),
-        data_type: "TEXT".into(),
-    };
-    let dni_id = dni.id.clone();
-    world.custom_fields.insert(dni.id.clone(), dni);
 
     let mut calendars = Vec::with_capacity(LARGE_CALENDARS);
     for (n, specialty) in SPECIALTIES.iter().enumerate().take(LARGE_CALENDARS) {

@@ -173,18 +173,16 @@ pub fn event(a: &Appointment, zone: Tz) -> Value {
     })
 }
 
-/// `GetContectByIdSchema` (sic), custom fields in their read shape `{id, value}`.
-pub fn contact(c: &Contact) -> Value {
-    let name = c.name();
-    let mut body = json!({
+/// The fields both contact shapes carry (read and created).
+fn contact_common(c: &Contact) -> Value {
+    json!({
         "id": c.id,
         "locationId": c.location_id,
-        "name": name,
         "firstName": c.first_name,
         "lastName": c.last_name,
         "firstNameLowerCase": c.first_name.to_lowercase(),
         "lastNameLowerCase": c.last_name.to_lowercase(),
-        "fullNameLowerCase": name.to_lowercase(),
+        "fullNameLowerCase": c.name().to_lowercase(),
         "type": "lead",
         "source": c.source,
         "address1": c.address1,
@@ -198,10 +196,16 @@ pub fn contact(c: &Contact) -> Value {
         "customFields": c.custom_fields.iter().map(|f| json!({"id": f.id, "value": f.value})).collect::<Vec<_>>(),
         "dateAdded": iso_utc_millis(c.date_added),
         "dateUpdated": iso_utc_millis(c.date_updated),
-    });
+    })
+}
+
+/// `GetContectByIdSchema` (sic), custom fields in their read shape `{id, value}`.
+pub fn contact(c: &Contact) -> Value {
+    let mut body = contact_common(c);
     let Value::Object(map) = &mut body else {
         return body;
     };
+    map.insert("name".into(), json!(c.name()));
     let mut put = |key: &str, value: Option<String>| {
         if let Some(v) = value {
             map.insert(key.into(), json!(v));
@@ -230,35 +234,13 @@ fn birth_instant(c: &Contact) -> Option<String> {
 /// `CreateContactSchema`: the body of `POST /contacts/` (201), a different
 /// field set from the read shape (no `name`, `timezone`; birth date as an instant).
 pub fn contact_created(c: &Contact) -> Value {
-    let name = c.name();
-    let mut body = json!({
-        "id": c.id,
-        "locationId": c.location_id,
-        "firstName": c.first_name,
-        "lastName": c.last_name,
-        "firstNameLowerCase": c.first_name.to_lowercase(),
-        "lastNameLowerCase": c.last_name.to_lowercase(),
-        "fullNameLowerCase": name.to_lowercase(),
-        "type": "lead",
-        "source": c.source,
-        "address1": c.address1,
-        "city": c.city,
-        "state": c.state,
-        "postalCode": c.postal_code,
-        "country": c.country,
-        "dnd": c.dnd,
-        "dndSettings": {},
-        "deleted": false,
-        "bounceEmail": false,
-        "unsubscribeEmail": false,
-        "tags": c.tags,
-        "customFields": c.custom_fields.iter().map(|f| json!({"id": f.id, "value": f.value})).collect::<Vec<_>>(),
-        "dateAdded": iso_utc_millis(c.date_added),
-        "dateUpdated": iso_utc_millis(c.date_updated),
-    });
+    let mut body = contact_common(c);
     let Value::Object(map) = &mut body else {
         return body;
     };
+    map.insert("deleted".into(), json!(false));
+    map.insert("bounceEmail".into(), json!(false));
+    map.insert("unsubscribeEmail".into(), json!(false));
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(v) = value {
             map.insert(key.into(), v);

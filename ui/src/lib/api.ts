@@ -4,6 +4,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { ConnectionInfo } from "../bindings/ConnectionInfo";
+import type { LocationInfo } from "../bindings/LocationInfo";
 import type { DayAgenda } from "../bindings/DayAgenda";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Locale } from "../bindings/Locale";
@@ -47,6 +49,22 @@ export function appStatus(): Promise<AppStatus> {
 
 export function syncNow(): Promise<SyncSummary> {
   return invoke<SyncSummary>("sync_now");
+}
+
+/** GHL's production API; ghl-sandbox or a proxy may be entered instead. */
+export const GHL_BASE_URL = "https://services.leadconnectorhq.com";
+
+/** Connects a location with a Private Integration Token (checked against GHL, kept in the keychain). */
+export function connectPit(baseUrl: string, locationId: string, token: string): Promise<LocationInfo> {
+  return invoke<LocationInfo>("connect_pit", { baseUrl, locationId, token });
+}
+
+export function connections(): Promise<ConnectionInfo[]> {
+  return invoke<ConnectionInfo[]>("connections");
+}
+
+export function disconnect(locationId: string): Promise<void> {
+  return invoke<void>("disconnect", { locationId });
 }
 
 /** Tells the core the first week is on screen (start-up figure; logged). */

@@ -79,8 +79,20 @@ export interface Messages {
   "banner.errorFallback": string;
 
   // Empty and error states
+  "connect.title": string;
+  "connect.intro": string;
+  "connect.baseUrl": string;
+  "connect.locationId": string;
+  "connect.locationIdHint": string;
+  "connect.token": string;
+  "connect.tokenHint": string;
+  "connect.submit": string;
+  "connect.checking": string;
+  "connect.missing": string;
   "empty.notConnected.title": string;
   "empty.notConnected.body": string;
+  "empty.firstSync.title": string;
+  "empty.firstSync.body": string;
   "empty.noCalendars.title": string;
   "empty.noCalendars.body": string;
   "error.load.title": string;
@@ -159,9 +171,22 @@ const esPE: Messages = {
   "banner.offlineWithTime": "Sin conexión: mostrando datos guardados, última sincronización {time}",
   "banner.errorFallback": "GHL rechazó la última operación.",
 
+  "connect.title": "Conectar GHL",
+  "connect.intro":
+    "Conecte la sede (sub-cuenta) de GoHighLevel de la clínica. El token se verifica con GHL y se guarda solo en el llavero del sistema.",
+  "connect.baseUrl": "URL de la API de GHL",
+  "connect.locationId": "ID de la sede (location id)",
+  "connect.locationIdHint": "En GHL: Configuración › Perfil de la empresa.",
+  "connect.token": "Token de integración privada (PIT)",
+  "connect.tokenHint": "En GHL: Configuración › Integraciones privadas. Nunca se guarda en disco.",
+  "connect.submit": "Conectar",
+  "connect.checking": "Verificando con GHL…",
+  "connect.missing": "Complete la URL, el ID de la sede y el token.",
   "empty.notConnected.title": "Ninguna sede de GHL conectada",
   "empty.notConnected.body":
     "Todavía no hay una sede (sub-cuenta) de GoHighLevel conectada a Citadesk. Cuando se conecte una, aquí verás sus citas.",
+  "empty.firstSync.title": "Sincronizando con GHL…",
+  "empty.firstSync.body": "Trayendo los calendarios y las citas de la sede. La agenda aparecerá en unos segundos.",
   "empty.noCalendars.title": "Esta sede no tiene calendarios",
   "empty.noCalendars.body":
     "La sede está conectada, pero GHL no devolvió ningún calendario. Crea uno en GHL y pulsa «Sincronizar».",
@@ -239,9 +264,22 @@ const en: Messages = {
   "banner.offlineWithTime": "Offline: showing saved data, last sync {time}",
   "banner.errorFallback": "GHL refused the last operation.",
 
+  "connect.title": "Connect GHL",
+  "connect.intro":
+    "Connect the clinic's GoHighLevel location (sub-account). The token is checked with GHL and kept only in the system keychain.",
+  "connect.baseUrl": "GHL API URL",
+  "connect.locationId": "Location id",
+  "connect.locationIdHint": "In GHL: Settings › Business Profile.",
+  "connect.token": "Private Integration Token (PIT)",
+  "connect.tokenHint": "In GHL: Settings › Private Integrations. Never written to disk.",
+  "connect.submit": "Connect",
+  "connect.checking": "Checking with GHL…",
+  "connect.missing": "Fill in the URL, the location id and the token.",
   "empty.notConnected.title": "No GHL location connected",
   "empty.notConnected.body":
     "No GoHighLevel location (sub-account) is connected to Citadesk yet. Once one is connected, its appointments will show here.",
+  "empty.firstSync.title": "Syncing with GHL…",
+  "empty.firstSync.body": "Fetching the location's calendars and citas. The agenda appears in a few seconds.",
   "empty.noCalendars.title": "This location has no calendars",
   "empty.noCalendars.body":
     "The location is connected, but GHL returned no calendars. Create one in GHL, then press “Sync”.",

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
-use super::{QueryCheck, Shared};
+use super::{visible, QueryCheck, Shared};
 use crate::auth::Caller;
 use crate::errors::GhlError;
 use crate::wire;
@@ -62,11 +62,7 @@ async fn free_slots(
         ));
     }
     let world = sandbox.read().await;
-    let calendar = world
-        .calendars
-        .get(&calendar_id)
-        .ok_or_else(|| GhlError::BadRequest("Calendar not found".into()))?;
-    caller.ensure_location(&calendar.location_id)?;
+    let calendar = visible(&caller, world.calendars.get(&calendar_id), "Calendar")?;
     let zone: Tz = match zone_name {
         Some(name) => name
             .parse()
@@ -127,10 +123,6 @@ async fn get_calendar(
     Path(calendar_id): Path<String>,
 ) -> Result<Json<Value>, GhlError> {
     let world = sandbox.read().await;
-    let calendar = world
-        .calendars
-        .get(&calendar_id)
-        .ok_or_else(|| GhlError::BadRequest("Calendar not found".into()))?;
-    caller.ensure_location(&calendar.location_id)?;
+    let calendar = visible(&caller, world.calendars.get(&calendar_id), "Calendar")?;
     Ok(Json(json!({ "calendar": wire::calendar(calendar) })))
 }

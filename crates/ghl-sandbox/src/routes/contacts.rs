@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
-use super::{trace_id, QueryCheck, Shared};
+use super::{trace_id, visible, QueryCheck, Shared};
 use crate::auth::Caller;
 use crate::errors::GhlError;
 use crate::ops::{self, BodyCheck, Change};
@@ -39,11 +39,7 @@ async fn get_contact(
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, GhlError> {
     let world = sandbox.read().await;
-    let contact = world
-        .contacts
-        .get(&contact_id)
-        .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?;
-    caller.ensure_location(&contact.location_id)?;
+    let contact = visible(&caller, world.contacts.get(&contact_id), "Contact")?;
     Ok(Json(json!({ "contact": wire::contact(contact) })))
 }
 
@@ -74,12 +70,7 @@ async fn update_contact(
     let body = BodyCheck::parse(&body)?;
     let input = ops::contact_input(&body, "update")?;
     let mut world = sandbox.write().await;
-    let location = world
-        .contacts
-        .get(&contact_id)
-        .map(|c| c.location_id.clone())
-        .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?;
-    caller.ensure_location(&location)?;
+    visible(&caller, world.contacts.get(&contact_id), "Contact")?;
     let contact = ops::update_contact(&mut world, &contact_id, input)?;
     let answer = wire::contact(&contact);
     sandbox.announce(&world, Change::ContactUpdate(contact), true);
@@ -93,12 +84,7 @@ async fn delete_contact(
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, GhlError> {
     let mut world = sandbox.write().await;
-    let location = world
-        .contacts
-        .get(&contact_id)
-        .map(|c| c.location_id.clone())
-        .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?;
-    caller.ensure_location(&location)?;
+    visible(&caller, world.contacts.get(&contact_id), "Contact")?;
     let contact = ops::delete_contact(&mut world, &contact_id)?;
     sandbox.announce(&world, Change::ContactDelete(contact), true);
     Ok(Json(json!({ "succeded": true })))
@@ -288,11 +274,7 @@ async fn contact_appointments(
     Path(contact_id): Path<String>,
 ) -> Result<Json<Value>, GhlError> {
     let world = sandbox.read().await;
-    let contact = world
-        .contacts
-        .get(&contact_id)
-        .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?;
-    caller.ensure_location(&contact.location_id)?;
+    let contact = visible(&caller, world.contacts.get(&contact_id), "Contact")?;
     let zone = world.zone_of(&contact.location_id);
     let mut citas: Vec<_> = world
         .appointments

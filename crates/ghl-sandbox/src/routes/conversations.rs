@@ -8,7 +8,7 @@ use axum::{Extension, Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::Shared;
+use super::{visible, Shared};
 use crate::auth::Caller;
 use crate::errors::GhlError;
 use crate::model::Message;
@@ -57,12 +57,7 @@ async fn send_message(
         return Err(GhlError::BadRequest("Bad Request".into()));
     };
     let mut world = sandbox.write().await;
-    let contact = world
-        .contacts
-        .get(&contact_id)
-        .ok_or_else(|| GhlError::BadRequest("Contact not found".into()))?
-        .clone();
-    caller.ensure_location(&contact.location_id)?;
+    let contact = visible(&caller, world.contacts.get(&contact_id), "Contact")?.clone();
     let conversation_id = match world.conversations.get(&contact_id) {
         Some(id) => id.clone(),
         None => {

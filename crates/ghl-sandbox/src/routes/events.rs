@@ -11,7 +11,7 @@ use axum::{Extension, Json, Router};
 use chrono::DateTime;
 use serde_json::{json, Value};
 
-use super::{QueryCheck, Shared};
+use super::{visible, QueryCheck, Shared};
 use crate::auth::Caller;
 use crate::errors::GhlError;
 use crate::model::CreatedBy;
@@ -61,12 +61,7 @@ async fn update_appointment(
     let body = BodyCheck::parse(&body)?;
     let input = AppointmentInput::from_body(&body, false)?;
     let mut world = sandbox.write().await;
-    let location = world
-        .appointments
-        .get(&event_id)
-        .map(|a| a.location_id.clone())
-        .ok_or_else(|| GhlError::BadRequest("Appointment not found".into()))?;
-    caller.ensure_location(&location)?;
+    visible(&caller, world.appointments.get(&event_id), "Appointment")?;
     let appointment = ops::update_appointment(&mut world, &event_id, input, true)?;
     let zone = world.zone_of(&appointment.location_id);
     let answer = wire::appointment_written(&appointment, zone);
@@ -81,12 +76,7 @@ async fn delete_event(
     Path(event_id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), GhlError> {
     let mut world = sandbox.write().await;
-    let location = world
-        .appointments
-        .get(&event_id)
-        .map(|a| a.location_id.clone())
-        .ok_or_else(|| GhlError::BadRequest("Event not found".into()))?;
-    caller.ensure_location(&location)?;
+    visible(&caller, world.appointments.get(&event_id), "Event")?;
     let removed = ops::delete_appointment(&mut world, &event_id)?;
     sandbox.announce(&world, Change::AppointmentDelete(removed), true);
     Ok((StatusCode::CREATED, Json(json!({"succeeded": true}))))
@@ -179,11 +169,7 @@ async fn get_appointment(
     Path(event_id): Path<String>,
 ) -> Result<Json<Value>, GhlError> {
     let world = sandbox.read().await;
-    let appointment = world
-        .appointments
-        .get(&event_id)
-        .ok_or_else(|| GhlError::BadRequest("Appointment not found".into()))?;
-    caller.ensure_location(&appointment.location_id)?;
+    let appointment = visible(&caller, world.appointments.get(&event_id), "Appointment")?;
     let zone = world.zone_of(&appointment.location_id);
     Ok(Json(json!({ "event": wire::event(appointment, zone) })))
 }

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use axum::middleware::from_fn_with_state;
 use axum::Router;
 
-use crate::auth::{guard, ApiGroup, Guard};
+use crate::auth::{guard, ApiGroup, Caller, Guard};
 use crate::errors::GhlError;
+use crate::model::{Appointment, Calendar, Contact};
 use crate::state::Sandbox;
 
 pub mod calendars;
@@ -27,6 +28,41 @@ pub fn trace_id() -> String {
 }
 
 pub type Shared = Arc<Sandbox>;
+
+/// A record that belongs to one location.
+pub(crate) trait Located {
+    fn location_id(&self) -> &str;
+}
+
+impl Located for Calendar {
+    fn location_id(&self) -> &str {
+        &self.location_id
+    }
+}
+
+impl Located for Contact {
+    fn location_id(&self) -> &str {
+        &self.location_id
+    }
+}
+
+impl Located for Appointment {
+    fn location_id(&self) -> &str {
+        &self.location_id
+    }
+}
+
+/// `found` when the caller may reach its location: GHL answers 400
+/// `"{what} not found"` for a missing record and 403 for another location's.
+pub(crate) fn visible<'a, T: Located>(
+    caller: &Caller,
+    found: Option<&'a T>,
+    what: &str,
+) -> Result<&'a T, GhlError> {
+    let found = found.ok_or_else(|| GhlError::BadRequest(format!("{what} not found")))?;
+    caller.ensure_location(found.location_id())?;
+    Ok(found)
+}
 
 /// Every GHL endpoint the sandbox serves, each group behind its own guard
 /// (bearer token + that group's `Version`).
@@ -120,21 +156,11 @@ impl<'a> QueryCheck<'a> {
 
     /// For endpoints whose spec lists 422 `UnprocessableDTO`.
     pub fn finish_422(&mut self) -> Result<(), GhlError> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(GhlError::Unprocessable(std::mem::take(&mut self.problems)))
-        }
+        crate::ops::problems_422(&mut self.problems)
     }
 
     /// For endpoints whose spec lists only 400 `BadRequestDTO` (string message).
     pub fn finish_400(&mut self) -> Result<(), GhlError> {
-        if self.problems.is_empty() {
-            Ok(())
-        } else {
-            Err(GhlError::BadRequest(
-                std::mem::take(&mut self.problems).join(", "),
-            ))
-        }
+        crate::ops::problems_400(&mut self.problems)
     }
 }

@@ -11,12 +11,7 @@ async fn request_log_counts_ghl_calls_per_endpoint() {
     let ghl = Ghl::new(&sandbox);
     let loc = sandbox.location_id().to_string();
     for _ in 0..3 {
-        ghl.get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+        ghl.calendars(&loc).await;
     }
     ghl.get(&format!("/locations/{loc}"), None, &[]).await;
     ghl.admin("/_sandbox/state").await;
@@ -59,13 +54,7 @@ async fn reset_switches_seed_and_today() {
 
     let resp = reset(json!({"seed": "empty"})).await;
     assert_eq!(resp.status(), StatusCode::OK);
-    let (_, body) = ghl
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+    let (_, body) = ghl.calendars(&loc).await;
     assert_eq!(body["calendars"], json!([]));
 
     let resp = reset(json!({"seed": "demo", "today": "2026-12-01"})).await;

@@ -295,13 +295,7 @@ async fn books_a_free_slot_and_refuses_a_taken_or_closed_one() {
     assert_eq!(forced.body["appointmentStatus"], "new");
 
     // GET has the dates the create answer lacked.
-    let (status, got) = ghl
-        .get(
-            &format!("/calendars/events/appointments/{id}"),
-            Some(CALENDARS_VERSION),
-            &[],
-        )
-        .await;
+    let (status, got) = ghl.appointment(&id).await;
     assert_eq!(status, StatusCode::OK);
     assert!(got["event"]["dateAdded"]
         .as_str()
@@ -381,13 +375,7 @@ async fn create_body_is_validated() {
 }
 
 async fn date_updated(ghl: &Ghl, id: &str) -> DateTime<FixedOffset> {
-    let (_, body) = ghl
-        .get(
-            &format!("/calendars/events/appointments/{id}"),
-            Some(CALENDARS_VERSION),
-            &[],
-        )
-        .await;
+    let (_, body) = ghl.appointment(id).await;
     iso(&body["event"]["dateUpdated"])
 }
 
@@ -507,15 +495,7 @@ async fn update_moves_checks_slots_and_always_bumps_date_updated() {
 async fn delete_answers_201_succeeded() {
     let sandbox = start_demo().await;
     let ghl = Ghl::new(&sandbox);
-    let id = sandbox
-        .sandbox()
-        .read()
-        .await
-        .appointments
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
+    let id = first_key(&sandbox, |w| &w.appointments).await;
     let answer = ghl
         .delete(
             &format!("/calendars/events/{id}"),
@@ -532,13 +512,7 @@ async fn delete_answers_201_succeeded() {
         201,
         &answer.body,
     );
-    let (status, _) = ghl
-        .get(
-            &format!("/calendars/events/appointments/{id}"),
-            Some(CALENDARS_VERSION),
-            &[],
-        )
-        .await;
+    let (status, _) = ghl.appointment(&id).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let again = ghl
         .delete(&format!("/calendars/events/{id}"), CALENDARS_VERSION, None)
@@ -552,15 +526,7 @@ async fn delete_answers_201_succeeded() {
         &again.body,
     );
     // Another location's token: 403.
-    let other_id = sandbox
-        .sandbox()
-        .read()
-        .await
-        .appointments
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
+    let other_id = first_key(&sandbox, |w| &w.appointments).await;
     let other = ghl.with_token(Some(OTHER_PIT));
     let answer = other
         .delete(

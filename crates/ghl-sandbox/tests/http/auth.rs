@@ -55,24 +55,8 @@ async fn token_of_another_location_gets_403() {
         ms(lima_midnight(today())),
         ms(lima_midnight(today().succ_opt().unwrap())),
     );
-    let calendar_id = sandbox
-        .sandbox()
-        .read()
-        .await
-        .calendars
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
-    let contact_id = sandbox
-        .sandbox()
-        .read()
-        .await
-        .contacts
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
+    let calendar_id = first_key(&sandbox, |w| &w.calendars).await;
+    let contact_id = first_key(&sandbox, |w| &w.contacts).await;
     let company_id = sandbox
         .sandbox()
         .read()

@@ -1,6 +1,5 @@
 //! The `ghl-sandbox` binary: its banner and a clean stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use reqwest::StatusCode;
@@ -15,14 +14,9 @@ async fn banner_names_url_location_and_pit() {
         .stderr(Stdio::null())
         .spawn()
         .expect("binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut next = || lines.next().expect("a banner line").expect("utf-8");
-    let (first, second, third) = (next(), next(), next());
+    let (first, second, third) = banner(&mut child);
 
-    let url = first
-        .strip_prefix("ghl-sandbox listening on ")
-        .expect(&first)
-        .to_string();
+    let url = banner_url(&first);
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{first}"
@@ -46,12 +40,7 @@ async fn banner_names_url_location_and_pit() {
 
     #[cfg(unix)]
     {
-        let killed = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        let status = child.wait().unwrap();
+        let status = sigterm(&mut child);
         assert!(status.success(), "SIGTERM stops it cleanly: {status}");
     }
     #[cfg(not(unix))]

@@ -1,10 +1,11 @@
 //! Shared helpers: a pinned "today", a GHL-speaking client, spec loading.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed, DEMO_PIT};
+use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed, World, DEMO_PIT};
 use reqwest::StatusCode;
 use serde_json::{json, Map, Value};
 
@@ -44,6 +45,58 @@ pub async fn start_config(mut config: SandboxConfig) -> RunningSandbox {
         ];
     }
     ghl_sandbox::start(config).await.expect("sandbox starts")
+}
+
+/// The first seeded contact that has an email (and a phone).
+pub async fn contact_with_email(sandbox: &RunningSandbox) -> ghl_sandbox::model::Contact {
+    sandbox
+        .sandbox()
+        .read()
+        .await
+        .contacts
+        .values()
+        .find(|c| c.email.is_some())
+        .cloned()
+        .unwrap()
+}
+
+/// The first (lowest) key of one of the world's maps.
+pub async fn first_key<T>(
+    sandbox: &RunningSandbox,
+    map: impl FnOnce(&World) -> &BTreeMap<String, T>,
+) -> String {
+    map(&*sandbox.sandbox().read().await)
+        .keys()
+        .next()
+        .cloned()
+        .unwrap()
+}
+
+/// Read the first three lines of the binary's banner (URL, location, PIT).
+pub fn banner(child: &mut std::process::Child) -> (String, String, String) {
+    use std::io::{BufRead, BufReader};
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || lines.next().expect("a banner line").expect("utf-8");
+    (next(), next(), next())
+}
+
+/// The base URL of the banner's first line.
+pub fn banner_url(first: &str) -> String {
+    first
+        .strip_prefix("ghl-sandbox listening on ")
+        .expect(first)
+        .to_string()
+}
+
+/// SIGTERM the binary and wait for it to stop.
+#[cfg(unix)]
+pub fn sigterm(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().unwrap()
 }
 
 /// One answer: status, headers, JSON body (Null when not JSON).
@@ -139,6 +192,26 @@ impl Ghl {
     pub async fn delete(&self, path: &str, version: &str, body: Option<Value>) -> Answer {
         self.send(reqwest::Method::DELETE, path, Some(version), body)
             .await
+    }
+
+    /// `GET /calendars/?locationId=` (calendars `Version`).
+    pub async fn calendars(&self, location_id: &str) -> (StatusCode, Value) {
+        self.get(
+            "/calendars/",
+            Some(CALENDARS_VERSION),
+            &[("locationId", location_id)],
+        )
+        .await
+    }
+
+    /// `GET /calendars/events/appointments/{id}` (calendars `Version`).
+    pub async fn appointment(&self, id: &str) -> (StatusCode, Value) {
+        self.get(
+            &format!("/calendars/events/appointments/{id}"),
+            Some(CALENDARS_VERSION),
+            &[],
+        )
+        .await
     }
 
     /// An admin call with a JSON body (no GHL auth).
@@ -280,18 +353,25 @@ fn prepare(mut doc: Value, common: &Value) -> Value {
 
 /// Validate `body` against a schema that may `$ref` one app's components.
 pub fn assert_matches_schema(app: &str, schema: &Value, body: &Value, what: &str) {
-    let mut root = Map::new();
-    root.insert("allOf".into(), json!([schema]));
-    root.insert("components".into(), spec(app).doc["components"].clone());
-    let root = Value::Object(root);
-    let validator = jsonschema::validator_for(&root).expect("schema compiles");
+    let root = spec(app).with_components(schema);
+    assert_valid(
+        &root,
+        "schema compiles",
+        body,
+        &format!("{what} does not match"),
+    );
+}
+
+/// Fail with every violation of `schema` by `body`, under `heading`.
+fn assert_valid(schema: &Value, compiles: &str, body: &Value, heading: &str) {
+    let validator = jsonschema::validator_for(schema).expect(compiles);
     let problems: Vec<String> = validator
         .iter_errors(body)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(
         problems.is_empty(),
-        "{what} does not match:\n{}\nbody: {}",
+        "{heading}:\n{}\nbody: {}",
         problems.join("\n"),
         serde_json::to_string_pretty(body).unwrap_or_default()
     );
@@ -359,6 +439,11 @@ impl Spec {
             schema.is_object(),
             "spec documents no {status} body for {method} {path}"
         );
+        self.with_components(schema)
+    }
+
+    /// `schema` with this spec's `components`, so its `$ref`s resolve.
+    pub fn with_components(&self, schema: &Value) -> Value {
         let mut root = Map::new();
         root.insert("allOf".into(), json!([schema]));
         root.insert("components".into(), self.doc["components"].clone());
@@ -386,15 +471,10 @@ impl Spec {
 /// for `method path` answering `status`.
 pub fn assert_conforms(app: &str, path: &str, method: &str, status: u16, body: &Value) {
     let schema = spec(app).response_schema(path, method, status);
-    let validator = jsonschema::validator_for(&schema).expect("spec schema compiles");
-    let problems: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        problems.is_empty(),
-        "{method} {path} {status} does not match {app}.json:\n{}\nbody: {}",
-        problems.join("\n"),
-        serde_json::to_string_pretty(body).unwrap_or_default()
+    assert_valid(
+        &schema,
+        "spec schema compiles",
+        body,
+        &format!("{method} {path} {status} does not match {app}.json"),
     );
 }

@@ -151,15 +151,7 @@ async fn duplicates_are_refused_unless_the_location_allows_them() {
     let sandbox = start_demo().await;
     let ghl = Ghl::new(&sandbox);
     let loc = sandbox.location_id().to_string();
-    let existing = sandbox
-        .sandbox()
-        .read()
-        .await
-        .contacts
-        .values()
-        .find(|c| c.email.is_some())
-        .cloned()
-        .unwrap();
+    let existing = contact_with_email(&sandbox).await;
     let mut body = new_patient(&loc);
     body["phone"] = json!(existing.phone.clone().unwrap());
     let refused = ghl.post("/contacts/", CONTACTS_VERSION, body.clone()).await;
@@ -293,15 +285,7 @@ async fn search_pages_filters_and_limits() {
     seen.dedup();
     assert_eq!(seen.len(), total, "pages cover everyone once");
 
-    let someone = sandbox
-        .sandbox()
-        .read()
-        .await
-        .contacts
-        .values()
-        .find(|c| c.email.is_some())
-        .cloned()
-        .unwrap();
+    let someone = contact_with_email(&sandbox).await;
     let by_email = page(
         1,
         10,
@@ -357,15 +341,7 @@ async fn duplicate_lookup_needs_an_encoded_plus() {
     let sandbox = start_demo().await;
     let ghl = Ghl::new(&sandbox);
     let loc = sandbox.location_id().to_string();
-    let someone = sandbox
-        .sandbox()
-        .read()
-        .await
-        .contacts
-        .values()
-        .find(|c| c.email.is_some())
-        .cloned()
-        .unwrap();
+    let someone = contact_with_email(&sandbox).await;
     let phone = someone.phone.clone().unwrap();
 
     // reqwest's query() encodes `+` as %2B, as GHL asks.

@@ -15,15 +15,7 @@ async fn parameters_are_validated_with_ghl_bodies() {
     let sandbox = start_demo().await;
     let ghl = Ghl::new(&sandbox);
     let loc = sandbox.location_id().to_string();
-    let cal = sandbox
-        .sandbox()
-        .read()
-        .await
-        .calendars
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
+    let cal = first_key(&sandbox, |w| &w.calendars).await;
     let (start, end) = (
         ms(lima_midnight(today())),
         ms(lima_midnight(today() + Duration::days(1))),
@@ -97,13 +89,7 @@ async fn lists_one_calendars_events_in_lima_time() {
         lima_midnight(today() - Duration::days(7)),
         lima_midnight(today() + Duration::days(15)),
     );
-    let (_, body) = ghl
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+    let (_, body) = ghl.calendars(&loc).await;
     for calendar in body["calendars"].as_array().unwrap() {
         let cal = calendar["id"].as_str().unwrap();
         let (status, body) = ghl
@@ -269,13 +255,7 @@ async fn gets_one_appointment_by_id() {
         .next()
         .cloned()
         .unwrap();
-    let (status, body) = ghl
-        .get(
-            &format!("/calendars/events/appointments/{}", cita.id),
-            Some(CALENDARS_VERSION),
-            &[],
-        )
-        .await;
+    let (status, body) = ghl.appointment(&cita.id).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["event"]["id"], cita.id.as_str());
     assert_eq!(iso(&body["event"]["startTime"]), cita.start_time);

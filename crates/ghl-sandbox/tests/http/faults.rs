@@ -190,13 +190,7 @@ async fn ui_changes_skip_slot_checks() {
     );
     assert_eq!(event["createdBy"]["source"], "calendar_page");
     let id = event["id"].as_str().unwrap().to_string();
-    let (status, _) = ghl
-        .get(
-            &format!("/calendars/events/appointments/{id}"),
-            Some(CALENDARS_VERSION),
-            &[],
-        )
-        .await;
+    let (status, _) = ghl.appointment(&id).await;
     assert_eq!(status, StatusCode::OK);
 
     let (status, event) = ghl

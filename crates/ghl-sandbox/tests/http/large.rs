@@ -2,7 +2,6 @@
 //! binary's options.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -67,13 +66,7 @@ async fn twenty_calls_list_the_whole_large_seed() {
     .await;
     let ghl = Ghl::new(&sandbox);
     let loc = sandbox.location_id().to_string();
-    let (_, body) = ghl
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+    let (_, body) = ghl.calendars(&loc).await;
     let calendars = body["calendars"].as_array().unwrap().clone();
     assert_eq!(calendars.len(), 20);
     let from = lima_midnight(today() - Duration::days(1));
@@ -186,13 +179,8 @@ async fn binary_takes_the_new_options() {
         .stderr(Stdio::null())
         .spawn()
         .expect("binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut next = || lines.next().expect("a banner line").expect("utf-8");
-    let (first, second, third) = (next(), next(), next());
-    let url = first
-        .strip_prefix("ghl-sandbox listening on ")
-        .expect(&first)
-        .to_string();
+    let (first, second, third) = banner(&mut child);
+    let url = banner_url(&first);
     assert_eq!(
         second,
         format!(
@@ -231,12 +219,7 @@ async fn binary_takes_the_new_options() {
     assert_eq!(page.status(), StatusCode::OK);
     #[cfg(unix)]
     {
-        let killed = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        assert!(child.wait().unwrap().success());
+        assert!(sigterm(&mut child).success());
         assert!(state.exists(), "state written at shutdown");
     }
     #[cfg(not(unix))]

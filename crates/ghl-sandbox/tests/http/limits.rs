@@ -88,13 +88,7 @@ async fn burst_and_daily_limits_answer_429() {
     // Another app (another PIT) on another location has its own budget;
     // the admin API has none.
     let other = ghl.with_token(Some(OTHER_PIT));
-    let (status, _) = other
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", OTHER_LOCATION)],
-        )
-        .await;
+    let (status, _) = other.calendars(OTHER_LOCATION).await;
     assert_eq!(status, StatusCode::OK);
     for _ in 0..10 {
         assert_eq!(

@@ -74,15 +74,34 @@ async fn exchange(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+/// `exchange` as the registered client: its id and secret come first.
+async fn client_exchange(
+    sandbox: &ghl_sandbox::RunningSandbox,
+    form: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut full = vec![("client_id", CLIENT), ("client_secret", SECRET)];
+    full.extend_from_slice(form);
+    exchange(sandbox, &full).await
+}
+
+/// `GET` the chooselocation page at `path` (no redirects followed).
+async fn chooselocation(
+    sandbox: &ghl_sandbox::RunningSandbox,
+    path: &str,
+    query: &[(&str, String)],
+) -> reqwest::Response {
+    browser()
+        .get(format!("{}{path}", sandbox.base_url()))
+        .query(query)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn code_for(sandbox: &ghl_sandbox::RunningSandbox) -> String {
     let mut query = authorize_query("s1");
     query.push(("auto", "1".into()));
-    let resp = browser()
-        .get(format!("{}/v2/oauth/chooselocation", sandbox.base_url()))
-        .query(&query)
-        .send()
-        .await
-        .unwrap();
+    let resp = chooselocation(sandbox, "/v2/oauth/chooselocation", &query).await;
     redirected(&resp)["code"].clone()
 }
 
@@ -90,12 +109,7 @@ async fn code_for(sandbox: &ghl_sandbox::RunningSandbox) -> String {
 async fn chooselocation_page_redirects_with_code_and_state() {
     let sandbox = start_oauth(Duration::from_secs(86_399)).await;
     for path in ["/oauth/chooselocation", "/v2/oauth/chooselocation"] {
-        let page = browser()
-            .get(format!("{}{path}", sandbox.base_url()))
-            .query(&authorize_query("xyz"))
-            .send()
-            .await
-            .unwrap();
+        let page = chooselocation(&sandbox, path, &authorize_query("xyz")).await;
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
         assert!(html.contains("Clínica Demo"), "lists the locations");
@@ -117,21 +131,11 @@ async fn chooselocation_page_redirects_with_code_and_state() {
     // Unknown app, unregistered redirect: an error page, no redirect.
     let mut bad = authorize_query("x");
     bad[1].1 = "someone-else".into();
-    let resp = browser()
-        .get(format!("{}/oauth/chooselocation", sandbox.base_url()))
-        .query(&bad)
-        .send()
-        .await
-        .unwrap();
+    let resp = chooselocation(&sandbox, "/oauth/chooselocation", &bad).await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let mut bad = authorize_query("x");
     bad[2].1 = "https://evil.example/cb".into();
-    let resp = browser()
-        .get(format!("{}/oauth/chooselocation", sandbox.base_url()))
-        .query(&bad)
-        .send()
-        .await
-        .unwrap();
+    let resp = chooselocation(&sandbox, "/oauth/chooselocation", &bad).await;
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     sandbox.shutdown().await;
 }
@@ -140,11 +144,9 @@ async fn chooselocation_page_redirects_with_code_and_state() {
 async fn code_exchange_and_single_use_rotating_refresh_tokens() {
     let sandbox = start_oauth(Duration::from_secs(86_399)).await;
     let code = code_for(&sandbox).await;
-    let (status, tokens) = exchange(
+    let (status, tokens) = client_exchange(
         &sandbox,
         &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
             ("grant_type", "authorization_code"),
             ("code", &code),
             ("user_type", "Location"),
@@ -174,14 +176,9 @@ async fn code_exchange_and_single_use_rotating_refresh_tokens() {
     assert_eq!(a.headers["x-ratelimit-remaining"], "99");
 
     // A code is single-use.
-    let (status, body) = exchange(
+    let (status, body) = client_exchange(
         &sandbox,
-        &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-        ],
+        &[("grant_type", "authorization_code"), ("code", &code)],
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -192,11 +189,9 @@ async fn code_exchange_and_single_use_rotating_refresh_tokens() {
     let refresh = |token: String| {
         let sandbox = &sandbox;
         async move {
-            exchange(
+            client_exchange(
                 sandbox,
                 &[
-                    ("client_id", CLIENT),
-                    ("client_secret", SECRET),
                     ("grant_type", "refresh_token"),
                     ("refresh_token", &token),
                     ("user_type", "Location"),
@@ -240,14 +235,9 @@ async fn code_exchange_and_single_use_rotating_refresh_tokens() {
 async fn expired_and_revoked_access_tokens_get_401() {
     let sandbox = start_oauth(Duration::from_secs(2)).await;
     let code = code_for(&sandbox).await;
-    let (_, tokens) = exchange(
+    let (_, tokens) = client_exchange(
         &sandbox,
-        &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-        ],
+        &[("grant_type", "authorization_code"), ("code", &code)],
     )
     .await;
     assert_eq!(tokens["expires_in"], 2);
@@ -264,11 +254,9 @@ async fn expired_and_revoked_access_tokens_get_401() {
     );
 
     // Refreshing gives a working token again; revoking it ends it.
-    let (_, fresh) = exchange(
+    let (_, fresh) = client_exchange(
         &sandbox,
         &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
             ("grant_type", "refresh_token"),
             ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
         ],
@@ -311,11 +299,9 @@ async fn token_endpoint_errors() {
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "invalid_client");
-    let (status, body) = exchange(
+    let (status, body) = client_exchange(
         &sandbox,
         &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
             ("grant_type", "refresh_token"),
             ("refresh_token", "never-issued"),
         ],
@@ -325,11 +311,9 @@ async fn token_endpoint_errors() {
     assert_eq!(body["error"], "invalid_grant");
     // A code for another redirect_uri.
     let code = code_for(&sandbox).await;
-    let (status, body) = exchange(
+    let (status, body) = client_exchange(
         &sandbox,
         &[
-            ("client_id", CLIENT),
-            ("client_secret", SECRET),
             ("grant_type", "authorization_code"),
             ("code", &code),
             ("redirect_uri", "http://127.0.0.1:9/elsewhere"),

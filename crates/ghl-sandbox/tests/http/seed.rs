@@ -92,13 +92,7 @@ async fn demo_clinic_has_the_promised_shape() {
     assert_eq!(location["timezone"], "America/Lima");
     assert_eq!(location["settings"]["allowDuplicateContact"], false);
 
-    let (_, body) = ghl
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+    let (_, body) = ghl.calendars(&loc).await;
     let calendars = body["calendars"].as_array().unwrap().clone();
     let names: HashSet<_> = calendars
         .iter()
@@ -249,13 +243,7 @@ async fn empty_seed_has_one_location_and_nothing_else() {
         .get(&format!("/locations/{loc}"), Some(CONTACTS_VERSION), &[])
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = ghl
-        .get(
-            "/calendars/",
-            Some(CALENDARS_VERSION),
-            &[("locationId", &loc)],
-        )
-        .await;
+    let (status, body) = ghl.calendars(&loc).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["calendars"], serde_json::json!([]));
     let dump = ghl.admin("/_sandbox/state").await;

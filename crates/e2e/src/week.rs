@@ -1,0 +1,119 @@
+//! What the week on screen must show, read from the sandbox itself.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use chrono_tz::America::Lima;
+use thirtyfour::prelude::*;
+
+use crate::{App, Sandbox};
+
+pub struct Expected {
+    pub title: String,
+    pub calendar_id: String,
+    pub start_hhmm: String,
+    pub end_hhmm: String,
+}
+
+/// Today's citas as the sandbox serves them, keyed by id.
+pub async fn todays_citas(sandbox: &Sandbox) -> BTreeMap<String, Expected> {
+    let today: NaiveDate = Utc::now().with_timezone(&Lima).date_naive();
+    let start = Lima
+        .from_local_datetime(&today.and_hms_opt(0, 0, 0).unwrap())
+        .unwrap();
+    let end = start + chrono::Duration::days(1);
+    let mut out = BTreeMap::new();
+    for cal in sandbox.calendars().await {
+        let cal_id = cal["id"].as_str().unwrap().to_string();
+        for ev in sandbox
+            .events(&cal_id, start.timestamp_millis(), end.timestamp_millis())
+            .await
+        {
+            let s =
+                chrono::DateTime::parse_from_rfc3339(ev["startTime"].as_str().unwrap()).unwrap();
+            let e = chrono::DateTime::parse_from_rfc3339(ev["endTime"].as_str().unwrap()).unwrap();
+            if s.with_timezone(&Lima).date_naive() != today {
+                continue;
+            }
+            out.insert(
+                ev["id"].as_str().unwrap().to_string(),
+                Expected {
+                    title: ev["title"].as_str().unwrap_or_default().to_string(),
+                    calendar_id: cal_id.clone(),
+                    start_hhmm: s.with_timezone(&Lima).format("%H:%M").to_string(),
+                    end_hhmm: e.with_timezone(&Lima).format("%H:%M").to_string(),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Every expected cita is on screen with its title and Lima times, tagged
+/// with its calendar and drawn inside that calendar's column.
+pub async fn assert_week_shows(app: &App, expected: &BTreeMap<String, Expected>) {
+    for (id, exp) in expected {
+        let el = app
+            .wait_for(&format!("[data-cita-id='{id}']"), Duration::from_secs(20))
+            .await;
+        let text = app.text_of(&el).await;
+        assert!(
+            text.contains(&exp.title),
+            "cita {id}: {text:?} lacks title {:?}",
+            exp.title
+        );
+        assert!(
+            text.contains(&exp.start_hhmm),
+            "cita {id}: {text:?} lacks start {}",
+            exp.start_hhmm
+        );
+        assert!(
+            text.contains(&exp.end_hhmm),
+            "cita {id}: {text:?} lacks end {}",
+            exp.end_hhmm
+        );
+        assert_eq!(
+            el.attr("data-calendar-id").await.unwrap().as_deref(),
+            Some(exp.calendar_id.as_str())
+        );
+
+        // Both boxes measured in the same scroll state, after bringing the cita into view.
+        let geometry = app
+            .driver
+            .execute(
+                r#"const [id, cal] = arguments;
+                   const el = document.querySelector(`[data-cita-id="${id}"]`);
+                   const col = document.querySelector(`[data-resource-id="${cal}"]`);
+                   if (!el || !col) return null;
+                   el.scrollIntoView({ block: "center", inline: "center" });
+                   const a = el.getBoundingClientRect(), b = col.getBoundingClientRect();
+                   return [a.left + a.width / 2, b.left, b.right];"#,
+                vec![serde_json::json!(id), serde_json::json!(exp.calendar_id)],
+            )
+            .await
+            .unwrap()
+            .json()
+            .clone();
+        let g: Vec<f64> =
+            serde_json::from_value(geometry).expect("cita and its column header are in the page");
+        let (centre, left, right) = (g[0], g[1], g[2]);
+        assert!(
+            centre >= left && centre <= right,
+            "cita {id} (x {centre}) is not under its calendar's column ({left} .. {right})"
+        );
+    }
+    // Today's agenda lists exactly today's citas.
+    let items = app
+        .driver
+        .find_all(By::Css("[data-testid='agenda-item']"))
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for item in items {
+        ids.push(item.attr("data-cita-id").await.unwrap().unwrap_or_default());
+    }
+    ids.sort();
+    let want: Vec<String> = expected.keys().cloned().collect();
+    assert_eq!(ids, want, "today's agenda");
+}
