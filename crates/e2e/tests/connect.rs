@@ -9,6 +9,15 @@ use citadesk_e2e::week::{assert_week_shows, todays_citas};
 use citadesk_e2e::*;
 use thirtyfour::prelude::*;
 
+async fn submit(app: &App) {
+    let button = app
+        .driver
+        .find(By::Css("[data-testid='connect-submit']"))
+        .await
+        .unwrap();
+    button.click().await.unwrap();
+}
+
 async fn fill(app: &App, testid: &str, value: &str) {
     let input = app
         .wait_for(&format!("[data-testid='{testid}']"), Duration::from_secs(5))
@@ -40,13 +49,7 @@ async fn connect_a_location_from_the_window() {
 
     // A wrong token: GHL refuses it, the message says so, nothing is kept.
     fill(&app, "connect-token", "pit-not-valid").await;
-    app.driver
-        .find(By::Css("[data-testid='connect-submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&app).await;
     let error = app
         .wait_for("[data-testid='connect-error']", Duration::from_secs(15))
         .await;
@@ -59,13 +62,7 @@ async fn connect_a_location_from_the_window() {
 
     // The right one: connected, synced, the week shows GHL's citas.
     fill(&app, "connect-token", &sandbox.pit).await;
-    app.driver
-        .find(By::Css("[data-testid='connect-submit']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(&app).await;
     app.wait_for(
         "[data-testid='connection-state'][data-state='online']",
         Duration::from_secs(30),

@@ -222,6 +222,11 @@ async fn log_requests(
     }
     let method = request.method().to_string();
     let query = request.uri().query().map(str::to_string);
+    let version = request
+        .headers()
+        .get("version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let time = Utc::now();
     let started = Instant::now();
     let response = next.run(request).await;
@@ -236,6 +241,7 @@ async fn log_requests(
             .extensions()
             .get::<RouteTemplate>()
             .map(|r| r.0.clone()),
+        version,
     });
     response
 }

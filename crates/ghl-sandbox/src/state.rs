@@ -165,6 +165,8 @@ pub struct RequestRecord {
     pub time: DateTime<Utc>,
     /// The route template matched (`/contacts/{contactId}`), if any.
     pub route: Option<String>,
+    /// The `Version` header as sent, so contract tests can check clients.
+    pub version: Option<String>,
 }
 
 /// What `--state-file` holds: the world and where its id stream stands.
