@@ -1,10 +1,12 @@
 //! Citadesk's domain: citas, patients, calendars and locations; the SQLite
 //! replica; the pull sync. No Tauri: the app, the CLI and the tests share it.
 
+pub mod booking;
 mod desk;
 mod error;
 pub mod model;
 pub mod paths;
+pub mod reconcile;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
