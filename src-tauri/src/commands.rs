@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::model::{
-    AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, SyncSummary, WeekView,
+    AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView,
+    SyncSummary, WeekView,
 };
 use citadesk_core::{Desk, Result, TokenKeeping};
 use tauri::State;
@@ -26,6 +27,16 @@ pub fn week_view(desk: State<'_, Arc<Desk>>, week_start: Option<String>) -> Ipc<
 #[tauri::command]
 pub fn day_agenda(desk: State<'_, Arc<Desk>>, date: Option<String>) -> Ipc<DayAgenda> {
     ipc(&desk, desk.day_agenda(date.as_deref()))
+}
+
+/// Patients matching what the receptionist types (local replica, instant).
+#[tauri::command]
+pub fn search_patients(
+    desk: State<'_, Arc<Desk>>,
+    query: String,
+    limit: Option<u32>,
+) -> Ipc<Vec<PatientView>> {
+    ipc(&desk, desk.search_patients(&query, limit.unwrap_or(20)))
 }
 
 #[tauri::command]

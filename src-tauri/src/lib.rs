@@ -75,6 +75,7 @@ pub fn run() {
             commands::week_view,
             commands::day_agenda,
             commands::app_status,
+            commands::search_patients,
             commands::sync_now,
             commands::set_locale,
             commands::connect_pit,

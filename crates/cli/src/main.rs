@@ -58,6 +58,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find patients in the replica by name, email or phone (accents and
+    /// case ignored; every word must match).
+    Patients {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Connection and sync status, as the app's status bar shows it.
     Status {
         #[arg(long)]
@@ -157,6 +166,28 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
                 }
                 if day.citas.is_empty() {
                     println!("(sin citas)");
+                }
+            }
+        }
+        Command::Patients { query, limit, json } => {
+            let found = desk.search_patients(&query, limit)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&found).unwrap_or_default()
+                );
+            } else {
+                for p in &found {
+                    println!(
+                        "{}  {:<32} {:<16} {}",
+                        p.id,
+                        p.name.as_deref().unwrap_or("-"),
+                        p.phone.as_deref().unwrap_or("-"),
+                        p.email.as_deref().unwrap_or("-")
+                    );
+                }
+                if found.is_empty() {
+                    println!("(ningún paciente coincide)");
                 }
             }
         }

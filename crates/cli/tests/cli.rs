@@ -103,6 +103,25 @@ async fn connect_sync_agenda_and_offline() {
         assert_eq!(lines, want);
     }
 
+    // Patient search over the synced replica, accents and case ignored.
+    let name = citas
+        .iter()
+        .find_map(|c| c["patientName"].as_str())
+        .expect("a patient on today's agenda")
+        .to_string();
+    let surname = name.split_whitespace().last().unwrap().to_uppercase();
+    let o = cli(d, None, &["patients", &surname, "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let found: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == name.as_str()),
+        "{surname} finds {name}: {found}"
+    );
+
     // GHL gone: sync says so with its own exit status; the agenda still answers.
     sb.shutdown().await;
     let o = cli(d, Some("pit-demo"), &["sync"]);

@@ -280,6 +280,13 @@ impl Desk {
         })
     }
 
+    /// Patients of the active location matching what is typed (local replica).
+    pub fn search_patients(&self, query: &str, limit: u32) -> Result<Vec<PatientView>> {
+        let (location, _) = self.require_location()?;
+        self.store
+            .search_contacts(&location.id, query, limit.clamp(1, 200))
+    }
+
     /// Verifies a Private Integration Token by fetching its location, then
     /// stores the token in the keychain (unless `keep` says the token comes
     /// from the environment on each run) and the connection in the replica.

@@ -172,3 +172,14 @@ pub struct ConnectionInfo {
     /// The location the desk shows now.
     pub active: bool,
 }
+
+/// A patient (GHL contact) as search results show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientView {
+    pub id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}

@@ -9,7 +9,8 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{CoreError, Result};
-use crate::model::{CalendarColumn, CitaView, LocationInfo, SyncState};
+use crate::model::{CalendarColumn, CitaView, LocationInfo, PatientView, SyncState};
+use crate::patients;
 use crate::time;
 
 mod embedded {
@@ -98,6 +99,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
+        backfill_search_keys(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -355,13 +357,71 @@ impl Store {
     ) -> Result<()> {
         self.with(|c| {
             c.execute(
-                "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
-                   email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at",
-                params![id, location_id, display_name, phone, email, raw, Utc::now().timestamp_millis()],
+                   email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at,
+                   search_key = excluded.search_key",
+                params![
+                    id,
+                    location_id,
+                    display_name,
+                    phone,
+                    email,
+                    raw,
+                    Utc::now().timestamp_millis(),
+                    patients::search_key(display_name, email, phone)
+                ],
             )
             .map(drop)
+        })
+    }
+
+    /// Patients of the location whose name, email or phone holds every word
+    /// of `query`, accents and case ignored. Local only: instant while typing.
+    pub fn search_contacts(
+        &self,
+        location_id: &str,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<PatientView>> {
+        let words: Vec<String> = patients::fold(query)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                format!(
+                    "%{}%",
+                    w.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            })
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = String::from(
+            "SELECT id, display_name, phone, email FROM contacts WHERE location_id = ?1",
+        );
+        for i in 0..words.len() {
+            sql.push_str(&format!(" AND search_key LIKE ?{} ESCAPE '\\'", i + 2));
+        }
+        sql.push_str(&format!(
+            " ORDER BY display_name COLLATE NOCASE LIMIT {limit}"
+        ));
+        self.with(|c| {
+            let mut st = c.prepare(&sql)?;
+            let mut args: Vec<&dyn rusqlite::ToSql> = vec![&location_id];
+            args.extend(words.iter().map(|w| w as &dyn rusqlite::ToSql));
+            let rows = st.query_map(args.as_slice(), |r| {
+                Ok(PatientView {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    phone: r.get(2)?,
+                    email: r.get(3)?,
+                })
+            })?;
+            rows.collect()
         })
     }
 
@@ -510,6 +570,27 @@ impl Store {
     }
 }
 
+/// Contacts stored before patient search existed get their key once.
+fn backfill_search_keys(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut read = tx
+            .prepare("SELECT id, display_name, email, phone FROM contacts WHERE search_key = ''")?;
+        let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = read
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut write = tx.prepare("UPDATE contacts SET search_key = ?2 WHERE id = ?1")?;
+        for (id, name, email, phone) in rows {
+            write.execute(params![
+                id,
+                patients::search_key(name.as_deref(), email.as_deref(), phone.as_deref())
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     for (i, (name, sql)) in embedded::MIGRATIONS.iter().enumerate() {
@@ -632,6 +713,47 @@ mod tests {
             .map(|c| c.id)
             .collect();
         assert_eq!(ids, ["late"]);
+    }
+
+    #[test]
+    fn patients_are_found_as_typed() {
+        let s = Store::open_in_memory().unwrap();
+        s.upsert_contact(
+            "c1",
+            "L",
+            Some("José Núñez Quispe"),
+            Some("+51987654321"),
+            Some("jose@correo.pe"),
+            "{}",
+        )
+        .unwrap();
+        s.upsert_contact(
+            "c2",
+            "L",
+            Some("Ana Ñahui"),
+            Some("+51912345678"),
+            None,
+            "{}",
+        )
+        .unwrap();
+        s.upsert_contact("c3", "M", Some("José Núñez"), None, None, "{}")
+            .unwrap();
+        let ids = |q: &str| {
+            s.search_contacts("L", q, 20)
+                .unwrap()
+                .into_iter()
+                .map(|p| p.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids("nunez"), ["c1"]);
+        assert_eq!(ids("JOSE quispe"), ["c1"]);
+        assert_eq!(ids("nahui"), ["c2"]);
+        assert_eq!(ids("987 654"), ["c1"]);
+        assert_eq!(ids("correo.pe"), ["c1"]);
+        assert!(ids("quispe ana").is_empty(), "every word must match");
+        assert!(ids("  ").is_empty());
+        assert!(ids("100%").is_empty(), "LIKE wildcards are literal");
+        assert_eq!(ids("n").len(), 2, "one letter finds both");
     }
 
     #[test]
