@@ -95,6 +95,7 @@ pub struct Desk {
     tokens: TokenStore,
     limiter: Arc<RateLimiter>,
     runtime: Mutex<Runtime>,
+    notice: Option<(ErrorPayload, ErrorPayload)>,
     sync_lock: tokio::sync::Mutex<()>,
     wake: Notify,
     notifier: Mutex<Option<Arc<dyn Notifier>>>,
@@ -104,7 +105,7 @@ impl Desk {
     /// Opens the replica under `options.data_dir` (the demo's own folder in
     /// demo mode) and works out the starting state from it.
     pub fn open(options: DeskOptions) -> Result<Arc<Self>> {
-        let store = Store::open(&paths::replica_path(&options.data_dir))?;
+        let (store, notice) = open_or_set_aside(&paths::replica_path(&options.data_dir))?;
         if let Some(demo) = &options.demo {
             store.save_connection(&ConnectionRow {
                 location_id: demo.location_id.clone(),
@@ -123,6 +124,7 @@ impl Desk {
                 last_error: None,
                 client: None,
             }),
+            notice,
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             notifier: Mutex::new(None),
@@ -233,6 +235,13 @@ impl Desk {
                 }
             }),
             demo: self.is_demo(),
+            notice: self.notice.as_ref().map(|(es, en)| {
+                if locale == Locale::En {
+                    en.clone()
+                } else {
+                    es.clone()
+                }
+            }),
             locale,
         })
     }
@@ -525,5 +534,46 @@ impl Desk {
     /// Which keychain backend is in use ("secret-service", "mock", ...).
     pub fn keychain_backend(&self) -> Result<&'static str> {
         Ok(self.tokens.backend()?)
+    }
+}
+
+/// Opens the replica; a file SQLite cannot read is renamed aside (never
+/// deleted) and a fresh replica is started, since GHL holds the data. The
+/// notice says where the old file went.
+fn open_or_set_aside(path: &Path) -> Result<(Store, Option<(ErrorPayload, ErrorPayload)>)> {
+    match Store::open(path) {
+        Ok(store) => Ok((store, None)),
+        Err(CoreError::StoreOpen { reason, .. }) if path.exists() => {
+            let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+            let aside = path.with_file_name(format!("citadesk.damaged-{stamp}.db"));
+            for (from, to) in [
+                (path.to_path_buf(), aside.clone()),
+                (
+                    path.with_extension("db-wal"),
+                    aside.with_extension("db-wal"),
+                ),
+                (
+                    path.with_extension("db-shm"),
+                    aside.with_extension("db-shm"),
+                ),
+            ] {
+                if from.exists() {
+                    std::fs::rename(&from, &to)?;
+                }
+            }
+            tracing::error!(damaged = %aside.display(), %reason, "local database unreadable; set aside, starting a fresh replica");
+            let store = Store::open(path)?;
+            let shown = aside.display();
+            let es = ErrorPayload {
+                code: "store.recovered".into(),
+                message: format!("La base de datos local estaba dañada y se guardó aparte en {shown}. Se vuelve a descargar la agenda desde GHL; si la sede no aparece, conéctela de nuevo."),
+            };
+            let en = ErrorPayload {
+                code: "store.recovered".into(),
+                message: format!("The local database was damaged and was set aside at {shown}. The agenda is downloaded again from GHL; if the location is missing, connect it again."),
+            };
+            Ok((store, Some((es, en))))
+        }
+        Err(e) => Err(e),
     }
 }

@@ -127,6 +127,9 @@ pub struct AppStatus {
     pub last_error: Option<ErrorPayload>,
     /// True when the app runs on the built-in demo clinic (ghl-sandbox).
     pub demo: bool,
+    /// Something the desk did on its own that the user should know about
+    /// (a damaged local database set aside and rebuilt, ...).
+    pub notice: Option<ErrorPayload>,
     pub locale: Locale,
 }
 

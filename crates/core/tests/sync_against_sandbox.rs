@@ -259,3 +259,35 @@ async fn connecting_keeps_the_token_in_the_keychain_only() {
     assert_eq!(after.unwrap_err().code(), "auth.token_missing");
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_replica_is_set_aside_and_rebuilt_from_ghl() {
+    let sb = sandbox_on("127.0.0.1:0".parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let replica = citadesk_core::paths::replica_path(dir.path());
+    let garbage = b"not a database: a disk error left this here, long enough for a header".to_vec();
+    std::fs::write(&replica, &garbage).unwrap();
+
+    let desk = Desk::open(demo_options(dir.path(), &sb)).expect("opens anyway");
+    let notice = desk.status().unwrap().notice.expect("the user is told");
+    assert_eq!(notice.code, "store.recovered");
+    // The damaged file is kept, byte for byte, where the notice says.
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("citadesk.damaged-")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert!(notice.message.contains(&aside[0].display().to_string()));
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), garbage);
+    // And the fresh replica fills from GHL.
+    desk.sync_now().await.unwrap();
+    assert!(!desk.week_view(None).unwrap().calendars.is_empty());
+    sb.shutdown().await;
+}

@@ -19,4 +19,9 @@ lastSyncLocal: string | null, lastError: ErrorPayload | null,
 /**
  * True when the app runs on the built-in demo clinic (ghl-sandbox).
  */
-demo: boolean, locale: Locale, };
+demo: boolean, 
+/**
+ * Something the desk did on its own that the user should know about
+ * (a damaged local database set aside and rebuilt, ...).
+ */
+notice: ErrorPayload | null, locale: Locale, };

@@ -10,6 +10,7 @@ function status(overrides: Partial<AppStatus>): AppStatus {
     lastSyncLocal: "08:12",
     lastError: null,
     demo: false,
+    notice: null,
     locale: "es-PE",
     ...overrides,
   };
