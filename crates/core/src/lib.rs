@@ -6,6 +6,7 @@ mod desk;
 mod error;
 pub mod model;
 pub mod paths;
+pub mod patients;
 pub mod reconcile;
 pub mod store;
 pub mod sync;

@@ -576,7 +576,8 @@ fn backfill_search_keys(conn: &mut Connection) -> Result<()> {
     {
         let mut read = tx
             .prepare("SELECT id, display_name, email, phone FROM contacts WHERE search_key = ''")?;
-        let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = read
+        type Row = (String, Option<String>, Option<String>, Option<String>);
+        let rows: Vec<Row> = read
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut write = tx.prepare("UPDATE contacts SET search_key = ?2 WHERE id = ?1")?;
