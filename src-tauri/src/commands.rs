@@ -8,6 +8,7 @@ use citadesk_core::model::{
     AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView,
     SyncSummary, WeekView,
 };
+use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::{Desk, Result, TokenKeeping};
 use tauri::State;
 
@@ -84,6 +85,29 @@ pub fn connections(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<ConnectionInfo>> {
 #[tauri::command]
 pub async fn disconnect(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<()> {
     ipc(&desk, desk.disconnect(&location_id).await)
+}
+
+/// "Reconciliar ahora": GHL against the replica (default yesterday through
+/// the next 30 days); the report is stored.
+#[tauri::command]
+pub async fn reconcile_now(
+    desk: State<'_, Arc<Desk>>,
+    days_back: Option<i64>,
+    days_ahead: Option<i64>,
+) -> Ipc<ReconciliationReport> {
+    ipc(
+        &desk,
+        desk.reconcile(days_back.unwrap_or(1), days_ahead.unwrap_or(30))
+            .await,
+    )
+}
+
+#[tauri::command]
+pub fn reconciliation_reports(
+    desk: State<'_, Arc<Desk>>,
+    limit: Option<u32>,
+) -> Ipc<Vec<ReconciliationReport>> {
+    ipc(&desk, desk.reconciliation_reports(limit.unwrap_or(30)))
 }
 
 /// The UI calls this once its first week is on screen: the figure the

@@ -81,6 +81,8 @@ pub fn run() {
             commands::connect_pit,
             commands::connections,
             commands::disconnect,
+            commands::reconcile_now,
+            commands::reconciliation_reports,
             commands::ui_ready,
         ])
         .run(tauri::generate_context!())

@@ -67,6 +67,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare GHL and the replica (default: yesterday through the next 30
+    /// days) and store the report. Exit status 0 when they agree, 4 when
+    /// there are differences, so a cron job can alert.
+    Reconcile {
+        #[arg(long, default_value_t = 1)]
+        days_back: i64,
+        #[arg(long, default_value_t = 30)]
+        days_ahead: i64,
+        /// text, json or csv.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// Connection and sync status, as the app's status bar shows it.
     Status {
         #[arg(long)]
@@ -189,6 +201,38 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
                 if found.is_empty() {
                     println!("(ningún paciente coincide)");
                 }
+            }
+        }
+        Command::Reconcile {
+            days_back,
+            days_ahead,
+            format,
+        } => {
+            let report = desk.reconcile(days_back, days_ahead).await?;
+            match format.as_str() {
+                "json" => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                ),
+                "csv" => print!("{}", citadesk_core::reconcile::to_csv(&report)),
+                _ => {
+                    let c = &report.counts;
+                    println!(
+                        "{} {}: {} differences (faltantes_local {}, canceladas_no_actualizadas {}, desincronizadas {}, faltantes_remoto {}); {} GHL calls, {} ms",
+                        report.fecha,
+                        report.location_id,
+                        c.total,
+                        c.faltantes_local,
+                        c.canceladas_no_actualizadas,
+                        c.desincronizadas,
+                        c.faltantes_remoto,
+                        report.ghl_calls,
+                        report.duration_ms
+                    );
+                }
+            }
+            if !report.is_clean() {
+                return Ok(ExitCode::from(4));
             }
         }
         Command::Status { json } => {

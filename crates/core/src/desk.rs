@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 
 use crate::error::{CoreError, Result};
 use crate::model::*;
+use crate::reconcile::{self, ReconciliationReport};
 use crate::store::{ConnectionRow, Store};
 use crate::sync::{self, SyncWindow};
 use crate::{paths, time};
@@ -96,6 +97,7 @@ pub struct Desk {
     limiter: Arc<RateLimiter>,
     runtime: Mutex<Runtime>,
     notice: Option<(ErrorPayload, ErrorPayload)>,
+    reconcile_lock: tokio::sync::Mutex<()>,
     sync_lock: tokio::sync::Mutex<()>,
     wake: Notify,
     notifier: Mutex<Option<Arc<dyn Notifier>>>,
@@ -125,6 +127,7 @@ impl Desk {
                 client: None,
             }),
             notice,
+            reconcile_lock: tokio::sync::Mutex::new(()),
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             notifier: Mutex::new(None),
@@ -489,6 +492,82 @@ impl Desk {
             }
         }
         result
+    }
+
+    /// Compares GHL and the replica over `[today - days_back, today +
+    /// days_ahead + 1)` in the location's zone, one GHL call per calendar per
+    /// window of at most 31 days, and stores the report. Writes still pending
+    /// in the outbox are not reported as drift.
+    pub async fn reconcile(&self, days_back: i64, days_ahead: i64) -> Result<ReconciliationReport> {
+        let _one_at_a_time = self.reconcile_lock.lock().await;
+        let started = std::time::Instant::now();
+        let (location, zone) = self.require_location()?;
+        let client = self.client_for(&location.id).await?;
+        let calls_before = client.calls();
+        let today = time::today_in(zone, Utc::now());
+        let window = time::days_range(
+            today - chrono::Duration::days(days_back),
+            days_back + days_ahead + 1,
+            zone,
+        );
+        let calendars = client.list_calendars(&location.id).await?;
+        let mut ghl = Vec::new();
+        let mut unreadable = std::collections::HashSet::new();
+        for cal in &calendars {
+            for w in time::windows(window.0, window.1, sync::MAX_WINDOW_DAYS) {
+                let events = client
+                    .list_events(&citadesk_ghl::EventsQuery {
+                        location_id: &location.id,
+                        calendar_id: &cal.id,
+                        start: w.0,
+                        end: w.1,
+                    })
+                    .await?;
+                for e in events.iter().filter(|e| e.calendar_id == cal.id) {
+                    match reconcile::CitaSnapshot::from_ghl(e, zone) {
+                        // Same rule as the replica: a cita belongs to the window it starts in.
+                        Ok(s) if s.start >= window.0 && s.start < window.1 => ghl.push(s),
+                        Ok(_) => {}
+                        Err(err) => {
+                            tracing::warn!(cita = %e.id, "GHL sent a cita that could not be read: {err}");
+                            unreadable.insert(e.id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let local: Vec<reconcile::CitaSnapshot> = self
+            .store
+            .cita_rows_starting_in(&location.id, window.0, window.1)?
+            .into_iter()
+            .filter(|r| !unreadable.contains(&r.id))
+            .map(reconcile::CitaSnapshot::from)
+            .collect();
+        let pending = self.store.pending_cita_ids(&location.id)?;
+        let diff = reconcile::diff(
+            &ghl,
+            &local,
+            &pending,
+            zone,
+            reconcile::PendingNotInGhl::Skip,
+        );
+        let report = ReconciliationReport::new(
+            &location.id,
+            today,
+            window,
+            diff,
+            (client.calls() - calls_before) as u32,
+            started.elapsed().as_millis() as u64,
+        );
+        self.store.save_report(&report)?;
+        tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, "reconciliation done");
+        Ok(report)
+    }
+
+    /// Past reports of the active location, newest first.
+    pub fn reconciliation_reports(&self, limit: u32) -> Result<Vec<ReconciliationReport>> {
+        let (location, _) = self.require_location()?;
+        self.store.reports(&location.id, limit)
     }
 
     /// Wakes the sync loop now (the "Sincronizar" button, a reconnect).

@@ -397,6 +397,82 @@ fn field_diffs(l: &CitaSnapshot, g: &CitaSnapshot, zone: Tz) -> Vec<FieldDiff> {
     out
 }
 
+/// The report as CSV, one row per finding (a drift line gives one row per
+/// differing field), for spreadsheets. Quotes as RFC 4180.
+pub fn to_csv(report: &ReconciliationReport) -> String {
+    fn field(v: &str) -> String {
+        if v.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    }
+    let mut out =
+        String::from("fecha,categoria,id,calendar_id,start_local,title,status,campo,local,ghl\n");
+    let mut row = |cat: &str,
+                   id: &str,
+                   cal: &str,
+                   start: &str,
+                   title: &str,
+                   status: &str,
+                   diff: Option<&FieldDiff>| {
+        let campo = diff.map(|d| {
+            serde_json::to_value(d.campo)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        });
+        let cols = [
+            report.fecha.as_str(),
+            cat,
+            id,
+            cal,
+            start,
+            title,
+            status,
+            campo.as_deref().unwrap_or(""),
+            diff.and_then(|d| d.local.as_deref()).unwrap_or(""),
+            diff.and_then(|d| d.ghl.as_deref()).unwrap_or(""),
+        ];
+        out.push_str(&cols.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    };
+    for (cat, lines) in [
+        ("faltantes_local", &report.faltantes_local),
+        (
+            "canceladas_no_actualizadas",
+            &report.canceladas_no_actualizadas,
+        ),
+        ("faltantes_remoto", &report.faltantes_remoto),
+    ] {
+        for l in lines {
+            row(
+                cat,
+                &l.id,
+                &l.calendar_id,
+                &l.start_local,
+                &l.title,
+                &l.status,
+                None,
+            );
+        }
+    }
+    for d in &report.desincronizadas {
+        for f in &d.diferencias {
+            row(
+                "desincronizadas",
+                &d.id,
+                &d.calendar_id,
+                &d.start_local,
+                &d.title,
+                "",
+                Some(f),
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -559,6 +559,82 @@ impl Store {
         })
     }
 
+    /// The location's citas starting in `[start, end)`, as stored.
+    pub fn cita_rows_starting_in(
+        &self,
+        location_id: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<CitaRow>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT id, location_id, calendar_id, contact_id, assigned_user_id, title, status, start_ms, end_ms,
+                        date_updated, raw
+                 FROM citas WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3",
+            )?;
+            let rows = st.query_map(params![location_id, start.timestamp_millis(), end.timestamp_millis()], |r| {
+                Ok(CitaRow {
+                    id: r.get(0)?,
+                    location_id: r.get(1)?,
+                    calendar_id: r.get(2)?,
+                    contact_id: r.get(3)?,
+                    assigned_user_id: r.get(4)?,
+                    title: r.get(5)?,
+                    status: r.get(6)?,
+                    start: time::from_ms(r.get(7)?),
+                    end: time::from_ms(r.get(8)?),
+                    date_updated: r.get(9)?,
+                    raw: r.get(10)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// Ids of citas written here and not yet accepted by GHL.
+    pub fn pending_cita_ids(&self, location_id: &str) -> Result<std::collections::HashSet<String>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT id FROM citas WHERE location_id = ?1 AND sync_state = 'pending_push'",
+            )?;
+            let ids = st.query_map([location_id], |r| r.get(0))?.collect();
+            ids
+        })
+    }
+
+    pub fn save_report(&self, report: &crate::reconcile::ReconciliationReport) -> Result<i64> {
+        let json = serde_json::to_string(report).unwrap_or_default();
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO reconciliation_reports (location_id, fecha, created_at, total, report) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![report.location_id, report.fecha, Utc::now().timestamp_millis(), report.counts.total, json],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    /// Stored reports of a location, newest first.
+    pub fn reports(
+        &self,
+        location_id: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::reconcile::ReconciliationReport>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT report FROM reconciliation_reports WHERE location_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
+            )?;
+            let rows = st.query_map(params![location_id, limit], |r| r.get::<_, String>(0))?;
+            rows.map(|r| {
+                r.and_then(|json| {
+                    serde_json::from_str(&json).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                    })
+                })
+            })
+            .collect()
+        })
+    }
+
     pub fn count_citas(&self, location_id: &str) -> Result<i64> {
         self.with(|c| {
             c.query_row(

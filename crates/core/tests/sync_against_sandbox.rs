@@ -291,3 +291,149 @@ async fn a_damaged_replica_is_set_aside_and_rebuilt_from_ghl() {
     assert!(!desk.week_view(None).unwrap().calendars.is_empty());
     sb.shutdown().await;
 }
+
+/// A change made in GHL's own UI without a webhook, as the sandbox's admin API does it.
+async fn ghl_ui(
+    sb: &RunningSandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let mut req = reqwest::Client::new().request(
+        method,
+        format!("{}/_sandbox{}?webhooks=false", sb.base_url(), path),
+    );
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    resp.json().await.unwrap_or(serde_json::Value::Null)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
+    use reqwest::Method;
+    let sb = sandbox_on("127.0.0.1:0".parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(demo_options(dir.path(), &sb)).unwrap();
+    desk.sync_now().await.unwrap();
+    let clean = desk.reconcile(1, 30).await.unwrap();
+    assert!(clean.is_clean(), "{clean:?}");
+    // 3 calendars x 2 windows (32 days in windows of at most 31): no call per cita.
+    assert_eq!(clean.ghl_calls, 1 + 3 * 2);
+
+    // Future citas of the week to play with, from the replica.
+    let week = desk.week_view(None).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    let mut future = week
+        .citas
+        .iter()
+        .filter(|c| c.start_utc > now && c.status != "cancelled");
+    let (moved, cancelled, deleted, retimed) = (
+        future.next().unwrap().clone(),
+        future.next().unwrap().clone(),
+        future.next().unwrap().clone(),
+        future.next().unwrap().clone(),
+    );
+    let other_cal = week
+        .calendars
+        .iter()
+        .find(|c| c.id != moved.calendar_id)
+        .unwrap()
+        .id
+        .clone();
+    ghl_ui(
+        &sb,
+        Method::PATCH,
+        &format!("/appointments/{}", moved.id),
+        Some(serde_json::json!({ "calendarId": other_cal })),
+    )
+    .await;
+    ghl_ui(
+        &sb,
+        Method::POST,
+        &format!("/appointments/{}/cancel", cancelled.id),
+        None,
+    )
+    .await;
+    ghl_ui(
+        &sb,
+        Method::DELETE,
+        &format!("/appointments/{}", deleted.id),
+        None,
+    )
+    .await;
+    // 23:30 Lima on the same day: a late change that must stay on its date.
+    let day = &retimed.start_local[..10];
+    ghl_ui(
+        &sb,
+        Method::PATCH,
+        &format!("/appointments/{}", retimed.id),
+        Some(serde_json::json!({ "startTime": format!("{day}T23:30:00-05:00"), "endTime": format!("{day}T23:59:00-05:00") })),
+    )
+    .await;
+    let contact = moved.contact_id.clone().unwrap();
+    let created = ghl_ui(
+        &sb,
+        Method::POST,
+        "/appointments",
+        Some(serde_json::json!({ "calendarId": moved.calendar_id, "contactId": contact, "startTime": format!("{day}T21:00:00-05:00"), "endTime": format!("{day}T21:30:00-05:00"), "title": "Creada en GHL" })),
+    )
+    .await;
+
+    let report = desk.reconcile(1, 30).await.unwrap();
+    let ids = |lines: &[citadesk_core::reconcile::ReportLine]| {
+        lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&report.faltantes_local),
+        [created["id"].as_str().unwrap()]
+    );
+    assert_eq!(
+        ids(&report.canceladas_no_actualizadas),
+        [cancelled.id.as_str()]
+    );
+    assert_eq!(ids(&report.faltantes_remoto), [deleted.id.as_str()]);
+    let drift: Vec<_> = report
+        .desincronizadas
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+    assert_eq!(drift.len(), 2, "{drift:?}");
+    let moved_line = report
+        .desincronizadas
+        .iter()
+        .find(|d| d.id == moved.id)
+        .expect("the move is one drift line");
+    assert!(moved_line
+        .diferencias
+        .iter()
+        .any(|f| f.ghl.as_deref() == Some(other_cal.as_str())));
+    let late = report
+        .desincronizadas
+        .iter()
+        .find(|d| d.id == retimed.id)
+        .unwrap();
+    assert_eq!(late.start_local, format!("{day}T23:30:00"));
+    assert_eq!(report.counts.total, 5);
+
+    // Running again gives the same findings; the reports are kept.
+    let again = desk.reconcile(1, 30).await.unwrap();
+    assert_eq!(
+        (again.faltantes_local.clone(), again.desincronizadas.clone()),
+        (
+            report.faltantes_local.clone(),
+            report.desincronizadas.clone()
+        )
+    );
+    assert_eq!(desk.reconciliation_reports(10).unwrap().len(), 3);
+    let csv = citadesk_core::reconcile::to_csv(&report);
+    assert!(csv.starts_with("fecha,categoria,"));
+    assert!(csv.contains(&format!("canceladas_no_actualizadas,{}", cancelled.id)));
+
+    // Taking GHL's version (a sync) leaves nothing to report.
+    desk.sync_now().await.unwrap();
+    assert!(desk.reconcile(1, 30).await.unwrap().is_clean());
+    sb.shutdown().await;
+}
