@@ -380,6 +380,11 @@ mod tests {
         }
     }
 
+    /// The rules for the demo-like calendars, in Lima, in Spanish.
+    fn run(d: &BookingDraft, booked: &[BookedCita], mode: OverlapMode) -> Vec<Finding> {
+        check(d, &calendars(), booked, Lima, mode, Locale::EsPe)
+    }
+
     fn codes(f: &[Finding]) -> Vec<&str> {
         f.iter().map(|x| x.code.as_str()).collect()
     }
@@ -404,14 +409,7 @@ mod tests {
     fn overlap_in_the_calendar_warns_or_blocks_by_mode() {
         let booked = [cita("a", "fisio", "p1", lima(23, 9, 0), 45, "confirmed")];
         let d = draft("fisio", "p2", lima(23, 9, 30), 30);
-        let f = check(
-            &d,
-            &calendars(),
-            &booked,
-            Lima,
-            OverlapMode::Flexible,
-            Locale::EsPe,
-        );
+        let f = run(&d, &booked, OverlapMode::Flexible);
         assert_eq!(codes(&f), ["booking.overlap"]);
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(f[0].conflicting_cita_id.as_deref(), Some("a"));
@@ -467,15 +465,7 @@ mod tests {
         ];
         let mut d = draft("fisio", "p2", lima(23, 10, 30), 30);
         d.moving_cita_id = Some("me".into());
-        assert!(check(
-            &d,
-            &calendars(),
-            &booked,
-            Lima,
-            OverlapMode::Strict,
-            Locale::EsPe
-        )
-        .is_empty());
+        assert!(run(&d, &booked, OverlapMode::Strict).is_empty());
     }
 
     #[test]
@@ -525,14 +515,7 @@ mod tests {
         let mut d = draft("fisio", "p", lima(23, 10, 0), 30);
         d.end = d.start - Duration::minutes(5);
         assert_eq!(
-            codes(&check(
-                &d,
-                &cals,
-                &none,
-                Lima,
-                OverlapMode::Flexible,
-                Locale::EsPe
-            )),
+            codes(&run(&d, &none, OverlapMode::Flexible)),
             ["booking.end_before_start"]
         );
         let f = check(
