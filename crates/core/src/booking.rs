@@ -394,13 +394,10 @@ mod tests {
     fn a_clean_booking_has_no_findings() {
         let booked = [cita("a", "fisio", "p1", lima(23, 9, 0), 30, "confirmed")];
         // Back to back with "a": fine.
-        let f = check(
+        let f = run(
             &draft("fisio", "p2", lima(23, 9, 30), 30),
-            &calendars(),
             &booked,
-            Lima,
             OverlapMode::Strict,
-            Locale::EsPe,
         );
         assert!(f.is_empty(), "{f:?}");
     }
@@ -431,13 +428,10 @@ mod tests {
     #[test]
     fn the_same_practitioner_in_another_calendar_overlaps() {
         let booked = [cita("a", "fisio-2", "p1", lima(23, 10, 0), 60, "new")];
-        let f = check(
+        let f = run(
             &draft("fisio", "p2", lima(23, 10, 30), 30),
-            &calendars(),
             &booked,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.overlap"]);
     }
@@ -445,13 +439,10 @@ mod tests {
     #[test]
     fn the_same_patient_elsewhere_overlaps() {
         let booked = [cita("a", "nutri", "p1", lima(23, 10, 0), 60, "confirmed")];
-        let f = check(
+        let f = run(
             &draft("fisio", "p1", lima(23, 10, 30), 30),
-            &calendars(),
             &booked,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.patient_overlap"]);
         assert!(f[0].message.contains("paciente"));
@@ -470,45 +461,32 @@ mod tests {
 
     #[test]
     fn hours_length_and_calendar_rules() {
-        let cals = calendars();
         let none: [BookedCita; 0] = [];
         // 08:30 is before 09:00 opening.
-        let f = check(
+        let f = run(
             &draft("fisio", "p", lima(23, 8, 30), 30),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.outside_hours"]);
         // Saturday: closed.
-        let f = check(
+        let f = run(
             &draft("fisio", "p", lima(28, 10, 0), 30),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.outside_hours"]);
         // Fallback 08:00-20:00 when GHL gives no hours; 19:45-20:15 runs past it.
-        let f = check(
+        let f = run(
             &draft("fisio-2", "p", lima(28, 19, 45), 30),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.outside_hours"]);
-        let f = check(
+        let f = run(
             &draft("fisio", "p", lima(23, 10, 0), 10),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.too_short"]);
         assert!(!can_save(&f));
@@ -518,22 +496,16 @@ mod tests {
             codes(&run(&d, &none, OverlapMode::Flexible)),
             ["booking.end_before_start"]
         );
-        let f = check(
+        let f = run(
             &draft("nutri", "p", lima(23, 10, 0), 30),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.calendar_inactive"]);
-        let f = check(
+        let f = run(
             &draft("nope", "p", lima(23, 10, 0), 30),
-            &cals,
             &none,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.calendar_unknown"]);
     }
@@ -541,13 +513,10 @@ mod tests {
     #[test]
     fn blocking_findings_come_first() {
         let booked = [cita("a", "fisio", "p1", lima(23, 10, 0), 60, "confirmed")];
-        let f = check(
+        let f = run(
             &draft("fisio", "p2", lima(23, 10, 0), 10),
-            &calendars(),
             &booked,
-            Lima,
             OverlapMode::Flexible,
-            Locale::EsPe,
         );
         assert_eq!(codes(&f), ["booking.too_short", "booking.overlap"]);
     }

@@ -29,18 +29,11 @@ fn demo_options(dir: &Path, sb: &RunningSandbox) -> DeskOptions {
     o
 }
 
-/// What the sandbox itself lists for a calendar over a window, by id.
-async fn sandbox_ids(sb: &RunningSandbox, start_utc: &str, end_utc: &str) -> BTreeSet<String> {
-    let http = reqwest::Client::new();
-    let ms = |s: &str| {
-        chrono::DateTime::parse_from_rfc3339(s)
-            .unwrap()
-            .timestamp_millis()
-            .to_string()
-    };
-    let cals: serde_json::Value = http
-        .get(format!("{}/calendars/", sb.base_url()))
-        .query(&[("locationId", sb.location_id())])
+/// A GHL read straight from the sandbox (calendars group), as JSON.
+async fn ghl_get(sb: &RunningSandbox, path: &str, query: &[(&str, &str)]) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{}{}", sb.base_url(), path))
+        .query(query)
         .bearer_auth(sb.pit())
         .header("Version", "2021-04-15")
         .send()
@@ -48,25 +41,28 @@ async fn sandbox_ids(sb: &RunningSandbox, start_utc: &str, end_utc: &str) -> BTr
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// What the sandbox itself lists for a calendar over a window, by id.
+async fn sandbox_ids(sb: &RunningSandbox, start_utc: &str, end_utc: &str) -> BTreeSet<String> {
+    let ms = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
+            .to_string()
+    };
+    let (start, end) = (ms(start_utc), ms(end_utc));
+    let cals = ghl_get(sb, "/calendars/", &[("locationId", sb.location_id())]).await;
     let mut ids = BTreeSet::new();
     for cal in cals["calendars"].as_array().unwrap() {
-        let evs: serde_json::Value = http
-            .get(format!("{}/calendars/events", sb.base_url()))
-            .query(&[
-                ("locationId", sb.location_id()),
-                ("calendarId", cal["id"].as_str().unwrap()),
-                ("startTime", &ms(start_utc)),
-                ("endTime", &ms(end_utc)),
-            ])
-            .bearer_auth(sb.pit())
-            .header("Version", "2021-04-15")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let query = [
+            ("locationId", sb.location_id()),
+            ("calendarId", cal["id"].as_str().unwrap()),
+            ("startTime", start.as_str()),
+            ("endTime", end.as_str()),
+        ];
+        let evs = ghl_get(sb, "/calendars/events", &query).await;
         for e in evs["events"].as_array().unwrap() {
             ids.insert(e["id"].as_str().unwrap().to_string());
         }
