@@ -84,23 +84,25 @@ impl DeskOptions {
     }
 }
 
-struct Runtime {
+pub(crate) struct Runtime {
     connection: ConnectionState,
     last_error: Option<(ErrorPayload, ErrorPayload)>,
     client: Option<(String, Arc<GhlClient>)>,
 }
 
 pub struct Desk {
-    options: DeskOptions,
-    store: Store,
-    tokens: TokenStore,
-    limiter: Arc<RateLimiter>,
-    runtime: Mutex<Runtime>,
+    pub(crate) options: DeskOptions,
+    pub(crate) store: Store,
+    pub(crate) tokens: TokenStore,
+    pub(crate) limiter: Arc<RateLimiter>,
+    pub(crate) runtime: Mutex<Runtime>,
     notice: Option<(ErrorPayload, ErrorPayload)>,
     reconcile_lock: tokio::sync::Mutex<()>,
     sync_lock: tokio::sync::Mutex<()>,
-    wake: Notify,
-    notifier: Mutex<Option<Arc<dyn Notifier>>>,
+    pub(crate) wake: Notify,
+    pub(crate) push_lock: tokio::sync::Mutex<()>,
+    pub(crate) slot_cache: Mutex<crate::frontdesk::SlotCache>,
+    pub(crate) notifier: Mutex<Option<Arc<dyn Notifier>>>,
 }
 
 impl Desk {
@@ -130,6 +132,8 @@ impl Desk {
             reconcile_lock: tokio::sync::Mutex::new(()),
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
+            push_lock: tokio::sync::Mutex::new(()),
+            slot_cache: Mutex::new(Default::default()),
             notifier: Mutex::new(None),
         });
         let initial = match desk.active_location()? {
@@ -199,7 +203,7 @@ impl Desk {
             .map(|c| c.location_id))
     }
 
-    fn require_location(&self) -> Result<(LocationInfo, chrono_tz::Tz)> {
+    pub(crate) fn require_location(&self) -> Result<(LocationInfo, chrono_tz::Tz)> {
         let id = self.active_location()?.ok_or(CoreError::NotConnected)?;
         let info = self.store.location(&id)?.ok_or(CoreError::NotConnected)?;
         let zone = time::parse_zone(&info.time_zone)?;
@@ -383,7 +387,7 @@ impl Desk {
         Ok(())
     }
 
-    async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
+    pub(crate) async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
         if let Some((id, client)) = &self.runtime.lock().unwrap().client {
             if id == location_id {
                 return Ok(client.clone());
@@ -578,6 +582,11 @@ impl Desk {
     /// Runs forever: sync, then wait (shorter while offline), or until woken.
     pub async fn run_sync_loop(self: Arc<Self>) {
         loop {
+            // Writes first: what the desk booked offline goes out on reconnect,
+            // and the pull then sees GHL with it.
+            if let Err(e) = self.push_outbox().await {
+                tracing::debug!(code = e.code(), "outbox waits: {e}");
+            }
             let wait = match self.sync_now().await {
                 Ok(_) => self.options.sync_interval,
                 Err(CoreError::NotConnected) => Duration::from_secs(3600),
@@ -594,7 +603,7 @@ impl Desk {
         }
     }
 
-    fn notifier(&self) -> Option<Arc<dyn Notifier>> {
+    pub(crate) fn notifier(&self) -> Option<Arc<dyn Notifier>> {
         self.notifier.lock().unwrap().clone()
     }
 
@@ -604,7 +613,7 @@ impl Desk {
         }
     }
 
-    fn notify_status_now(&self) {
+    pub(crate) fn notify_status_now(&self) {
         if let Ok(s) = self.status() {
             self.notify_status(&s);
         }

@@ -24,10 +24,18 @@ pub enum CoreError {
     InvalidTime(String),
     #[error("I/O error: {0}")]
     Io(#[from] std::io::Error),
+    /// A domain rule said no (a booking check, a missing field, a write GHL
+    /// refused); the messages say what to do.
+    #[error("{en}")]
+    Rejected {
+        code: String,
+        es: String,
+        en: String,
+    },
 }
 
 impl CoreError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             CoreError::Ghl(e) => e.code(),
             CoreError::Keychain(e) => e.code(),
@@ -38,12 +46,16 @@ impl CoreError {
             CoreError::InvalidZone(_) => "input.invalid_zone",
             CoreError::InvalidTime(_) => "ghl.invalid_time",
             CoreError::Io(_) => "io.error",
+            CoreError::Rejected { code, .. } => code,
         }
     }
 
     /// What the person in front of the screen should read.
     pub fn message(&self, locale: Locale) -> String {
         let es = locale == Locale::EsPe;
+        if let CoreError::Rejected { es: in_es, en, .. } = self {
+            return if es { in_es.clone() } else { en.clone() };
+        }
         let detail = self.to_string();
         let text = match (self.code(), es) {
             ("auth.expired", true) => "GHL rechazó el token (vencido o no válido). Revise el token de integración privada, o genere uno nuevo en GHL, y conecte la sede de nuevo.".to_string(),

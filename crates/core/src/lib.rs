@@ -4,7 +4,9 @@
 pub mod booking;
 mod desk;
 mod error;
+pub mod frontdesk;
 pub mod model;
+pub mod outbox;
 pub mod paths;
 pub mod patients;
 pub mod reconcile;
@@ -16,3 +18,7 @@ pub mod time;
 pub use citadesk_ghl as ghl;
 pub use desk::{DemoConnection, Desk, DeskOptions, Notifier, TokenKeeping, TOKEN_ENV};
 pub use error::{CoreError, Result};
+pub use frontdesk::{
+    AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, FreeSlot,
+    LocationSettings, PatientChoice, RefusedWrite,
+};

@@ -105,7 +105,10 @@ impl Store {
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         Ok(f(&mut conn)?)
     }
@@ -304,7 +307,8 @@ impl Store {
                        contact_id = excluded.contact_id, assigned_user_id = excluded.assigned_user_id,
                        title = excluded.title, status = excluded.status, start_ms = excluded.start_ms,
                        end_ms = excluded.end_ms, date_updated = excluded.date_updated, sync_state = 'synced',
-                       raw = excluded.raw, synced_at = excluded.synced_at",
+                       raw = excluded.raw, synced_at = excluded.synced_at
+                     WHERE citas.sync_state = 'synced'",
                 )?;
                 for cita in citas {
                     st.execute(params![

@@ -125,7 +125,39 @@ pub async fn pull_location(
     }
 
     let mut contacts_fetched = 0;
-    for contact_id in store.missing_contact_ids(location_id)? {
+    let mut missing = store.missing_contact_ids(location_id)?;
+    if missing.len() > PAGED_CONTACTS_FROM {
+        // Many unknown patients (a first sync): page through the location's
+        // contacts, 500 per call, instead of one call per patient.
+        let mut page = 1;
+        loop {
+            let found = client
+                .search_contacts(location_id, None, page, CONTACT_PAGE)
+                .await?;
+            for c in &found.contacts {
+                let raw = serde_json::to_string(c).unwrap_or_default();
+                store.upsert_contact(
+                    &c.id,
+                    location_id,
+                    c.display_name().as_deref(),
+                    c.phone.as_deref(),
+                    c.email.as_deref(),
+                    &raw,
+                )?;
+            }
+            contacts_fetched += found.contacts.len() as u32;
+            let seen = u64::from(page * CONTACT_PAGE);
+            if found.contacts.len() < CONTACT_PAGE as usize
+                || seen >= found.total
+                || seen + u64::from(CONTACT_PAGE) > SEARCH_WINDOW
+            {
+                break;
+            }
+            page += 1;
+        }
+        missing = store.missing_contact_ids(location_id)?;
+    }
+    for contact_id in missing {
         match client.get_contact(&contact_id).await {
             Ok(c) => {
                 let raw = serde_json::to_string(&c).unwrap_or_default();
@@ -167,6 +199,12 @@ fn calendar_row(location_id: &str, c: &Calendar) -> CalendarRow {
         raw: serde_json::to_string(c).unwrap_or_default(),
     }
 }
+
+/// Above this many unknown patients, the sync pages through contact search.
+const PAGED_CONTACTS_FROM: usize = 50;
+const CONTACT_PAGE: u32 = 500;
+/// GHL's ceiling on `page * pageLimit` for contact search.
+const SEARCH_WINDOW: u64 = 10_000;
 
 pub(crate) fn cita_row(location_id: &str, e: &Appointment, zone: chrono_tz::Tz) -> Result<CitaRow> {
     let start = time::parse_ghl_time(&e.start_time, zone)?;

@@ -14,11 +14,14 @@ use crate::models::*;
 use crate::rate_limit::{Permit, RateFigures, RateLimiter};
 use crate::secret::Secret;
 
+/// POSTs that only read (a search): safe to repeat after a failure.
+const READ_ONLY_POSTS: &[&str] = &["/contacts/search"];
+
 pub const DEFAULT_BASE_URL: &str = "https://services.leadconnectorhq.com";
 
 /// GHL versions its API per endpoint group (NOTES.md, "Version header values").
 #[derive(Debug, Clone, Copy)]
-enum ApiGroup {
+pub(crate) enum ApiGroup {
     Calendars,
     Contacts,
     Locations,
@@ -239,13 +242,28 @@ impl GhlClient {
         group: ApiGroup,
         location_id: Option<&str>,
     ) -> Result<T, GhlError> {
+        self.send_with(method, path, query, None, group, location_id)
+            .await
+    }
+
+    /// One GHL call with an optional JSON body: rate limited, retried when
+    /// that is safe, measured.
+    pub(crate) async fn send_with<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        group: ApiGroup,
+        location_id: Option<&str>,
+    ) -> Result<T, GhlError> {
         let operation = operation_name(method.as_str(), path);
         let key = location_id
             .or(self.default_location.as_deref())
             .unwrap_or("_");
         // A create is never repeated blindly: after an ambiguous failure the
         // caller looks first (duplicate search, events in the slot).
-        let idempotent = method != Method::POST;
+        let idempotent = method != Method::POST || READ_ONLY_POSTS.contains(&path);
         let mut attempt = 0u32;
         let mut rate_waits = 0u32;
         loop {
@@ -255,7 +273,7 @@ impl GhlClient {
             }
             self.calls.fetch_add(1, Ordering::Relaxed);
             let started = std::time::Instant::now();
-            let outcome = self.send_once(&method, path, query, group).await;
+            let outcome = self.send_once(&method, path, query, body, group).await;
             let elapsed = started.elapsed();
             let (status, headers, bytes) = match outcome {
                 Ok(parts) => parts,
@@ -312,18 +330,20 @@ impl GhlClient {
         method: &Method,
         path: &str,
         query: &[(&str, String)],
+        body: Option<&Value>,
         group: ApiGroup,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, bytes::Bytes), GhlError> {
-        let resp = self
+        let mut request = self
             .http
             .request(method.clone(), format!("{}{}", self.base_url, path))
             .query(query)
             .bearer_auth(self.token.expose())
             .header("Version", group.version())
-            .header("Accept", "application/json")
-            .send()
-            .await
-            .map_err(GhlError::from_reqwest)?;
+            .header("Accept", "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let resp = request.send().await.map_err(GhlError::from_reqwest)?;
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.bytes().await.map_err(GhlError::from_reqwest)?;
@@ -357,7 +377,7 @@ fn jitter() -> f64 {
 }
 
 /// Percent-encodes an id used as a path segment.
-fn seg(id: &str) -> String {
+pub(crate) fn seg(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 

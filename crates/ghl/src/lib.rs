@@ -8,8 +8,12 @@ pub mod models;
 pub mod rate_limit;
 mod secret;
 pub mod token_store;
+pub mod writes;
 
 pub use client::{ClientConfig, EventsQuery, GhlClient, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::GhlError;
 pub use secret::Secret;
 pub use token_store::{TokenStore, TokenStoreError};
+pub use writes::{
+    AppointmentChange, ContactChange, ContactPage, FreeSlots, NewAppointment, NewContact,
+};
