@@ -11,7 +11,8 @@ CREATE TABLE outbox (
     -- GHL gives it one (see id_map).
     subject_id       TEXT NOT NULL,
     payload          TEXT NOT NULL,
-    state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'refused')),
+    state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'refused', 'dropped')),
+    -- 'dropped': a refused write the manager let go (reconciliation took GHL's version).
     -- Attempts started; more than zero means GHL may already have it.
     attempts         INTEGER NOT NULL DEFAULT 0,
     ghl_id           TEXT,

@@ -9,7 +9,10 @@ use citadesk_core::model::{
     SyncSummary, WeekView,
 };
 use citadesk_core::reconcile::ReconciliationReport;
-use citadesk_core::{Desk, Result, TokenKeeping};
+use citadesk_core::{
+    AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, Desk, ExportFormat,
+    FixOutcome, FixRequest, FreeSlot, LocationSettings, RefusedWrite, Result, TokenKeeping,
+};
 use tauri::State;
 
 use crate::Started;
@@ -108,6 +111,100 @@ pub fn reconciliation_reports(
     limit: Option<u32>,
 ) -> Ipc<Vec<ReconciliationReport>> {
     ipc(&desk, desk.reconciliation_reports(limit.unwrap_or(30)))
+}
+
+/// The booking rules against what is typed (replica only, instant).
+#[tauri::command]
+pub fn check_booking(desk: State<'_, Arc<Desk>>, request: BookingRequest) -> Ipc<BookingCheck> {
+    ipc(&desk, desk.check_booking(&request))
+}
+
+/// "Guardar": recorded in the outbox, then sent to GHL when it answers.
+#[tauri::command]
+pub async fn book(desk: State<'_, Arc<Desk>>, request: BookingRequest) -> Ipc<BookingOutcome> {
+    ipc(&desk, desk.book(request).await)
+}
+
+/// Move, cancel (with a reason) or change the status of a cita.
+#[tauri::command]
+pub async fn change_cita(
+    desk: State<'_, Arc<Desk>>,
+    cita_id: String,
+    action: CitaAction,
+) -> Ipc<BookingOutcome> {
+    ipc(&desk, desk.change_cita(&cita_id, action).await)
+}
+
+#[tauri::command]
+pub fn cita_audit(desk: State<'_, Arc<Desk>>, cita_id: String) -> Ipc<Vec<AuditEntry>> {
+    ipc(&desk, desk.cita_audit(&cita_id))
+}
+
+/// "Próximos huecos libres" of a calendar (GHL, cached a few minutes).
+#[tauri::command]
+pub async fn free_slots(
+    desk: State<'_, Arc<Desk>>,
+    calendar_id: String,
+    from: Option<String>,
+) -> Ipc<Vec<FreeSlot>> {
+    ipc(&desk, desk.free_slots(&calendar_id, from.as_deref()).await)
+}
+
+/// GHL's own patient search, after the local one.
+#[tauri::command]
+pub async fn search_patients_in_ghl(
+    desk: State<'_, Arc<Desk>>,
+    query: String,
+) -> Ipc<Vec<PatientView>> {
+    ipc(&desk, desk.search_patients_in_ghl(&query).await)
+}
+
+#[tauri::command]
+pub fn slot_minutes(desk: State<'_, Arc<Desk>>, calendar_id: String) -> Ipc<i64> {
+    ipc(&desk, desk.slot_minutes(&calendar_id))
+}
+
+#[tauri::command]
+pub fn location_settings(desk: State<'_, Arc<Desk>>) -> Ipc<LocationSettings> {
+    ipc(&desk, desk.location_settings())
+}
+
+#[tauri::command]
+pub fn set_location_settings(
+    desk: State<'_, Arc<Desk>>,
+    settings: LocationSettings,
+) -> Ipc<LocationSettings> {
+    ipc(&desk, desk.set_location_settings(settings))
+}
+
+#[tauri::command]
+pub fn refused_writes(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<RefusedWrite>> {
+    ipc(&desk, desk.refused_writes())
+}
+
+#[tauri::command]
+pub fn acknowledge_refusal(desk: State<'_, Arc<Desk>>, outbox_id: i64) -> Ipc<()> {
+    ipc(&desk, desk.acknowledge_refusal(outbox_id))
+}
+
+/// Fixes for lines of a stored reconciliation report.
+#[tauri::command]
+pub async fn apply_fixes(
+    desk: State<'_, Arc<Desk>>,
+    report_id: i64,
+    fixes: Vec<FixRequest>,
+) -> Ipc<FixOutcome> {
+    ipc(&desk, desk.apply_fixes(report_id, fixes).await)
+}
+
+/// Writes a report to the Downloads folder; returns the file's path.
+#[tauri::command]
+pub fn export_report(
+    desk: State<'_, Arc<Desk>>,
+    report_id: i64,
+    format: ExportFormat,
+) -> Ipc<String> {
+    ipc(&desk, desk.export_report(report_id, format))
 }
 
 /// The UI calls this once its first week is on screen: the figure the

@@ -10,7 +10,9 @@ mod demo;
 use std::sync::Arc;
 use std::time::Instant;
 
-use citadesk_core::model::AppStatus;
+use citadesk_core::model::{AppStatus, Locale};
+use citadesk_core::reconcile::ReconciliationReport;
+use citadesk_core::ReconcileProgress;
 use citadesk_core::{paths, telemetry, Desk, DeskOptions, Notifier};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -31,6 +33,46 @@ impl Notifier for UiNotifier {
             serde_json::json!({ "locationId": location_id }),
         );
     }
+
+    fn reconcile_progress(&self, progress: &ReconcileProgress) {
+        let _ = self.0.emit("reconcile-progress", progress);
+    }
+
+    fn reconciliation_found(&self, report: &ReconciliationReport) {
+        let _ = self.0.emit("reconciliation-found", report);
+        use tauri_plugin_notification::NotificationExt;
+        let en = self
+            .0
+            .try_state::<Arc<Desk>>()
+            .is_some_and(|d| d.locale() == Locale::En);
+        let (title, body) = if en {
+            (
+                "Reconciliation: differences found".to_string(),
+                format!(
+                    "{} differences between GHL and the agenda ({}). Open Reconciliation to fix them.",
+                    report.counts.total, report.fecha
+                ),
+            )
+        } else {
+            (
+                "Reconciliación: hay diferencias".to_string(),
+                format!(
+                    "{} diferencias entre GHL y la agenda ({}). Abra Reconciliación para corregirlas.",
+                    report.counts.total, report.fecha
+                ),
+            )
+        };
+        if let Err(e) = self
+            .0
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show()
+        {
+            tracing::warn!("desktop notification failed: {e}");
+        }
+    }
 }
 
 fn wants_demo() -> bool {
@@ -50,6 +92,7 @@ pub fn run() {
     let _log_guard = telemetry::init(&data_dir, "app");
 
     tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(Started(started))
         .setup(move |app| {
             let mut options = DeskOptions::new(&data_dir).with_env_overrides();
@@ -68,6 +111,7 @@ pub fn run() {
             let desk = Desk::open(options)?;
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             tauri::async_runtime::spawn(desk.clone().run_sync_loop());
+            tauri::async_runtime::spawn(desk.clone().run_reconcile_schedule());
             app.manage(desk);
             Ok(())
         })
@@ -84,6 +128,19 @@ pub fn run() {
             commands::reconcile_now,
             commands::reconciliation_reports,
             commands::ui_ready,
+            commands::check_booking,
+            commands::book,
+            commands::change_cita,
+            commands::cita_audit,
+            commands::free_slots,
+            commands::search_patients_in_ghl,
+            commands::slot_minutes,
+            commands::location_settings,
+            commands::set_location_settings,
+            commands::refused_writes,
+            commands::acknowledge_refusal,
+            commands::apply_fixes,
+            commands::export_report,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

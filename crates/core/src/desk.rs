@@ -29,6 +29,10 @@ const LOCALE: &str = "locale";
 pub trait Notifier: Send + Sync {
     fn status_changed(&self, status: &AppStatus);
     fn replica_changed(&self, location_id: &str);
+    /// A reconciliation run's progress (calendars done of total).
+    fn reconcile_progress(&self, _progress: &crate::reconcile_fix::ReconcileProgress) {}
+    /// A scheduled reconciliation found differences (a desktop notification).
+    fn reconciliation_found(&self, _report: &ReconciliationReport) {}
 }
 
 /// Where a connected location's token is kept between runs.
@@ -250,6 +254,14 @@ impl Desk {
                 }
             }),
             locale,
+            pending_writes: match &location_id {
+                Some(id) => self.store.pending_writes(id)?,
+                None => 0,
+            },
+            refused_writes: match &location_id {
+                Some(id) => self.store.unacknowledged_refusals(id)?.len() as u32,
+                None => 0,
+            },
         })
     }
 
@@ -503,6 +515,20 @@ impl Desk {
     /// window of at most 31 days, and stores the report. Writes still pending
     /// in the outbox are not reported as drift.
     pub async fn reconcile(&self, days_back: i64, days_ahead: i64) -> Result<ReconciliationReport> {
+        self.reconcile_with(
+            days_back,
+            days_ahead,
+            crate::reconcile_fix::RunTrigger::Manual,
+        )
+        .await
+    }
+
+    pub async fn reconcile_with(
+        &self,
+        days_back: i64,
+        days_ahead: i64,
+        trigger: crate::reconcile_fix::RunTrigger,
+    ) -> Result<ReconciliationReport> {
         let _one_at_a_time = self.reconcile_lock.lock().await;
         let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
@@ -517,7 +543,20 @@ impl Desk {
         let calendars = client.list_calendars(&location.id).await?;
         let mut ghl = Vec::new();
         let mut unreadable = std::collections::HashSet::new();
-        for cal in &calendars {
+        let progress = |done: usize| {
+            if let Some(n) = self.notifier() {
+                n.reconcile_progress(&crate::reconcile_fix::ReconcileProgress {
+                    location_id: location.id.clone(),
+                    done: done as u32,
+                    total: calendars.len() as u32,
+                });
+            }
+        };
+        progress(0);
+        for (done, cal) in calendars.iter().enumerate() {
+            if done > 0 {
+                progress(done);
+            }
             for w in time::windows(window.0, window.1, sync::MAX_WINDOW_DAYS) {
                 let events = client
                     .list_events(&citadesk_ghl::EventsQuery {
@@ -540,13 +579,33 @@ impl Desk {
                 }
             }
         }
-        let local: Vec<reconcile::CitaSnapshot> = self
+        progress(calendars.len());
+        let mut local: Vec<reconcile::CitaSnapshot> = self
             .store
             .cita_rows_starting_in(&location.id, window.0, window.1)?
             .into_iter()
             .filter(|r| !unreadable.contains(&r.id))
             .map(reconcile::CitaSnapshot::from)
             .collect();
+        // Creates GHL refused are here and not in GHL until someone acts.
+        for refused in self.store.refused_cita_creates(&location.id)? {
+            let start = time::from_ms(refused.plan.start_ms);
+            if start >= window.0
+                && start < window.1
+                && self.store.refusal_open(refused.outbox_id)?
+            {
+                local.push(reconcile::CitaSnapshot {
+                    id: refused.local_id,
+                    calendar_id: refused.plan.calendar_id,
+                    contact_id: Some(refused.plan.contact_ref),
+                    assigned_user_id: refused.plan.assigned_user_id,
+                    title: refused.plan.title,
+                    status: "confirmed".into(),
+                    start,
+                    end: time::from_ms(refused.plan.end_ms),
+                });
+            }
+        }
         let pending = self.store.pending_cita_ids(&location.id)?;
         let diff = reconcile::diff(
             &ghl,
@@ -563,8 +622,9 @@ impl Desk {
             (client.calls() - calls_before) as u32,
             started.elapsed().as_millis() as u64,
         );
-        self.store.save_report(&report)?;
-        tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, "reconciliation done");
+        let mut report = report;
+        report.id = Some(self.store.save_report(&report)?);
+        tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, ?trigger, "reconciliation done");
         Ok(report)
     }
 

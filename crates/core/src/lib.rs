@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod paths;
 pub mod patients;
 pub mod reconcile;
+pub mod reconcile_fix;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
@@ -21,4 +22,7 @@ pub use error::{CoreError, Result};
 pub use frontdesk::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, FreeSlot,
     LocationSettings, PatientChoice, RefusedWrite,
+};
+pub use reconcile_fix::{
+    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress,
 };

@@ -131,6 +131,10 @@ pub struct AppStatus {
     /// (a damaged local database set aside and rebuilt, ...).
     pub notice: Option<ErrorPayload>,
     pub locale: Locale,
+    /// Writes waiting in the outbox ("pendiente de sincronizar").
+    pub pending_writes: u32,
+    /// Writes GHL refused that the receptionist has not read yet.
+    pub refused_writes: u32,
 }
 
 /// The UI language. Spanish (Peru) is the default.

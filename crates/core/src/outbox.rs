@@ -387,6 +387,17 @@ impl Store {
         })
     }
 
+    /// A refused write the manager has not let go (read or not).
+    pub fn refusal_open(&self, outbox_id: i64) -> Result<bool> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT state = 'refused' FROM outbox WHERE id = ?1",
+                [outbox_id],
+                |r| r.get(0),
+            )
+        })
+    }
+
     /// Sends a refused create again (a reconciliation fix): pending, attempts kept.
     pub fn requeue(&self, outbox_id: i64) -> Result<bool> {
         self.with(|c| {

@@ -206,6 +206,10 @@ impl ReconciliationDiff {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ReconciliationReport {
+    /// The stored report's number (absent before it is stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null", optional)]
+    pub id: Option<i64>,
     /// `YYYY-MM-DD` in the location's zone.
     pub fecha: String,
     pub location_id: String,
@@ -235,6 +239,7 @@ impl ReconciliationReport {
     ) -> Self {
         let counts = diff.counts();
         Self {
+            id: None,
             fecha: fecha.format("%Y-%m-%d").to_string(),
             location_id: location_id.to_string(),
             window_start: time::utc_string(window.0),

@@ -599,7 +599,9 @@ impl Store {
     pub fn pending_cita_ids(&self, location_id: &str) -> Result<std::collections::HashSet<String>> {
         self.with(|c| {
             let mut st = c.prepare(
-                "SELECT id FROM citas WHERE location_id = ?1 AND sync_state = 'pending_push'",
+                "SELECT id FROM citas WHERE location_id = ?1 AND sync_state = 'pending_push'
+                 UNION SELECT COALESCE(m.ghl_id, o.subject_id) FROM outbox o LEFT JOIN id_map m ON m.local_id = o.subject_id
+                 WHERE o.location_id = ?1 AND o.state = 'pending'",
             )?;
             let ids = st.query_map([location_id], |r| r.get(0))?.collect();
             ids
@@ -625,14 +627,21 @@ impl Store {
     ) -> Result<Vec<crate::reconcile::ReconciliationReport>> {
         self.with(|c| {
             let mut st = c.prepare(
-                "SELECT report FROM reconciliation_reports WHERE location_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
+                "SELECT id, report FROM reconciliation_reports WHERE location_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
             )?;
-            let rows = st.query_map(params![location_id, limit], |r| r.get::<_, String>(0))?;
+            let rows = st.query_map(params![location_id, limit], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
             rows.map(|r| {
-                r.and_then(|json| {
-                    serde_json::from_str(&json).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-                    })
+                r.and_then(|(id, json)| {
+                    serde_json::from_str::<crate::reconcile::ReconciliationReport>(&json)
+                        .map(|mut report| {
+                            report.id = Some(id);
+                            report
+                        })
+                        .map_err(|e| {
+                            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+                        })
                 })
             })
             .collect()

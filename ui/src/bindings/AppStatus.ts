@@ -24,4 +24,12 @@ demo: boolean,
  * Something the desk did on its own that the user should know about
  * (a damaged local database set aside and rebuilt, ...).
  */
-notice: ErrorPayload | null, locale: Locale, };
+notice: ErrorPayload | null, locale: Locale, 
+/**
+ * Writes waiting in the outbox ("pendiente de sincronizar").
+ */
+pendingWrites: number, 
+/**
+ * Writes GHL refused that the receptionist has not read yet.
+ */
+refusedWrites: number, };

@@ -8,6 +8,10 @@ import type { ReportLine } from "./ReportLine";
  */
 export type ReconciliationReport = { 
 /**
+ * The stored report's number (absent before it is stored).
+ */
+id?: number | null, 
+/**
  * `YYYY-MM-DD` in the location's zone.
  */
 fecha: string, location_id: string, 

@@ -1,0 +1,716 @@
+//! Fixing what a reconciliation report found, per line or in bulk, and the
+//! daily schedule. GHL writes go through the outbox; every fix, GHL write or
+//! not, goes to the audit log.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveTime, Timelike, Utc};
+use chrono_tz::Tz;
+use citadesk_ghl::EventsQuery;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::desk::Desk;
+use crate::error::{CoreError, Result};
+use crate::model::{ErrorPayload, Locale};
+use crate::outbox::{
+    self, AuditRecord, CitaCreate, CitaSnapshotRow, CitaUpdate, NewWrite, WriteKind,
+};
+use crate::reconcile::ReconciliationReport;
+use crate::store::Store;
+use crate::{sync, time};
+
+/// What to do with a line of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FixAction {
+    /// GHL is right (the default truth): the replica takes GHL's version.
+    TakeGhl,
+    /// The desk is right: GHL gets the replica's version.
+    PushLocal,
+    /// The cita should not happen: cancelled in GHL (if it is there) and here.
+    MarkCancelled,
+    /// GHL lost it (deleted, or never accepted it): create it in GHL again.
+    Recreate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixRequest {
+    pub cita_id: String,
+    pub action: FixAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixFailure {
+    pub cita_id: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// What a batch of fixes did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixOutcome {
+    pub applied: u32,
+    /// GHL writes still waiting in the outbox (offline): sent on reconnect.
+    pub pending: u32,
+    pub failed: Vec<FixFailure>,
+}
+
+/// Which category a report line is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Category {
+    MissingHere,
+    CancelledInGhl,
+    Drift,
+    MissingInGhl,
+}
+
+/// Progress of a reconciliation run, for the UI's bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReconcileProgress {
+    pub location_id: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// How a run was started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunTrigger {
+    Manual,
+    Scheduled,
+}
+
+impl Store {
+    pub fn report_by_id(&self, id: i64) -> Result<Option<ReconciliationReport>> {
+        let json: Option<String> = self.with(|c| {
+            c.query_row(
+                "SELECT report FROM reconciliation_reports WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        Ok(json
+            .and_then(|j| serde_json::from_str::<ReconciliationReport>(&j).ok())
+            .map(|mut r| {
+                r.id = Some(id);
+                r
+            }))
+    }
+
+    pub fn last_scheduled_run(&self, location_id: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT last_scheduled_run FROM location_settings WHERE location_id = ?1",
+                [location_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::flatten)
+        })
+    }
+
+    pub fn set_last_scheduled_run(&self, location_id: &str, fecha: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO location_settings (location_id, last_scheduled_run) VALUES (?1, ?2)
+                 ON CONFLICT (location_id) DO UPDATE SET last_scheduled_run = excluded.last_scheduled_run",
+                params![location_id, fecha],
+            )
+            .map(drop)
+        })
+    }
+}
+
+fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, String, String)> {
+    let plain = [
+        (Category::MissingHere, &report.faltantes_local),
+        (Category::CancelledInGhl, &report.canceladas_no_actualizadas),
+        (Category::MissingInGhl, &report.faltantes_remoto),
+    ];
+    for (cat, lines) in plain {
+        if let Some(l) = lines.iter().find(|l| l.id == id) {
+            return Some((cat, l.calendar_id.clone(), l.start_local.clone()));
+        }
+    }
+    report.desincronizadas.iter().find(|l| l.id == id).map(|l| {
+        (
+            Category::Drift,
+            l.calendar_id.clone(),
+            l.start_local.clone(),
+        )
+    })
+}
+
+fn not_applicable(id: &str, action: FixAction) -> CoreError {
+    CoreError::Rejected {
+        code: "reconcile.fix_not_applicable".into(),
+        es: format!("La corrección {action:?} no se aplica a la cita {id} en este reporte."),
+        en: format!("The fix {action:?} does not apply to cita {id} in this report."),
+    }
+}
+
+impl Desk {
+    /// Applies fixes to lines of a stored report. GHL's version is fetched
+    /// once per calendar and day involved; GHL writes go through the outbox.
+    pub async fn apply_fixes(&self, report_id: i64, fixes: Vec<FixRequest>) -> Result<FixOutcome> {
+        let (location, zone) = self.require_location()?;
+        let report = self
+            .store
+            .report_by_id(report_id)?
+            .filter(|r| r.location_id == location.id)
+            .ok_or_else(|| CoreError::Rejected {
+                code: "reconcile.report_not_found".into(),
+                es: "Ese reporte ya no existe. Ejecute la reconciliación de nuevo.".into(),
+                en: "That report no longer exists. Run the reconciliation again.".into(),
+            })?;
+        let who = crate::frontdesk::actor(&self.store);
+        let mut outcome = FixOutcome {
+            applied: 0,
+            pending: 0,
+            failed: Vec::new(),
+        };
+        // GHL's version of each (calendar, local day) a "take GHL" needs.
+        let mut take: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for fix in &fixes {
+            let result = match find_line(&report, &fix.cita_id) {
+                None => Err(not_applicable(&fix.cita_id, fix.action)),
+                Some((cat, calendar, start_local)) => match (cat, fix.action) {
+                    (_, FixAction::TakeGhl) => {
+                        take.entry((calendar, start_local[..10].to_string()))
+                            .or_default()
+                            .push(fix.cita_id.clone());
+                        continue;
+                    }
+                    (Category::Drift | Category::CancelledInGhl, FixAction::PushLocal) => {
+                        self.queue_push_local(&location.id, &fix.cita_id, &who)
+                    }
+                    (
+                        Category::MissingHere | Category::Drift | Category::CancelledInGhl,
+                        FixAction::MarkCancelled,
+                    ) => self.queue_cancel(
+                        &location.id,
+                        &fix.cita_id,
+                        &who,
+                        cat == Category::MissingHere,
+                    ),
+                    (Category::MissingInGhl, FixAction::MarkCancelled) => {
+                        self.cancel_locally(&location.id, &fix.cita_id, &who)
+                    }
+                    (Category::MissingInGhl, FixAction::Recreate) => {
+                        self.queue_recreate(&location.id, &fix.cita_id, &who)
+                    }
+                    _ => Err(not_applicable(&fix.cita_id, fix.action)),
+                },
+            };
+            match result {
+                Ok(()) => outcome.applied += 1,
+                Err(e) => outcome
+                    .failed
+                    .push(failure(&fix.cita_id, &e, self.locale())),
+            }
+        }
+        if !take.is_empty() {
+            let client = self.client_for(&location.id).await?;
+            for ((calendar, day), ids) in take {
+                match self
+                    .take_ghl(&client, &location.id, zone, &calendar, &day, &ids, &who)
+                    .await
+                {
+                    Ok(n) => {
+                        outcome.applied += n;
+                    }
+                    Err(e) => {
+                        for id in ids {
+                            outcome.failed.push(failure(&id, &e, self.locale()));
+                        }
+                    }
+                }
+            }
+        }
+        let report = self.push_outbox().await;
+        outcome.pending = self.store.pending_writes(&location.id)?;
+        if let Ok(r) = &report {
+            for refusal in &r.refused {
+                outcome.failed.push(FixFailure {
+                    cita_id: refusal.subject_id.clone(),
+                    code: refusal.code.clone(),
+                    message: outbox::refusal_message(refusal, &refusal.subject_id, self.locale()),
+                });
+            }
+        }
+        if let Some(n) = self.notifier() {
+            n.replica_changed(&location.id);
+        }
+        tracing::info!(
+            report = report_id,
+            applied = outcome.applied,
+            failed = outcome.failed.len(),
+            "reconciliation fixes applied"
+        );
+        Ok(outcome)
+    }
+
+    /// The replica takes GHL's version of `ids`: one GHL call for the
+    /// calendar's local day they start on (the report's own window rule).
+    #[allow(clippy::too_many_arguments)]
+    async fn take_ghl(
+        &self,
+        client: &citadesk_ghl::GhlClient,
+        location_id: &str,
+        zone: Tz,
+        calendar: &str,
+        day: &str,
+        ids: &[String],
+        who: &str,
+    ) -> Result<u32> {
+        let date = time::parse_date(day)?;
+        let (start, end) = time::days_range(date, 1, zone);
+        let events = client
+            .list_events(&EventsQuery {
+                location_id,
+                calendar_id: calendar,
+                start,
+                end,
+            })
+            .await?;
+        let mut applied = 0;
+        for id in ids {
+            let before = self
+                .store
+                .cita_snapshot(id)?
+                .map(|(_, s, _)| serde_json::to_string(&s).unwrap_or_default());
+            let in_ghl = events.iter().find(|e| &e.id == id);
+            // A cita moved to another calendar is listed under its new one.
+            let in_ghl = match in_ghl {
+                Some(e) => Some(e.clone()),
+                None => {
+                    self.find_anywhere(client, location_id, zone, id, start, end)
+                        .await?
+                }
+            };
+            let after = match in_ghl {
+                Some(e) => {
+                    let row = sync::cita_row(location_id, &e, zone)?;
+                    self.store
+                        .with(|c| outbox::upsert_cita_row(c, &row, "synced"))?;
+                    Some(outbox::snapshot_json(&row))
+                }
+                None => {
+                    // Not in GHL: the replica lets it go; a refused create is acknowledged.
+                    self.store.with(|c| {
+                        c.execute("DELETE FROM citas WHERE id = ?1", [id])?;
+                        c.execute(
+                            "UPDATE outbox SET state = 'dropped', acknowledged = 1 WHERE subject_id = ?1 AND state = 'refused'",
+                            [id],
+                        )
+                        .map(drop)
+                    })?;
+                    None
+                }
+            };
+            self.audit_fix(location_id, id, who, "take_ghl", before, after, None)?;
+            applied += 1;
+        }
+        Ok(applied)
+    }
+
+    /// A cita GHL no longer lists in its calendar: look in the others.
+    async fn find_anywhere(
+        &self,
+        client: &citadesk_ghl::GhlClient,
+        location_id: &str,
+        _zone: Tz,
+        id: &str,
+        start: chrono::DateTime<Utc>,
+        end: chrono::DateTime<Utc>,
+    ) -> Result<Option<citadesk_ghl::models::Appointment>> {
+        for cal in self.store.calendar_columns(location_id)? {
+            let events = client
+                .list_events(&EventsQuery {
+                    location_id,
+                    calendar_id: &cal.id,
+                    start: start - Duration::days(1),
+                    end: end + Duration::days(1),
+                })
+                .await?;
+            if let Some(e) = events.into_iter().find(|e| e.id == id) {
+                return Ok(Some(e));
+            }
+        }
+        Ok(None)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn audit_fix(
+        &self,
+        location_id: &str,
+        cita_id: &str,
+        who: &str,
+        action: &str,
+        before: Option<String>,
+        after: Option<String>,
+        ghl_answer: Option<String>,
+    ) -> Result<()> {
+        self.store.with(|c| {
+            outbox::insert_audit(
+                c,
+                &AuditRecord {
+                    location_id,
+                    cita_id: Some(cita_id),
+                    contact_id: None,
+                    action: "reconciliation_fix",
+                    actor: who,
+                    before,
+                    after,
+                    ghl_answer,
+                    reason: Some(action),
+                },
+            )
+        })
+    }
+
+    fn snapshot(&self, id: &str) -> Result<CitaSnapshotRow> {
+        self.store
+            .cita_snapshot(id)?
+            .map(|(_, s, _)| s)
+            .ok_or_else(|| CoreError::Rejected {
+                code: "cita.not_found".into(),
+                es: format!("La cita {id} ya no está en la agenda local."),
+                en: format!("Cita {id} is no longer in the local agenda."),
+            })
+    }
+
+    /// GHL gets the replica's start, end, calendar, status and title.
+    fn queue_push_local(&self, location_id: &str, id: &str, who: &str) -> Result<()> {
+        let s = self.snapshot(id)?;
+        let update = CitaUpdate {
+            action: "fix_push_local".into(),
+            calendar_id: Some(s.calendar_id.clone()),
+            start_ms: Some(s.start_ms),
+            end_ms: Some(s.end_ms),
+            title: Some(s.title.clone()),
+            status: Some(s.status.clone()),
+            assigned_user_id: s.assigned_user_id.clone(),
+        };
+        self.queue_update(location_id, &s, update, who, "push_local")
+    }
+
+    fn queue_cancel(
+        &self,
+        location_id: &str,
+        id: &str,
+        who: &str,
+        only_in_ghl: bool,
+    ) -> Result<()> {
+        let update = CitaUpdate {
+            action: "fix_cancel".into(),
+            status: Some("cancelled".into()),
+            ..Default::default()
+        };
+        if only_in_ghl {
+            // Not in the replica: nothing to show, the write alone.
+            let json = serde_json::to_string(&update).unwrap_or_default();
+            return self.store.with(|c| {
+                let tx = c.transaction()?;
+                outbox::insert_write(
+                    &tx,
+                    &NewWrite {
+                        location_id,
+                        kind: WriteKind::UpdateCita,
+                        subject_id: id,
+                        payload: json,
+                        actor: who,
+                        before: None,
+                    },
+                )?;
+                outbox::insert_audit(
+                    &tx,
+                    &AuditRecord {
+                        location_id,
+                        cita_id: Some(id),
+                        contact_id: None,
+                        action: "reconciliation_fix",
+                        actor: who,
+                        before: None,
+                        after: None,
+                        ghl_answer: None,
+                        reason: Some("mark_cancelled"),
+                    },
+                )?;
+                tx.commit()
+            });
+        }
+        let s = self.snapshot(id)?;
+        self.queue_update(location_id, &s, update, who, "mark_cancelled")
+    }
+
+    fn queue_update(
+        &self,
+        location_id: &str,
+        s: &CitaSnapshotRow,
+        update: CitaUpdate,
+        who: &str,
+        fix: &str,
+    ) -> Result<()> {
+        let before = serde_json::to_string(s).unwrap_or_default();
+        let status = update.status.clone().unwrap_or_else(|| s.status.clone());
+        let json = serde_json::to_string(&update).unwrap_or_default();
+        self.store.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE citas SET status = ?2, sync_state = 'pending_push' WHERE id = ?1",
+                params![s.id, status],
+            )?;
+            outbox::insert_write(
+                &tx,
+                &NewWrite {
+                    location_id,
+                    kind: WriteKind::UpdateCita,
+                    subject_id: &s.id,
+                    payload: json,
+                    actor: who,
+                    before: Some(before.clone()),
+                },
+            )?;
+            outbox::insert_audit(
+                &tx,
+                &AuditRecord {
+                    location_id,
+                    cita_id: Some(&s.id),
+                    contact_id: s.contact_id.as_deref(),
+                    action: "reconciliation_fix",
+                    actor: who,
+                    before: Some(before),
+                    after: None,
+                    ghl_answer: None,
+                    reason: Some(fix),
+                },
+            )?;
+            tx.commit()
+        })
+    }
+
+    /// Here only: cancelled in the replica, nothing to send.
+    fn cancel_locally(&self, location_id: &str, id: &str, who: &str) -> Result<()> {
+        // A refused create has no row left: letting it go is the cancellation.
+        let before = self
+            .store
+            .cita_snapshot(id)?
+            .map(|(_, s, _)| serde_json::to_string(&s).unwrap_or_default());
+        self.store.with(|c| {
+            c.execute("UPDATE citas SET status = 'cancelled' WHERE id = ?1", [id])?;
+            c.execute("UPDATE outbox SET state = 'dropped', acknowledged = 1 WHERE subject_id = ?1 AND state = 'refused'", [id]).map(drop)
+        })?;
+        self.audit_fix(location_id, id, who, "mark_cancelled", before, None, None)
+    }
+
+    /// Creates the cita in GHL again: a refused create is sent again (it
+    /// looks first, since it may have landed); a cita deleted in GHL gets a
+    /// new create under a new local id.
+    fn queue_recreate(&self, location_id: &str, id: &str, who: &str) -> Result<()> {
+        if let Some(refused) = self
+            .store
+            .refused_cita_creates(location_id)?
+            .into_iter()
+            .find(|r| r.local_id == id)
+        {
+            self.store.requeue(refused.outbox_id)?;
+            self.store.with(|c| {
+                outbox::upsert_cita_row(
+                    c,
+                    &crate::store::CitaRow {
+                        id: id.to_string(),
+                        location_id: location_id.to_string(),
+                        calendar_id: refused.plan.calendar_id.clone(),
+                        contact_id: Some(refused.plan.contact_ref.clone()),
+                        assigned_user_id: refused.plan.assigned_user_id.clone(),
+                        title: refused.plan.title.clone(),
+                        status: "confirmed".into(),
+                        start: time::from_ms(refused.plan.start_ms),
+                        end: time::from_ms(refused.plan.end_ms),
+                        date_updated: None,
+                        raw: "{}".into(),
+                    },
+                    "pending_push",
+                )
+            })?;
+            return self.audit_fix(location_id, id, who, "recreate", None, None, None);
+        }
+        let s = self.snapshot(id)?;
+        let contact = s.contact_id.clone().ok_or_else(|| CoreError::Rejected {
+            code: "reconcile.no_patient".into(),
+            es: "La cita no tiene paciente: no se puede crear en GHL. Resérvela de nuevo.".into(),
+            en: "The cita has no patient: it cannot be created in GHL. Book it again.".into(),
+        })?;
+        let key = outbox::idempotency_key();
+        let local = outbox::new_local_id(&key);
+        let plan = CitaCreate {
+            calendar_id: s.calendar_id.clone(),
+            contact_ref: contact,
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+            title: s.title.clone(),
+            notes: None,
+            assigned_user_id: s.assigned_user_id.clone(),
+            new_patient: false,
+        };
+        let before = serde_json::to_string(&s).unwrap_or_default();
+        self.store.with(|c| {
+            let tx = c.transaction()?;
+            // The old id is gone from GHL for good: the row continues under the new one.
+            tx.execute(
+                "UPDATE citas SET id = ?2, sync_state = 'pending_push' WHERE id = ?1",
+                params![id, local],
+            )?;
+            tx.execute(
+                "UPDATE audit_log SET cita_id = ?2 WHERE cita_id = ?1",
+                params![id, local],
+            )?;
+            outbox::insert_write(
+                &tx,
+                &NewWrite {
+                    location_id,
+                    kind: WriteKind::CreateCita,
+                    subject_id: &local,
+                    payload: serde_json::to_string(&plan).unwrap_or_default(),
+                    actor: who,
+                    before: None,
+                },
+            )?;
+            outbox::insert_audit(
+                &tx,
+                &AuditRecord {
+                    location_id,
+                    cita_id: Some(&local),
+                    contact_id: plan.contact_ref.as_str().into(),
+                    action: "reconciliation_fix",
+                    actor: who,
+                    before: Some(before),
+                    after: None,
+                    ghl_answer: None,
+                    reason: Some("recreate"),
+                },
+            )?;
+            tx.commit()
+        })
+    }
+
+    /// The reconciliation the schedule runs: once a day at the location's
+    /// time (default 06:30 local), and at start-up when today's run was
+    /// missed. Returns the report when a run happened.
+    pub async fn scheduled_reconcile_if_due(&self) -> Result<Option<ReconciliationReport>> {
+        let Some(location_id) = self.active_location()? else {
+            return Ok(None);
+        };
+        let Some(info) = self.store.location(&location_id)? else {
+            return Ok(None);
+        };
+        let zone = time::parse_zone(&info.time_zone)?;
+        let settings = self.store.location_settings(&location_id)?;
+        let now_local = Utc::now().with_timezone(&zone);
+        let due_at = NaiveTime::parse_from_str(&settings.reconcile_at, "%H:%M")
+            .unwrap_or(NaiveTime::from_hms_opt(6, 30, 0).unwrap_or_default());
+        let today = now_local.date_naive().to_string();
+        let ran_today =
+            self.store.last_scheduled_run(&location_id)?.as_deref() == Some(today.as_str());
+        let now_minutes = now_local.hour() * 60 + now_local.minute();
+        if ran_today || now_minutes < due_at.hour() * 60 + due_at.minute() {
+            return Ok(None);
+        }
+        let report = self
+            .reconcile_with(
+                settings.reconcile_days_back,
+                settings.reconcile_days_ahead,
+                RunTrigger::Scheduled,
+            )
+            .await?;
+        self.store.set_last_scheduled_run(&location_id, &today)?;
+        if !report.is_clean() {
+            if let Some(n) = self.notifier() {
+                n.reconciliation_found(&report);
+            }
+        }
+        Ok(Some(report))
+    }
+
+    /// Runs forever: checks the schedule every minute (and at once, which is
+    /// the start-up catch-up).
+    pub async fn run_reconcile_schedule(self: Arc<Self>) {
+        loop {
+            if let Err(e) = self.scheduled_reconcile_if_due().await {
+                tracing::warn!(code = e.code(), "scheduled reconciliation failed: {e}");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    }
+}
+
+/// Export formats of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+impl Desk {
+    /// A stored report as JSON (the report's own keys) or CSV.
+    pub fn report_text(&self, report_id: i64, format: ExportFormat) -> Result<String> {
+        let (location, _) = self.require_location()?;
+        let report = self
+            .store
+            .report_by_id(report_id)?
+            .filter(|r| r.location_id == location.id)
+            .ok_or_else(|| CoreError::Rejected {
+                code: "reconcile.report_not_found".into(),
+                es: "Ese reporte ya no existe.".into(),
+                en: "That report no longer exists.".into(),
+            })?;
+        Ok(match format {
+            ExportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
+            ExportFormat::Csv => crate::reconcile::to_csv(&report),
+        })
+    }
+
+    /// Writes a report into the user's Downloads folder (else the data
+    /// folder) as `reconciliacion-<fecha>-<id>.<ext>`; returns the path.
+    pub fn export_report(&self, report_id: i64, format: ExportFormat) -> Result<String> {
+        let text = self.report_text(report_id, format)?;
+        let report = self
+            .store
+            .report_by_id(report_id)?
+            .ok_or(CoreError::NotConnected)?;
+        let dir = dirs::download_dir().unwrap_or_else(|| self.data_dir().join("exports"));
+        std::fs::create_dir_all(&dir)?;
+        let ext = if format == ExportFormat::Json {
+            "json"
+        } else {
+            "csv"
+        };
+        let path = dir.join(format!("reconciliacion-{}-{report_id}.{ext}", report.fecha));
+        std::fs::write(&path, text)?;
+        Ok(path.display().to_string())
+    }
+}
+
+fn failure(id: &str, e: &CoreError, locale: Locale) -> FixFailure {
+    let ErrorPayload { code, message } = e.payload(locale);
+    FixFailure {
+        cita_id: id.to_string(),
+        code,
+        message,
+    }
+}
