@@ -298,13 +298,24 @@ impl Store {
         })
     }
 
-    /// The oldest write of the location still to send.
-    pub fn next_pending(&self, location_id: &str) -> Result<Option<OutboxItem>> {
+    /// The ids of the location's writes still to send, oldest first.
+    pub fn pending_ids(&self, location_id: &str) -> Result<Vec<i64>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT id FROM outbox WHERE location_id = ?1 AND state = 'pending' ORDER BY id",
+            )?;
+            let ids = st.query_map([location_id], |r| r.get(0))?.collect();
+            ids
+        })
+    }
+
+    /// A write still to send, as stored now.
+    pub fn pending_item(&self, id: i64) -> Result<Option<OutboxItem>> {
         self.with(|c| {
             c.query_row(
                 "SELECT id, idempotency_key, location_id, kind, subject_id, payload, attempts, actor, before
-                 FROM outbox WHERE location_id = ?1 AND state = 'pending' ORDER BY id LIMIT 1",
-                [location_id],
+                 FROM outbox WHERE id = ?1 AND state = 'pending'",
+                [id],
                 |r| {
                     Ok(OutboxItem {
                         id: r.get(0)?,
@@ -318,6 +329,18 @@ impl Store {
                         before: r.get(8)?,
                     })
                 },
+            )
+            .optional()
+        })
+    }
+
+    /// The state of the write that creates `local_id` (pending, refused...).
+    fn create_state(&self, local_id: &str) -> Result<Option<String>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT state FROM outbox WHERE subject_id = ?1 AND kind IN ('create_contact', 'create_cita') ORDER BY id DESC LIMIT 1",
+                [local_id],
+                |r| r.get(0),
             )
             .optional()
         })
@@ -604,7 +627,17 @@ pub async fn push(
     zone: Tz,
 ) -> Result<PushReport> {
     let mut report = PushReport::default();
-    while let Some(item) = store.next_pending(location_id)? {
+    // Order matters per cita (and a cita waits for its new patient), not
+    // across citas: one cita GHL keeps failing does not hold up the others.
+    let mut held: std::collections::HashSet<String> = Default::default();
+    for id in store.pending_ids(location_id)? {
+        let Some(item) = store.pending_item(id)? else {
+            continue;
+        };
+        if held.contains(&item.subject_id) || waits_for_held(store, &item, &held)? {
+            held.insert(item.subject_id.clone());
+            continue;
+        }
         let outcome = match item.kind {
             WriteKind::CreateContact => push_contact(client, store, &item).await,
             WriteKind::CreateCita => push_create(client, store, &item, zone, &mut report).await,
@@ -630,8 +663,16 @@ pub async fn push(
                     code = e.code(),
                     "write waits for GHL: {e}"
                 );
+                // Out of reach, throttled or unauthorised: nothing else can go either.
+                let everything_waits = !matches!(
+                    &e,
+                    CoreError::Ghl(GhlError::Server { .. }) | CoreError::Ghl(GhlError::Decode(_))
+                );
+                held.insert(item.subject_id.clone());
                 report.stopped_by = Some(e);
-                break;
+                if everything_waits {
+                    break;
+                }
             }
         }
     }
@@ -658,6 +699,23 @@ impl From<GhlError> for Step {
     fn from(e: GhlError) -> Self {
         Step::from(CoreError::Ghl(e))
     }
+}
+
+/// A cita create whose new patient has not reached GHL yet waits with it.
+fn waits_for_held(
+    store: &Store,
+    item: &OutboxItem,
+    held: &std::collections::HashSet<String>,
+) -> Result<bool> {
+    if item.kind != WriteKind::CreateCita {
+        return Ok(false);
+    }
+    let Ok(plan) = serde_json::from_str::<CitaCreate>(&item.payload) else {
+        return Ok(false);
+    };
+    Ok(is_local(&plan.contact_ref)
+        && (held.contains(&plan.contact_ref)
+            || store.create_state(&plan.contact_ref)?.as_deref() == Some("pending")))
 }
 
 async fn push_contact(client: &GhlClient, store: &Store, item: &OutboxItem) -> Result<(), Step> {
