@@ -6,14 +6,22 @@ use std::process::ExitCode;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::model::{CitaView, Locale};
-use citadesk_core::{paths, CoreError, Desk, DeskOptions, TokenKeeping, TOKEN_ENV};
+use citadesk_core::reconcile::ReconciliationReport;
+use citadesk_core::{
+    paths, BookingOutcome, BookingRequest, CitaAction, CoreError, Desk, DeskOptions, FixAction,
+    FixRequest, PatientChoice, TokenKeeping, TOKEN_ENV,
+};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
     name = "citadesk-cli",
     version,
-    about = "Citadesk's front desk from the command line"
+    about = "Citadesk's front desk from the command line",
+    after_help = "Token: `connect` stores the Private Integration Token in the OS keychain. For headless use \
+(cron, CI, a server without a keychain) set CITADESK_GHL_TOKEN on every run instead: it is used, never stored.\n\
+Exit status: 0 ok; 1 error (message says what to do); 2 doctor found problems; 3 GHL out of reach; \
+4 reconcile found differences; 5 a booking or change is saved here and pending (sent when GHL answers)."
 )]
 struct Cli {
     /// Data folder (default: the app's, or CITADESK_DATA_DIR).
@@ -71,6 +79,10 @@ enum Command {
     /// days) and store the report. Exit status 0 when they agree, 4 when
     /// there are differences, so a cron job can alert.
     Reconcile {
+        /// The day the window is placed around (YYYY-MM-DD, location's
+        /// zone; default today); also the report's `fecha`.
+        #[arg(long)]
+        date: Option<String>,
         #[arg(long, default_value_t = 1)]
         days_back: i64,
         #[arg(long, default_value_t = 30)]
@@ -78,9 +90,87 @@ enum Command {
         /// text, json or csv.
         #[arg(long, default_value = "text")]
         format: String,
+        /// Then take GHL's version for every line (the replica follows
+        /// GHL). The exit status still tells whether there were differences.
+        #[arg(long)]
+        apply_ghl: bool,
     },
-    /// Connection and sync status, as the app's status bar shows it.
+    /// Without arguments: connection and sync status, as the app's status
+    /// bar shows it. With a cita id and a status (confirmed, showed, noshow):
+    /// change that cita's status in GHL (through the outbox).
     Status {
+        /// The cita to change (a GHL id, or a local id of a pending booking).
+        cita_id: Option<String>,
+        /// confirmed | showed | noshow
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Book a cita. The booking checks run first: warnings need --override
+    /// with a reason (recorded in the audit log); in strict mode they block.
+    /// Exit 0 when GHL has it, 5 when it is saved here and pending (offline).
+    Book {
+        /// Calendar (practitioner) id.
+        #[arg(long)]
+        calendar: String,
+        /// YYYY-MM-DD in the location's zone.
+        #[arg(long)]
+        date: String,
+        /// HH:MM in the location's zone.
+        #[arg(long)]
+        start: String,
+        /// Minutes (default: the calendar's slot length).
+        #[arg(long)]
+        duration: Option<i64>,
+        /// An existing patient's GHL contact id.
+        #[arg(long, conflicts_with = "first_name")]
+        patient: Option<String>,
+        /// A new patient (created after GHL's duplicate check).
+        #[arg(long)]
+        first_name: Option<String>,
+        #[arg(long, default_value = "")]
+        last_name: String,
+        /// Phone (E.164, or a Peruvian number without +51).
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long)]
+        notes: Option<String>,
+        /// Book despite warnings, with this reason (flexible mode only).
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cancel a cita, with the reason (kept in the audit log).
+    Cancel {
+        cita_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Move a cita to another time (and optionally calendar).
+    Move {
+        cita_id: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        duration: i64,
+        #[arg(long)]
+        calendar: Option<String>,
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+    },
+    /// Send the writes waiting in the outbox (bookings made offline, or
+    /// interrupted) now.
+    Push,
+    /// A cita's audit trail: who did what, when, and GHL's answer.
+    Audit {
+        cita_id: String,
         #[arg(long)]
         json: bool,
     },
@@ -204,11 +294,24 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
             }
         }
         Command::Reconcile {
+            date,
             days_back,
             days_ahead,
             format,
+            apply_ghl,
         } => {
-            let report = desk.reconcile(days_back, days_ahead).await?;
+            let anchor = date
+                .as_deref()
+                .map(citadesk_core::time::parse_date)
+                .transpose()?;
+            let report = desk
+                .reconcile_around(
+                    anchor,
+                    days_back,
+                    days_ahead,
+                    citadesk_core::reconcile_fix::RunTrigger::Manual,
+                )
+                .await?;
             match format.as_str() {
                 "json" => println!(
                     "{}",
@@ -231,11 +334,159 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
                     );
                 }
             }
+            if apply_ghl && !report.is_clean() {
+                let fixes = report_ids(&report)
+                    .into_iter()
+                    .map(|cita_id| FixRequest {
+                        cita_id,
+                        action: FixAction::TakeGhl,
+                    })
+                    .collect();
+                let out = desk
+                    .apply_fixes(report.id.unwrap_or_default(), fixes)
+                    .await?;
+                eprintln!(
+                    "GHL's version taken: {} applied, {} failed",
+                    out.applied,
+                    out.failed.len()
+                );
+                for f in &out.failed {
+                    eprintln!("  {} [{}]: {}", f.cita_id, f.code, f.message);
+                }
+            }
             if !report.is_clean() {
                 return Ok(ExitCode::from(4));
             }
         }
-        Command::Status { json } => {
+        Command::Status {
+            cita_id: Some(cita_id),
+            status,
+            json,
+        } => {
+            let status = status.ok_or_else(|| CoreError::Rejected {
+                code: "input.status_required".into(),
+                es: "Indique el estado: confirmed, showed o noshow.".into(),
+                en: "Give the status: confirmed, showed or noshow.".into(),
+            })?;
+            let out = desk
+                .change_cita(&cita_id, CitaAction::Status { status })
+                .await?;
+            return Ok(print_outcome(&out, json));
+        }
+        Command::Book {
+            calendar,
+            date,
+            start,
+            duration,
+            patient,
+            first_name,
+            last_name,
+            phone,
+            email,
+            title,
+            notes,
+            override_reason,
+            json,
+        } => {
+            let patient = match (patient, first_name) {
+                (Some(contact_id), _) => Some(PatientChoice::Existing { contact_id }),
+                (None, Some(first_name)) => Some(PatientChoice::New {
+                    first_name,
+                    last_name,
+                    phone,
+                    email,
+                }),
+                (None, None) => None,
+            };
+            let duration_minutes = match duration {
+                Some(d) => d,
+                None => desk.slot_minutes(&calendar)?,
+            };
+            let out = desk
+                .book(BookingRequest {
+                    calendar_id: calendar,
+                    patient,
+                    date,
+                    start,
+                    duration_minutes,
+                    title,
+                    notes,
+                    override_reason,
+                })
+                .await?;
+            return Ok(print_outcome(&out, json));
+        }
+        Command::Cancel { cita_id, reason } => {
+            let out = desk
+                .change_cita(&cita_id, CitaAction::Cancel { reason })
+                .await?;
+            return Ok(print_outcome(&out, false));
+        }
+        Command::Move {
+            cita_id,
+            date,
+            start,
+            duration,
+            calendar,
+            override_reason,
+        } => {
+            let out = desk
+                .change_cita(
+                    &cita_id,
+                    CitaAction::Move {
+                        date,
+                        start,
+                        duration_minutes: duration,
+                        calendar_id: calendar,
+                        override_reason,
+                    },
+                )
+                .await?;
+            return Ok(print_outcome(&out, false));
+        }
+        Command::Push => {
+            let r = desk.push_outbox().await?;
+            println!(
+                "sent {}, refused {}, still waiting {}",
+                r.sent,
+                r.refused.len(),
+                desk.status()?.pending_writes
+            );
+            for refusal in desk.refused_writes()? {
+                println!("refused: {}", refusal.message);
+            }
+            if let Some(e) = r.stopped_by {
+                return Err(e);
+            }
+        }
+        Command::Audit { cita_id, json } => {
+            let trail = desk.cita_audit(&cita_id)?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&trail).unwrap_or_default()
+                );
+            } else {
+                for a in &trail {
+                    println!(
+                        "{}  {:<20} {:<12} {}{}",
+                        a.at_local,
+                        a.action,
+                        a.actor,
+                        a.reason.as_deref().unwrap_or(""),
+                        a.ghl_answer
+                            .as_deref()
+                            .map(|g| format!(" [GHL: {g}]"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Command::Status {
+            cita_id: None,
+            json,
+            ..
+        } => {
             let s = desk.status()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&s).unwrap_or_default());
@@ -252,11 +503,54 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
                     "last sync: {}",
                     s.last_sync_at.as_deref().unwrap_or("never")
                 );
+                println!(
+                    "outbox:    {} waiting, {} refused",
+                    s.pending_writes, s.refused_writes
+                );
             }
         }
         Command::Doctor => return Ok(doctor(desk).await),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what became of a booking or change; exit 5 when it waits in the outbox.
+fn print_outcome(out: &BookingOutcome, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::to_string_pretty(out).unwrap_or_default());
+    } else {
+        println!(
+            "{} {} {}-{} {} ({})",
+            if out.confirmed {
+                "confirmed"
+            } else {
+                "pending"
+            },
+            out.cita.id,
+            out.cita.start_local.replace('T', " "),
+            &out.cita.end_local[11..16],
+            out.cita.title,
+            out.cita.status
+        );
+        if let Some(n) = &out.notice {
+            eprintln!("{}", n.message);
+        }
+    }
+    if out.confirmed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(5)
+    }
+}
+
+fn report_ids(r: &ReconciliationReport) -> Vec<String> {
+    r.faltantes_local
+        .iter()
+        .chain(&r.canceladas_no_actualizadas)
+        .chain(&r.faltantes_remoto)
+        .map(|l| l.id.clone())
+        .chain(r.desincronizadas.iter().map(|d| d.id.clone()))
+        .collect()
 }
 
 fn agenda_line(c: &CitaView, calendar: &str) -> String {
@@ -323,6 +617,25 @@ async fn doctor(desk: &Desk) -> ExitCode {
                     )
                 })
                 .map_err(|e| format!("[{}] {}", e.code(), e.message(locale))),
+        );
+    }
+    if active.is_some() {
+        check(
+            "rate limit",
+            Ok(desk
+                .rate_limit_summary()
+                .unwrap_or_else(|| "no figures from GHL yet".into())),
+        );
+        check(
+            "outbox",
+            match desk.status() {
+                Ok(s) if s.refused_writes > 0 => Err(format!(
+                    "{} writes GHL refused: see `citadesk-cli push` and the app's notices",
+                    s.refused_writes
+                )),
+                Ok(s) => Ok(format!("{} writes waiting", s.pending_writes)),
+                Err(e) => Err(e.message(locale)),
+            },
         );
     }
     if ok {

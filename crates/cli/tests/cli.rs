@@ -214,3 +214,116 @@ fn help_documents_every_command() {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn book_change_status_cancel_and_reconcile_taking_ghls_version() {
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let t = Some(sb.pit());
+    let connect = [
+        "connect",
+        "--base-url",
+        &sb.base_url(),
+        "--location-id",
+        sb.location_id(),
+    ];
+    assert!(cli(d, t, &connect).status.success());
+    assert!(cli(d, t, &["sync"]).status.success());
+    let o = cli(d, t, &["agenda", "--json"]);
+    let day: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cita = &day["citas"][0];
+    let calendar = cita["calendarId"].as_str().unwrap();
+    let patient = cita["contactId"].as_str().unwrap();
+    let date = (chrono::Utc::now() + chrono::Duration::days(3))
+        .with_timezone(&chrono_tz::America::Lima)
+        .format("%Y-%m-%d")
+        .to_string();
+
+    let book = |extra: &[&str]| {
+        let mut args = vec![
+            "book",
+            "--calendar",
+            calendar,
+            "--date",
+            &date,
+            "--start",
+            "06:00",
+            "--patient",
+            patient,
+            "--title",
+            "Control",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        cli(d, t, &args)
+    };
+    // 06:00 is outside open hours: a warning, refused without a reason.
+    let o = book(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("booking.override_required"),
+        "{}",
+        text(&o)
+    );
+    let o = book(&["--override", "el doctor llega temprano"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(out["confirmed"], true);
+    let id = out["cita"]["id"].as_str().unwrap().to_string();
+
+    let o = cli(d, t, &["status", &id, "showed"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("(showed)"), "{}", text(&o));
+    let o = cli(d, t, &["cancel", &id, "--reason", "Paciente viaja"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        sb.sandbox().read().await.appointments[&id].appointment_status,
+        "cancelled"
+    );
+    let o = cli(d, t, &["audit", &id]);
+    let trail = text(&o);
+    for action in ["override", "create", "status", "cancel_requested", "cancel"] {
+        assert!(trail.contains(action), "{action} missing in:\n{trail}");
+    }
+
+    // A cancellation made in GHL's UI without a webhook: reported (exit 4),
+    // fixed with --apply-ghl, then clean (exit 0).
+    let other = (1..=7)
+        .find_map(|n| {
+            let date = (chrono::Utc::now() + chrono::Duration::days(n))
+                .with_timezone(&chrono_tz::America::Lima)
+                .format("%Y-%m-%d")
+                .to_string();
+            let o = cli(d, t, &["agenda", "--date", &date, "--json"]);
+            let day: serde_json::Value = serde_json::from_slice(&o.stdout).ok()?;
+            day["citas"]
+                .as_array()?
+                .iter()
+                .find(|c| c["status"] != "cancelled" && c["id"] != id.as_str())
+                .map(|c| c["id"].as_str().unwrap().to_string())
+        })
+        .expect("the demo clinic has citas in the coming week");
+    {
+        let resp = reqwest::Client::new()
+            .post(format!(
+                "{}/_sandbox/appointments/{other}/cancel?webhooks=false",
+                sb.base_url()
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success());
+        let o = cli(d, t, &["reconcile", "--apply-ghl"]);
+        assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+        assert!(text(&o).contains("1 applied"), "{}", text(&o));
+        let o = cli(d, t, &["reconcile", "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    sb.shutdown().await;
+}

@@ -529,12 +529,25 @@ impl Desk {
         days_ahead: i64,
         trigger: crate::reconcile_fix::RunTrigger,
     ) -> Result<ReconciliationReport> {
+        self.reconcile_around(None, days_back, days_ahead, trigger)
+            .await
+    }
+
+    /// A run whose window is placed around `anchor` (a date in the
+    /// location's zone; default today), which is also the report's `fecha`.
+    pub async fn reconcile_around(
+        &self,
+        anchor: Option<chrono::NaiveDate>,
+        days_back: i64,
+        days_ahead: i64,
+        trigger: crate::reconcile_fix::RunTrigger,
+    ) -> Result<ReconciliationReport> {
         let _one_at_a_time = self.reconcile_lock.lock().await;
         let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
         let client = self.client_for(&location.id).await?;
         let calls_before = client.calls();
-        let today = time::today_in(zone, Utc::now());
+        let today = anchor.unwrap_or_else(|| time::today_in(zone, Utc::now()));
         let window = time::days_range(
             today - chrono::Duration::days(days_back),
             days_back + days_ahead + 1,
@@ -677,6 +690,22 @@ impl Desk {
         if let Ok(s) = self.status() {
             self.notify_status(&s);
         }
+    }
+
+    /// The last rate-limit figures GHL sent for the active location, as text.
+    pub fn rate_limit_summary(&self) -> Option<String> {
+        let rt = self.runtime.lock().unwrap();
+        let (location, client) = rt.client.as_ref()?;
+        let f = client.rate_figures(location)?;
+        let show = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
+        Some(format!(
+            "{} of {} left per {} ms; {} of {} left today",
+            show(f.remaining.map(u64::from)),
+            show(f.max.map(u64::from)),
+            show(f.interval_ms),
+            show(f.daily_remaining),
+            show(f.daily_limit)
+        ))
     }
 
     /// Which keychain backend is in use ("secret-service", "mock", ...).

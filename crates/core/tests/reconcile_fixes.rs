@@ -174,7 +174,10 @@ async fn every_category_is_fixed_through_the_outbox_and_the_next_run_is_clean() 
     assert!(!pending.confirmed);
 
     let report = desk.reconcile(1, 30).await.unwrap();
-    assert_eq!(ids(&report.faltantes_local), [created_id.clone()]);
+    assert_eq!(
+        ids(&report.faltantes_local),
+        std::slice::from_ref(&created_id)
+    );
     assert_eq!(
         ids(&report.canceladas_no_actualizadas),
         [cancelled.id.clone()]
