@@ -180,7 +180,7 @@ async fn every_category_is_fixed_through_the_outbox_and_the_next_run_is_clean() 
     );
     assert_eq!(
         ids(&report.canceladas_no_actualizadas),
-        [cancelled.id.clone()]
+        std::slice::from_ref(&cancelled.id)
     );
     let mut remoto = vec![deleted.id.clone(), refused_local.clone()];
     remoto.sort();
