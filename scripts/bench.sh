@@ -3,7 +3,10 @@
 #  - startup.json: Citadesk opening its week from a 50,000-cita cache vs a
 #    Tauri hello world built alike (debug builds, Xvfb), time to interactive
 #    and idle PSS of the process tree;
-#  - week_query.json: the week view's SQLite query, optimised build.
+#  - week_query.json: the week view's SQLite query, optimised build;
+#  - booking.json: week view on the large seed, GHL calls per booking,
+#    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
+#    wall and diff time (both against ghl-sandbox's large seed).
 # Expects the debug binaries from scripts/test.sh (builds them if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +18,10 @@ mkdir -p target/bench
 
 echo "==> week-view query (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench week-query
+
+echo "==> booking desk and reconciliation against ghl-sandbox's large seed (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench booking
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
 
 echo "==> start-up and idle memory vs a Tauri hello world"
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \

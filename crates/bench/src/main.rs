@@ -8,7 +8,9 @@
 //!   runs it under Xvfb).
 //! - `week-query`: the week view's SQLite query over 20 calendars with 2,000
 //!   citas in the week among 50,000.
+//! - `booking`, `reconciliation`: the desk against ghl-sandbox's large seed.
 
+mod desk_bench;
 mod fixture;
 mod proc_mem;
 
@@ -65,6 +67,18 @@ enum Cmd {
         #[arg(long, default_value_t = 300)]
         iterations: usize,
     },
+    /// Against ghl-sandbox's large seed: week view query, GHL calls per
+    /// booking (existing and new patient), "Guardar" to confirmed.
+    Booking {
+        #[arg(long, default_value_t = 40)]
+        bookings: usize,
+    },
+    /// Against ghl-sandbox's large seed: a 31-day reconciliation's GHL
+    /// calls, wall time and diff time.
+    Reconciliation {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() {
@@ -89,7 +103,19 @@ fn main() {
             eprintln!("{} citas in {} ms", s.citas, s.ms);
         }
         Cmd::WeekQuery { iterations } => week_query(&cli.out, iterations),
+        Cmd::Booking { bookings } => runtime().block_on(desk_bench::booking(&cli.out, bookings)),
+        Cmd::Reconciliation { runs } => {
+            runtime().block_on(desk_bench::reconciliation(&cli.out, runs))
+        }
     }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 fn epoch_ms() -> u128 {

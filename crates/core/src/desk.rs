@@ -620,6 +620,7 @@ impl Desk {
             }
         }
         let pending = self.store.pending_cita_ids(&location.id)?;
+        let diff_started = std::time::Instant::now();
         let diff = reconcile::diff(
             &ghl,
             &local,
@@ -627,6 +628,7 @@ impl Desk {
             zone,
             reconcile::PendingNotInGhl::Skip,
         );
+        let diff_us = diff_started.elapsed().as_micros() as u64;
         let report = ReconciliationReport::new(
             &location.id,
             today,
@@ -636,6 +638,8 @@ impl Desk {
             started.elapsed().as_millis() as u64,
         );
         let mut report = report;
+        report.diff_us = diff_us;
+        report.compared = (ghl.len() + local.len()) as u32;
         report.id = Some(self.store.save_report(&report)?);
         tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, ?trigger, "reconciliation done");
         Ok(report)

@@ -224,6 +224,13 @@ pub struct ReconciliationReport {
     pub ghl_calls: u32,
     #[ts(type = "number")]
     pub duration_ms: u64,
+    /// Time spent comparing (the rest is GHL and SQLite), in microseconds.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub diff_us: u64,
+    /// Citas compared, both sides together.
+    #[serde(default)]
+    pub compared: u32,
 }
 
 impl ReconciliationReport {
@@ -251,6 +258,8 @@ impl ReconciliationReport {
             counts,
             ghl_calls,
             duration_ms,
+            diff_us: 0,
+            compared: 0,
         }
     }
 

@@ -1,0 +1,184 @@
+//! Figures of the booking desk and the reconciliation against ghl-sandbox's
+//! large seed over loopback (debug or optimised, as built).
+
+use std::path::Path;
+use std::time::Instant;
+
+use citadesk_core::ghl::Secret;
+use citadesk_core::{BookingRequest, DemoConnection, Desk, DeskOptions, PatientChoice};
+use ghl_sandbox::{RateLimits, RunningSandbox, SandboxConfig, Seed};
+use serde_json::json;
+
+async fn large_desk(dir: &Path) -> (RunningSandbox, std::sync::Arc<Desk>, u64) {
+    // No rate limit while filling the replica: the figures below are about
+    // the desk, not about waiting for GHL's quota.
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Large,
+        rate_limits: RateLimits::unlimited(),
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let mut o = DeskOptions::new(dir);
+    o.demo = Some(DemoConnection {
+        base_url: sb.base_url(),
+        location_id: sb.location_id().to_string(),
+        token: Secret::new(sb.pit()),
+    });
+    let desk = Desk::open(o).unwrap();
+    let t = Instant::now();
+    desk.sync_now().await.expect("first sync of the large seed");
+    (sb, desk, t.elapsed().as_millis() as u64)
+}
+
+fn percentile(mut v: Vec<f64>, q: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn ghl_calls(sb: &RunningSandbox) -> usize {
+    sb.sandbox().requests().len()
+}
+
+pub async fn booking(out: &Path, bookings: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, desk, first_sync_ms) = large_desk(dir.path()).await;
+    let sync = desk.sync_now().await.unwrap();
+
+    // Week view from the replica: what the window asks on every navigation.
+    let week = desk.week_view(None).unwrap();
+    let mut week_ms = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        let w = desk.week_view(None).unwrap();
+        week_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(w.citas.len(), week.citas.len());
+    }
+
+    let calendars: Vec<String> = week.calendars.iter().map(|c| c.id.clone()).collect();
+    let date = (chrono::NaiveDate::parse_from_str(&week.today, "%Y-%m-%d").unwrap()
+        + chrono::Duration::days(1))
+    .to_string();
+    let patients: Vec<String> = week
+        .citas
+        .iter()
+        .filter_map(|c| c.contact_id.clone())
+        .take(200)
+        .collect();
+    let mut existing_calls = Vec::new();
+    let mut new_calls = Vec::new();
+    let mut existing_ms = Vec::new();
+    let mut new_ms = Vec::new();
+    for i in 0..bookings {
+        let new_patient = i % 2 == 1;
+        let patient = if new_patient {
+            PatientChoice::New {
+                first_name: "Bench".into(),
+                last_name: format!("Paciente {i}"),
+                phone: Some(format!("9{:08}", 10_000_000 + i)),
+                email: None,
+            }
+        } else {
+            PatientChoice::Existing {
+                contact_id: patients[i % patients.len()].clone(),
+            }
+        };
+        let request = BookingRequest {
+            calendar_id: calendars[i % calendars.len()].clone(),
+            patient: Some(patient),
+            date: date.clone(),
+            start: format!("{:02}:{:02}", 21 + (i / 4) % 2, (i % 4) * 15),
+            duration_minutes: 15,
+            title: "Bench".into(),
+            notes: None,
+            // Evening slots may be outside hours or overlap: the desk goes ahead.
+            override_reason: Some("benchmark".into()),
+        };
+        let before = ghl_calls(&sb);
+        let t = Instant::now();
+        let outcome = desk.book(request).await.expect("booked");
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        assert!(outcome.confirmed);
+        let calls = ghl_calls(&sb) - before;
+        if new_patient {
+            new_calls.push(calls);
+            new_ms.push(ms);
+        } else {
+            existing_calls.push(calls);
+            existing_ms.push(ms);
+        }
+    }
+    let max = |v: &[usize]| v.iter().copied().max().unwrap_or(0);
+    let report = json!({
+        "benchmark": "booking",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "build": if cfg!(debug_assertions) { "debug" } else { "optimised" },
+        "seed": "large",
+        "calendars": week.calendars.len(),
+        "replica_citas": desk.store().count_citas(desk.active_location().unwrap().unwrap().as_str()).unwrap(),
+        "first_sync_ms": first_sync_ms,
+        "first_sync_note": "paged contact search (500 per call) instead of one call per patient",
+        "resync": { "ghl_calls": sync.ghl_calls, "ms": sync.duration_ms, "contacts_fetched": sync.contacts_fetched },
+        "week_view": {
+            "citas": week.citas.len(),
+            "ms_p50": percentile(week_ms.clone(), 0.5),
+            "ms_p95": percentile(week_ms, 0.95),
+            "target_ms": 5,
+        },
+        "ghl_calls_per_booking": {
+            "existing_patient_max": max(&existing_calls),
+            "new_patient_max": max(&new_calls),
+            "targets": { "existing_patient": 2, "new_patient": 3 },
+        },
+        "guardar_to_confirmed_ms": {
+            "existing_patient_p50": percentile(existing_ms.clone(), 0.5),
+            "existing_patient_p95": percentile(existing_ms, 0.95),
+            "new_patient_p50": percentile(new_ms.clone(), 0.5),
+            "new_patient_p95": percentile(new_ms, 0.95),
+            "bookings": bookings,
+            "note": "desk.book(): checks, outbox record, GHL calls over loopback, replica update",
+        },
+    });
+    crate::write(out, "booking.json", &report);
+    sb.shutdown().await;
+}
+
+pub async fn reconciliation(out: &Path, runs: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, desk, _) = large_desk(dir.path()).await;
+    let mut wall = Vec::new();
+    let mut diff = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let before = ghl_calls(&sb);
+        let t = Instant::now();
+        // A 31-day window: today and the next 30 days.
+        let report = desk.reconcile(0, 30).await.unwrap();
+        wall.push(t.elapsed().as_secs_f64() * 1000.0);
+        diff.push(report.diff_us as f64 / 1000.0);
+        assert_eq!(report.ghl_calls as usize, ghl_calls(&sb) - before);
+        last = Some(report);
+    }
+    let report = last.unwrap();
+    let calendars = desk.week_view(None).unwrap().calendars.len();
+    let json = json!({
+        "benchmark": "reconciliation",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "build": if cfg!(debug_assertions) { "debug" } else { "optimised" },
+        "seed": "large",
+        "calendars": calendars,
+        "window_days": 31,
+        "citas_compared": report.compared,
+        "differences": report.counts.total,
+        "ghl_calls": report.ghl_calls,
+        "ghl_calls_note": "one events call per calendar per window (20) plus one calendar list",
+        "wall_ms_p50": percentile(wall.clone(), 0.5),
+        "wall_ms_max": percentile(wall, 1.0),
+        "diff_ms_p50": percentile(diff.clone(), 0.5),
+        "diff_ms_max": percentile(diff, 1.0),
+        "runs": runs,
+        "targets": { "ghl_calls": 20, "diff_ms": 100 },
+    });
+    crate::write(out, "reconciliation.json", &json);
+    sb.shutdown().await;
+}
