@@ -203,7 +203,17 @@ fn parse_hhmm(s: &str) -> Result<NaiveTime> {
 fn to_instant(date: &str, start: &str, zone: Tz) -> Result<DateTime<Utc>> {
     let day = time::parse_date(date)?;
     let at = parse_hhmm(start)?;
-    time::local_to_utc(day.and_time(at), zone).ok_or_else(|| CoreError::Rejected {
+    use chrono::TimeZone;
+    // A wall time inside a clock change's gap does not exist: say so rather
+    // than book an hour the receptionist did not type. In the repeated hour
+    // of a fall-back, the first occurrence is meant.
+    match zone.from_local_datetime(&day.and_time(at)) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
+            return Ok(t.with_timezone(&Utc))
+        }
+        chrono::LocalResult::None => {}
+    }
+    Err(CoreError::Rejected {
         code: "input.invalid_time".into(),
         es: format!("La hora {start} del {date} no existe en la zona {zone} (cambio de hora)."),
         en: format!("{start} on {date} does not exist in {zone} (clock change)."),
@@ -1186,5 +1196,61 @@ fn summarise(
         mode,
         start_local: Some(time::local_string(start, zone)),
         end_local: Some(time::local_string(end, zone)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::America::{Lima, New_York, Santiago};
+
+    #[test]
+    fn wall_times_become_instants_in_the_location_zone() {
+        let t = to_instant("2026-11-23", "09:30", Lima).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T14:30:00+00:00");
+        // New York springs forward at 02:00 on 8 March 2026: 02:30 does not exist.
+        let gap = to_instant("2026-03-08", "02:30", New_York).unwrap_err();
+        assert_eq!(gap.code(), "input.invalid_time");
+        assert!(gap.message(Locale::EsPe).contains("cambio de hora"));
+        // Santiago falls back on 5 April 2026 (00:00 → 23:00 the day before):
+        // a time on either side of the change is still one instant.
+        let before = to_instant("2026-04-04", "22:30", Santiago).unwrap();
+        let after = to_instant("2026-04-05", "09:00", Santiago).unwrap();
+        assert_eq!((after - before).num_minutes(), 11 * 60 + 30);
+        assert_eq!(
+            parse_hhmm("25:00").unwrap_err().code(),
+            "input.invalid_time"
+        );
+    }
+
+    #[test]
+    fn warnings_need_a_reason_and_blocks_never_pass() {
+        let warn = Finding {
+            code: "booking.overlap".into(),
+            severity: Severity::Warning,
+            message: "Se cruza".into(),
+            conflicting_cita_id: Some("x".into()),
+        };
+        let check = |f: Vec<Finding>| BookingCheck {
+            can_save: booking::can_save(&f),
+            needs_override: f.iter().any(|x| x.severity == Severity::Warning),
+            findings: f,
+            mode: OverlapMode::Flexible,
+            start_local: None,
+            end_local: None,
+        };
+        assert!(gate(&check(vec![]), None, Locale::EsPe).unwrap().is_none());
+        let e = gate(&check(vec![warn.clone()]), Some("  "), Locale::EsPe).unwrap_err();
+        assert_eq!(e.code(), "booking.override_required");
+        assert_eq!(
+            gate(&check(vec![warn.clone()]), Some(" urgente "), Locale::EsPe).unwrap(),
+            Some("urgente".into())
+        );
+        let block = Finding {
+            severity: Severity::Blocking,
+            ..warn
+        };
+        let e = gate(&check(vec![block]), Some("urgente"), Locale::EsPe).unwrap_err();
+        assert_eq!(e.code(), "booking.overlap");
     }
 }
