@@ -11,7 +11,8 @@ use citadesk_core::model::{
 use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, Desk, ExportFormat,
-    FixOutcome, FixRequest, FreeSlot, LocationSettings, RefusedWrite, Result, TokenKeeping,
+    FixOutcome, FixRequest, FreeSlot, LocationSettings, PatientEdit, RefusedWrite, Result,
+    TokenKeeping,
 };
 use tauri::State;
 
@@ -157,6 +158,16 @@ pub async fn search_patients_in_ghl(
     query: String,
 ) -> Ipc<Vec<PatientView>> {
     ipc(&desk, desk.search_patients_in_ghl(&query).await)
+}
+
+/// A patient's basic fields, edited (sent to GHL through the outbox).
+#[tauri::command]
+pub async fn update_patient(
+    desk: State<'_, Arc<Desk>>,
+    contact_id: String,
+    edit: PatientEdit,
+) -> Ipc<PatientView> {
+    ipc(&desk, desk.update_patient(&contact_id, edit).await)
 }
 
 #[tauri::command]

@@ -135,6 +135,7 @@ pub fn run() {
             commands::free_slots,
             commands::search_patients_in_ghl,
             commands::slot_minutes,
+            commands::update_patient,
             commands::location_settings,
             commands::set_location_settings,
             commands::refused_writes,

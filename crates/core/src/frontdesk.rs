@@ -61,6 +61,17 @@ pub struct BookingRequest {
     pub override_reason: Option<String>,
 }
 
+/// A patient's basic fields as edited at the desk (absent: unchanged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PatientEdit {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
 /// The checks of a booking, run as it is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1127,6 +1138,75 @@ impl Desk {
                 email: c.email.clone(),
             })
             .collect())
+    }
+
+    /// Edits a patient's basic fields: shown at once, sent to GHL through
+    /// the outbox (the phone normalised to E.164 first).
+    pub async fn update_patient(
+        &self,
+        contact_id: &str,
+        edit: PatientEdit,
+    ) -> Result<crate::model::PatientView> {
+        let (location, _) = self.require_location()?;
+        let phone = match edit.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(p) => Some(patients::normalize_phone(p, "PE").ok_or_else(|| CoreError::Rejected {
+                code: "patient.invalid_phone".into(),
+                es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
+                en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
+            })?),
+        };
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let change = citadesk_ghl::ContactChange {
+            first_name: clean(edit.first_name),
+            last_name: clean(edit.last_name),
+            email: clean(edit.email).map(|e| e.to_lowercase()),
+            phone,
+        };
+        let current = self
+            .store
+            .search_contacts_by_id(contact_id)?
+            .ok_or_else(|| CoreError::Rejected {
+                code: "patient.not_found".into(),
+                es: "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
+                en: "That patient is not in the local agenda. Search again.".into(),
+            })?;
+        let who = actor(&self.store);
+        let name = match (&change.first_name, &change.last_name) {
+            (None, None) => current.name.clone(),
+            (f, l) => Some(
+                [f.as_deref(), l.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
+        let phone = change.phone.clone().or(current.phone.clone());
+        let email = change.email.clone().or(current.email.clone());
+        self.store.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE contacts SET display_name = ?2, phone = ?3, email = ?4, search_key = ?5 WHERE id = ?1",
+                params![contact_id, name, phone, email, patients::search_key(name.as_deref(), email.as_deref(), phone.as_deref())],
+            )?;
+            outbox::insert_write(&tx, &NewWrite {
+                location_id: &location.id,
+                kind: WriteKind::UpdateContact,
+                subject_id: contact_id,
+                payload: serde_json::to_string(&change).unwrap_or_default(),
+                actor: &who,
+                before: Some(serde_json::to_string(&current).unwrap_or_default()),
+            })?;
+            tx.commit()
+        })?;
+        let _ = self.push_outbox().await;
+        Ok(crate::model::PatientView {
+            id: contact_id.to_string(),
+            name,
+            phone,
+            email,
+        })
     }
 
     /// The slot length of a calendar (the dialog's default duration).

@@ -21,7 +21,7 @@ pub use desk::{DemoConnection, Desk, DeskOptions, Notifier, TokenKeeping, TOKEN_
 pub use error::{CoreError, Result};
 pub use frontdesk::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, FreeSlot,
-    LocationSettings, PatientChoice, RefusedWrite,
+    LocationSettings, PatientChoice, PatientEdit, RefusedWrite,
 };
 pub use reconcile_fix::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress,

@@ -61,6 +61,7 @@ pub fn idempotency_key() -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteKind {
     CreateContact,
+    UpdateContact,
     CreateCita,
     UpdateCita,
 }
@@ -69,14 +70,20 @@ impl WriteKind {
     fn as_str(self) -> &'static str {
         match self {
             WriteKind::CreateContact => "create_contact",
+            WriteKind::UpdateContact => "update_contact",
             WriteKind::CreateCita => "create_cita",
             WriteKind::UpdateCita => "update_cita",
         }
     }
 
+    pub fn is_cita(self) -> bool {
+        matches!(self, WriteKind::CreateCita | WriteKind::UpdateCita)
+    }
+
     fn parse(s: &str) -> Self {
         match s {
             "create_contact" => WriteKind::CreateContact,
+            "update_contact" => WriteKind::UpdateContact,
             "create_cita" => WriteKind::CreateCita,
             _ => WriteKind::UpdateCita,
         }
@@ -488,6 +495,42 @@ impl Store {
         })
     }
 
+    fn finish_contact_update(&self, item: &OutboxItem, contact: &Contact) -> Result<()> {
+        let name = contact.display_name();
+        let raw = serde_json::to_string(contact).unwrap_or_default();
+        let search = crate::patients::search_key(
+            name.as_deref(),
+            contact.email.as_deref(),
+            contact.phone.as_deref(),
+        );
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE contacts SET display_name = ?2, phone = ?3, email = ?4, raw = ?5, search_key = ?6, updated_at = ?7 WHERE id = ?1",
+                params![contact.id, name, contact.phone, contact.email, raw, search, Utc::now().timestamp_millis()],
+            )?;
+            tx.execute(
+                "UPDATE outbox SET state = 'done', ghl_id = ?2, updated_at = ?3 WHERE id = ?1",
+                params![item.id, contact.id, Utc::now().timestamp_millis()],
+            )?;
+            insert_audit(
+                &tx,
+                &AuditRecord {
+                    location_id: &item.location_id,
+                    cita_id: None,
+                    contact_id: Some(&contact.id),
+                    action: "patient_update",
+                    actor: &item.actor,
+                    before: item.before.clone(),
+                    after: Some(raw.clone()),
+                    ghl_answer: Some(format!("updated {}", contact.id)),
+                    reason: None,
+                },
+            )?;
+            tx.commit()
+        })
+    }
+
     /// GHL has the cita: the local row takes GHL's id and answer.
     fn finish_cita(
         &self,
@@ -559,7 +602,7 @@ impl Store {
                 WriteKind::CreateCita => {
                     tx.execute("DELETE FROM citas WHERE id = ?1", [&item.subject_id])?;
                 }
-                WriteKind::CreateContact => {}
+                WriteKind::CreateContact | WriteKind::UpdateContact => {}
                 WriteKind::UpdateCita => {
                     if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshotRow>(b).ok()) {
                         tx.execute(
@@ -574,8 +617,8 @@ impl Store {
                 &tx,
                 &AuditRecord {
                     location_id: &item.location_id,
-                    cita_id: (item.kind != WriteKind::CreateContact).then_some(item.subject_id.as_str()),
-                    contact_id: (item.kind == WriteKind::CreateContact).then_some(item.subject_id.as_str()),
+                    cita_id: item.kind.is_cita().then_some(item.subject_id.as_str()),
+                    contact_id: (!item.kind.is_cita()).then_some(item.subject_id.as_str()),
                     action: "refused",
                     actor: &item.actor,
                     before: item.before.clone(),
@@ -642,6 +685,7 @@ pub async fn push(
             WriteKind::CreateContact => push_contact(client, store, &item).await,
             WriteKind::CreateCita => push_create(client, store, &item, zone, &mut report).await,
             WriteKind::UpdateCita => push_update(client, store, &item, zone).await,
+            WriteKind::UpdateContact => push_contact_update(client, store, &item).await,
         };
         match outcome {
             Ok(()) => report.sent += 1,
@@ -699,6 +743,26 @@ impl From<GhlError> for Step {
     fn from(e: GhlError) -> Self {
         Step::from(CoreError::Ghl(e))
     }
+}
+
+/// A patient's basic fields, edited at the desk.
+async fn push_contact_update(
+    client: &GhlClient,
+    store: &Store,
+    item: &OutboxItem,
+) -> Result<(), Step> {
+    let change: citadesk_ghl::ContactChange = serde_json::from_str(&item.payload)
+        .map_err(|e| Step::Refused("outbox.unreadable".into(), e.to_string()))?;
+    let Some(contact_id) = store.resolve_id(&item.subject_id)? else {
+        return Err(Step::Refused(
+            "booking.patient_refused".into(),
+            "the patient was never created in GHL".into(),
+        ));
+    };
+    store.begin_attempt(item.id)?;
+    let contact = client.update_contact(&contact_id, &change).await?;
+    store.finish_contact_update(item, &contact)?;
+    Ok(())
 }
 
 /// A cita create whose new patient has not reached GHL yet waits with it.
@@ -903,8 +967,8 @@ pub fn refusal_message(r: &Refusal, what: &str, locale: Locale) -> String {
         (Locale::En, WriteKind::CreateCita, true) => format!("GHL did not accept the cita {what}: the slot is already taken. Pick another time and book it again."),
         (Locale::EsPe, WriteKind::CreateCita, false) => format!("GHL no aceptó la cita {what}: {}. Revise los datos y vuelva a reservarla; sigue en Reconciliación.", r.ghl_message),
         (Locale::En, WriteKind::CreateCita, false) => format!("GHL did not accept the cita {what}: {}. Check the details and book it again; it stays in Reconciliation.", r.ghl_message),
-        (Locale::EsPe, WriteKind::CreateContact, _) => format!("GHL no aceptó al paciente {what}: {}. Revise teléfono y correo y vuelva a intentarlo.", r.ghl_message),
-        (Locale::En, WriteKind::CreateContact, _) => format!("GHL did not accept the patient {what}: {}. Check phone and email and try again.", r.ghl_message),
+        (Locale::EsPe, WriteKind::CreateContact | WriteKind::UpdateContact, _) => format!("GHL no aceptó al paciente {what}: {}. Revise teléfono y correo y vuelva a intentarlo.", r.ghl_message),
+        (Locale::En, WriteKind::CreateContact | WriteKind::UpdateContact, _) => format!("GHL did not accept the patient {what}: {}. Check phone and email and try again.", r.ghl_message),
         (Locale::EsPe, WriteKind::UpdateCita, _) => format!("GHL no aceptó el cambio de la cita {what}: {}. Se muestra de nuevo como estaba; intente otra vez.", r.ghl_message),
         (Locale::En, WriteKind::UpdateCita, _) => format!("GHL did not accept the change to the cita {what}: {}. It is shown as it was again; try once more.", r.ghl_message),
     }

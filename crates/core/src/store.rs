@@ -430,6 +430,24 @@ impl Store {
     }
 
     /// Contacts referenced by citas of the location that the replica lacks.
+    pub fn search_contacts_by_id(&self, id: &str) -> Result<Option<PatientView>> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT id, display_name, phone, email FROM contacts WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(PatientView {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        phone: r.get(2)?,
+                        email: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+        })
+    }
+
     pub fn missing_contact_ids(&self, location_id: &str) -> Result<Vec<String>> {
         self.with(|c| {
             let mut st = c.prepare(

@@ -485,3 +485,48 @@ async fn a_booking_ghl_refuses_is_taken_back_and_reported() {
     assert!(desk.refused_writes().unwrap().is_empty());
     sb.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patients_basic_fields_are_edited_in_ghl() {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = sandbox_on("127.0.0.1:0".parse().unwrap()).await;
+    let desk = desk_on(dir.path(), &sb).await;
+    let patient = quiet_patient(&desk, &sb, "Herminia").await;
+    let bad = desk
+        .update_patient(
+            &patient,
+            citadesk_core::PatientEdit {
+                first_name: None,
+                last_name: None,
+                phone: Some("12".into()),
+                email: None,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), "patient.invalid_phone");
+    let view = desk
+        .update_patient(
+            &patient,
+            citadesk_core::PatientEdit {
+                first_name: Some("Herminia".into()),
+                last_name: Some("Condori".into()),
+                phone: Some("912 345 678".into()),
+                email: Some(" Herminia@Example.PE ".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.name.as_deref(), Some("Herminia Condori"));
+    let world = sb.sandbox().read().await;
+    let c = &world.contacts[&patient];
+    assert_eq!(c.phone.as_deref(), Some("+51912345678"));
+    assert_eq!(c.email.as_deref(), Some("herminia@example.pe"));
+    assert_eq!(c.last_name, "Condori");
+    drop(world);
+    assert_eq!(
+        desk.search_patients("herminia condori", 5).unwrap()[0].id,
+        patient
+    );
+    sb.shutdown().await;
+}

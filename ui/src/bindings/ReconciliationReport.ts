@@ -18,4 +18,12 @@ fecha: string, location_id: string,
 /**
  * RFC 3339 instants in UTC, `[window_start, window_end)`.
  */
-window_start: string, window_end: string, faltantes_local: Array<ReportLine>, canceladas_no_actualizadas: Array<ReportLine>, desincronizadas: Array<DriftLine>, faltantes_remoto: Array<ReportLine>, counts: ReportCounts, ghl_calls: number, duration_ms: number, };
+window_start: string, window_end: string, faltantes_local: Array<ReportLine>, canceladas_no_actualizadas: Array<ReportLine>, desincronizadas: Array<DriftLine>, faltantes_remoto: Array<ReportLine>, counts: ReportCounts, ghl_calls: number, duration_ms: number, 
+/**
+ * Time spent comparing (the rest is GHL and SQLite), in microseconds.
+ */
+diff_us: number, 
+/**
+ * Citas compared, both sides together.
+ */
+compared: number, };
