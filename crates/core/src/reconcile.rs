@@ -823,8 +823,10 @@ mod tests {
             keys(&json),
             [
                 "canceladas_no_actualizadas",
+                "compared",
                 "counts",
                 "desincronizadas",
+                "diff_us",
                 "duration_ms",
                 "faltantes_local",
                 "faltantes_remoto",
