@@ -86,6 +86,12 @@ pub fn connections(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<ConnectionInfo>> {
     ipc(&desk, desk.connections())
 }
 
+/// The location switcher.
+#[tauri::command]
+pub fn switch_location(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<AppStatus> {
+    ipc(&desk, desk.switch_location(&location_id))
+}
+
 #[tauri::command]
 pub async fn disconnect(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<()> {
     ipc(&desk, desk.disconnect(&location_id).await)

@@ -125,6 +125,7 @@ pub fn run() {
             commands::connect_pit,
             commands::connections,
             commands::disconnect,
+            commands::switch_location,
             commands::reconcile_now,
             commands::reconciliation_reports,
             commands::ui_ready,

@@ -385,6 +385,28 @@ impl Desk {
             .collect()
     }
 
+    /// Makes another connected location the one the desk works on.
+    pub fn switch_location(&self, location_id: &str) -> Result<AppStatus> {
+        if !self
+            .store
+            .connections()?
+            .iter()
+            .any(|c| c.location_id == location_id)
+        {
+            return Err(CoreError::NotConnected);
+        }
+        self.store.set_setting(ACTIVE_LOCATION, location_id)?;
+        self.runtime.lock().unwrap().client = None;
+        self.slot_cache.lock().unwrap().clear();
+        self.wake.notify_one();
+        let status = self.status()?;
+        self.notify_status(&status);
+        if let Some(n) = self.notifier() {
+            n.replica_changed(location_id);
+        }
+        Ok(status)
+    }
+
     /// Forgets a location: its connection, and its token leaves the keychain.
     pub async fn disconnect(&self, location_id: &str) -> Result<()> {
         let tokens = self.tokens.clone();
