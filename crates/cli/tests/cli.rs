@@ -1,29 +1,11 @@
 //! citadesk-cli as IT and cron use it: the real binary, a real replica
 //! folder, ghl-sandbox over loopback, the token from the environment.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{cli, text};
 
 use ghl_sandbox::{SandboxConfig, Seed};
-
-fn cli(data_dir: &std::path::Path, token: Option<&str>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citadesk-cli"));
-    cmd.args(args)
-        .env("CITADESK_DATA_DIR", data_dir)
-        .env_remove("CITADESK_GHL_TOKEN")
-        .env("CITADESK_LOG", "warn");
-    if let Some(t) = token {
-        cmd.env("CITADESK_GHL_TOKEN", t);
-    }
-    cmd.output().expect("run citadesk-cli")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_sync_agenda_and_offline() {
@@ -133,15 +115,12 @@ async fn connect_sync_agenda_and_offline() {
         .find(|c| c["status"] != "cancelled")
         .and_then(|c| c["id"].as_str())
         .expect("an active cita today");
-    let r = reqwest::Client::new()
-        .post(format!(
-            "{}/_sandbox/appointments/{victim}/cancel?webhooks=false",
-            sb.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    sb.edit_in_ghl_ui(
+        reqwest::Method::POST,
+        &format!("/appointments/{victim}/cancel"),
+        None,
+    )
+    .await;
     let o = cli(d, Some(sb.pit()), &["reconcile", "--format", "csv"]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     let csv = String::from_utf8_lossy(&o.stdout);
@@ -198,10 +177,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn help_documents_every_command() {
-    let o = Command::new(env!("CARGO_BIN_EXE_citadesk-cli"))
-        .arg("--help")
-        .output()
-        .unwrap();
+    let o = cli(std::path::Path::new("."), None, &["--help"]);
     let help = String::from_utf8_lossy(&o.stdout);
     for cmd in [
         "connect",
@@ -210,6 +186,13 @@ fn help_documents_every_command() {
         "agenda",
         "status",
         "doctor",
+        "book",
+        "move",
+        "cancel",
+        "push",
+        "audit",
+        "reconcile",
+        "CITADESK_GHL_TOKEN",
     ] {
         assert!(help.contains(cmd), "--help lacks {cmd}");
     }
@@ -310,15 +293,12 @@ async fn book_change_status_cancel_and_reconcile_taking_ghls_version() {
         })
         .expect("the demo clinic has citas in the coming week");
     {
-        let resp = reqwest::Client::new()
-            .post(format!(
-                "{}/_sandbox/appointments/{other}/cancel?webhooks=false",
-                sb.base_url()
-            ))
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success());
+        sb.edit_in_ghl_ui(
+            reqwest::Method::POST,
+            &format!("/appointments/{other}/cancel"),
+            None,
+        )
+        .await;
         let o = cli(d, t, &["reconcile", "--apply-ghl"]);
         assert_eq!(o.status.code(), Some(4), "{}", text(&o));
         assert!(text(&o).contains("1 applied"), "{}", text(&o));

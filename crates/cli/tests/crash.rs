@@ -3,7 +3,9 @@
 //! in flight), the desk is started again, and GHL (the sandbox's own state)
 //! holds exactly one contact and one cita for that patient every time.
 
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{cli_command, text};
 use std::time::Duration;
 
 use ghl_sandbox::faults::{FaultKind, FaultRule};
@@ -24,29 +26,6 @@ const STEPS: &[&str] = &[
     "sigkill_during_cita_post",
 ];
 
-fn cli(data_dir: &std::path::Path, token: &str, crash_at: Option<&str>, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_citadesk-cli"));
-    cmd.args(args)
-        .env("CITADESK_DATA_DIR", data_dir)
-        .env("CITADESK_GHL_TOKEN", token)
-        .env("CITADESK_LOG", "warn")
-        .env_remove("CITADESK_CRASH_AT")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(p) = crash_at {
-        cmd.env("CITADESK_CRASH_AT", p);
-    }
-    cmd
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_booking_killed_at_any_step_lands_exactly_once() {
     let sb = ghl_sandbox::start(SandboxConfig {
@@ -59,7 +38,13 @@ async fn a_booking_killed_at_any_step_lands_exactly_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let token = sb.pit().to_string();
-    let run = |crash: Option<&str>, args: &[&str]| cli(d, &token, crash, args).output().unwrap();
+    let run = |crash: Option<&str>, args: &[&str]| {
+        let mut cmd = cli_command(d, Some(&token), args);
+        if let Some(point) = crash {
+            cmd.env("CITADESK_CRASH_AT", point);
+        }
+        cmd.output().unwrap()
+    };
     let o = run(
         None,
         &[
@@ -118,7 +103,7 @@ async fn a_booking_killed_at_any_step_lands_exactly_once() {
                 ms: 400,
                 path: Some("/calendars/events/appointments".into()),
             });
-            let mut child = cli(d, &token, None, &args).spawn().unwrap();
+            let mut child = cli_command(d, Some(&token), &args).spawn().unwrap();
             wait_for_post(&sb).await;
             tokio::time::sleep(Duration::from_millis(100)).await;
             child.kill().unwrap();

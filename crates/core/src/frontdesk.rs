@@ -384,31 +384,9 @@ impl Store {
     pub fn cita_view(&self, id: &str, zone: Tz) -> Result<Option<CitaView>> {
         self.with(|c| {
             c.query_row(
-                "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
-                        ci.start_ms, ci.end_ms, ci.sync_state
-                 FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id WHERE ci.id = ?1",
+                &format!("{} WHERE ci.id = ?1", crate::store::CITA_VIEW_SELECT),
                 [id],
-                |r| {
-                    let start = time::from_ms(r.get(6)?);
-                    let end = time::from_ms(r.get(7)?);
-                    Ok(CitaView {
-                        id: r.get(0)?,
-                        calendar_id: r.get(1)?,
-                        contact_id: r.get(2)?,
-                        patient_name: r.get(3)?,
-                        title: r.get(4)?,
-                        status: r.get(5)?,
-                        start_local: time::local_string(start, zone),
-                        end_local: time::local_string(end, zone),
-                        start_utc: time::utc_string(start),
-                        end_utc: time::utc_string(end),
-                        sync_state: if r.get::<_, String>(8)? == "pending_push" {
-                            SyncState::PendingPush
-                        } else {
-                            SyncState::Synced
-                        },
-                    })
-                },
+                |r| crate::store::cita_view_row(r, zone),
             )
             .optional()
         })
@@ -1118,15 +1096,7 @@ impl Desk {
             .search_contacts(&location.id, Some(query), 1, 20)
             .await?;
         for c in &page.contacts {
-            let raw = serde_json::to_string(c).unwrap_or_default();
-            self.store.upsert_contact(
-                &c.id,
-                &location.id,
-                c.display_name().as_deref(),
-                c.phone.as_deref(),
-                c.email.as_deref(),
-                &raw,
-            )?;
+            self.store.save_ghl_contact(&location.id, c)?;
         }
         Ok(page
             .contacts

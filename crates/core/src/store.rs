@@ -17,6 +17,35 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 }
 
+/// The columns `cita_view_row` reads, in its order.
+pub(crate) const CITA_VIEW_SELECT: &str =
+    "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
+            ci.start_ms, ci.end_ms, ci.sync_state
+     FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id";
+
+/// A cita as the UI shows it, times in the location's zone.
+pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result<CitaView> {
+    let start = time::from_ms(r.get(6)?);
+    let end = time::from_ms(r.get(7)?);
+    Ok(CitaView {
+        id: r.get(0)?,
+        calendar_id: r.get(1)?,
+        contact_id: r.get(2)?,
+        patient_name: r.get(3)?,
+        title: r.get(4)?,
+        status: r.get(5)?,
+        start_local: time::local_string(start, zone),
+        end_local: time::local_string(end, zone),
+        start_utc: time::utc_string(start),
+        end_utc: time::utc_string(end),
+        sync_state: if r.get::<_, String>(8)? == "pending_push" {
+            SyncState::PendingPush
+        } else {
+            SyncState::Synced
+        },
+    })
+}
+
 /// Colours for calendar columns, picked by position so they stay put.
 const PALETTE: &[&str] = &[
     "#0f766e", "#7c3aed", "#c2410c", "#1d4ed8", "#be185d", "#4d7c0f", "#b45309", "#0e7490",
@@ -430,6 +459,23 @@ impl Store {
     }
 
     /// Contacts referenced by citas of the location that the replica lacks.
+    /// A contact as GHL sent it, kept with its raw JSON.
+    pub fn save_ghl_contact(
+        &self,
+        location_id: &str,
+        c: &citadesk_ghl::models::Contact,
+    ) -> Result<()> {
+        let raw = serde_json::to_string(c).unwrap_or_default();
+        self.upsert_contact(
+            &c.id,
+            location_id,
+            c.display_name().as_deref(),
+            c.phone.as_deref(),
+            c.email.as_deref(),
+            &raw,
+        )
+    }
+
     pub fn search_contacts_by_id(&self, id: &str) -> Result<Option<PatientView>> {
         self.with(|c| {
             c.query_row(
@@ -540,42 +586,19 @@ impl Store {
         zone: Tz,
     ) -> Result<Vec<CitaView>> {
         self.with(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
-                        ci.start_ms, ci.end_ms, ci.sync_state
-                 FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id
+            let mut st = c.prepare_cached(&format!(
+                "{CITA_VIEW_SELECT}
                  WHERE ci.location_id = ?1 AND ci.start_ms < ?3 AND ci.end_ms > ?2
                    AND ci.start_ms >= ?2 - 86400000
-                 ORDER BY ci.start_ms, ci.calendar_id",
-            )?;
+                 ORDER BY ci.start_ms, ci.calendar_id"
+            ))?;
             let rows = st.query_map(
                 params![
                     location_id,
                     start.timestamp_millis(),
                     end.timestamp_millis()
                 ],
-                |r| {
-                    let start = time::from_ms(r.get(6)?);
-                    let end = time::from_ms(r.get(7)?);
-                    let sync_state: String = r.get(8)?;
-                    Ok(CitaView {
-                        id: r.get(0)?,
-                        calendar_id: r.get(1)?,
-                        contact_id: r.get(2)?,
-                        patient_name: r.get(3)?,
-                        title: r.get(4)?,
-                        status: r.get(5)?,
-                        start_local: time::local_string(start, zone),
-                        end_local: time::local_string(end, zone),
-                        start_utc: time::utc_string(start),
-                        end_utc: time::utc_string(end),
-                        sync_state: if sync_state == "pending_push" {
-                            SyncState::PendingPush
-                        } else {
-                            SyncState::Synced
-                        },
-                    })
-                },
+                |r| cita_view_row(r, zone),
             )?;
             rows.collect()
         })

@@ -135,15 +135,7 @@ pub async fn pull_location(
                 .search_contacts(location_id, None, page, CONTACT_PAGE)
                 .await?;
             for c in &found.contacts {
-                let raw = serde_json::to_string(c).unwrap_or_default();
-                store.upsert_contact(
-                    &c.id,
-                    location_id,
-                    c.display_name().as_deref(),
-                    c.phone.as_deref(),
-                    c.email.as_deref(),
-                    &raw,
-                )?;
+                store.save_ghl_contact(location_id, c)?;
             }
             contacts_fetched += found.contacts.len() as u32;
             let seen = u64::from(page * CONTACT_PAGE);
@@ -160,15 +152,7 @@ pub async fn pull_location(
     for contact_id in missing {
         match client.get_contact(&contact_id).await {
             Ok(c) => {
-                let raw = serde_json::to_string(&c).unwrap_or_default();
-                store.upsert_contact(
-                    &c.id,
-                    location_id,
-                    c.display_name().as_deref(),
-                    c.phone.as_deref(),
-                    c.email.as_deref(),
-                    &raw,
-                )?;
+                store.save_ghl_contact(location_id, &c)?;
                 contacts_fetched += 1;
             }
             Err(e) if e.is_offline() => return Err(e.into()),

@@ -68,16 +68,12 @@ fn request(calendar: &str, slot: &FreeSlot, patient: PatientChoice) -> BookingRe
 
 /// A patient added in GHL's UI (no citas yet), found through GHL's search.
 async fn quiet_patient(desk: &Desk, sb: &RunningSandbox, name: &str) -> String {
-    let resp = reqwest::Client::new()
-        .post(format!(
-            "{}/_sandbox/contacts?webhooks=false",
-            sb.base_url()
-        ))
-        .json(&serde_json::json!({"firstName": name, "lastName": "Prueba"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{}", resp.status());
+    sb.edit_in_ghl_ui(
+        reqwest::Method::POST,
+        "/contacts",
+        Some(serde_json::json!({"firstName": name, "lastName": "Prueba"})),
+    )
+    .await;
     let found = desk.search_patients_in_ghl(name).await.unwrap();
     assert_eq!(found.len(), 1, "{found:?}");
     found[0].id.clone()
@@ -444,15 +440,12 @@ async fn a_booking_ghl_refuses_is_taken_back_and_reported() {
     let (calendar, slot) = free_slot(&desk, 0).await;
     let patient = quiet_patient(&desk, &sb, "Eulalia").await;
     // Someone deletes the patient in GHL's UI; the replica still lists them.
-    let resp = reqwest::Client::new()
-        .delete(format!(
-            "{}/_sandbox/contacts/{patient}?webhooks=false",
-            sb.base_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success());
+    sb.edit_in_ghl_ui(
+        reqwest::Method::DELETE,
+        &format!("/contacts/{patient}"),
+        None,
+    )
+    .await;
 
     let err = desk
         .book(request(

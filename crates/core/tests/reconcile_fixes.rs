@@ -9,26 +9,8 @@ use citadesk_core::{
     PatientChoice,
 };
 use ghl_sandbox::faults::{FaultKind, FaultRule};
-use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed};
+use ghl_sandbox::{SandboxConfig, Seed};
 use reqwest::Method;
-
-async fn ghl_ui(
-    sb: &RunningSandbox,
-    method: Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> serde_json::Value {
-    let mut req = reqwest::Client::new().request(
-        method,
-        format!("{}/_sandbox{}?webhooks=false", sb.base_url(), path),
-    );
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    assert!(resp.status().is_success(), "{path}: {}", resp.status());
-    resp.json().await.unwrap_or(serde_json::Value::Null)
-}
 
 fn ids(lines: &[citadesk_core::reconcile::ReportLine]) -> Vec<String> {
     let mut v: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
@@ -78,44 +60,36 @@ async fn every_category_is_fixed_through_the_outbox_and_the_next_run_is_clean() 
     let day = retimed.start_local[..10].to_string();
 
     // Edits in GHL's UI while the desk is not listening.
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::PATCH,
         &format!("/appointments/{}", moved.id),
         Some(serde_json::json!({ "calendarId": other_cal })),
     )
     .await;
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::POST,
         &format!("/appointments/{}/cancel", cancelled.id),
         None,
     )
     .await;
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::DELETE,
         &format!("/appointments/{}", deleted.id),
         None,
     )
     .await;
-    ghl_ui(
-        &sb,
-        Method::PATCH,
+    sb.edit_in_ghl_ui(Method::PATCH,
         &format!("/appointments/{}", retimed.id),
         Some(serde_json::json!({ "startTime": format!("{day}T23:30:00-05:00"), "endTime": format!("{day}T23:59:00-05:00") })),
     )
     .await;
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::PATCH,
         &format!("/appointments/{}", status_only.id),
         Some(serde_json::json!({ "appointmentStatus": "showed" })),
     )
     .await;
-    let created = ghl_ui(
-        &sb,
-        Method::POST,
+    let created = sb.edit_in_ghl_ui(Method::POST,
         "/appointments",
         Some(serde_json::json!({ "calendarId": moved.calendar_id, "contactId": moved.contact_id, "startTime": format!("{day}T21:00:00-05:00"), "endTime": format!("{day}T21:30:00-05:00"), "title": "Creada en GHL" })),
     )
@@ -123,18 +97,19 @@ async fn every_category_is_fixed_through_the_outbox_and_the_next_run_is_clean() 
     let created_id = created["id"].as_str().unwrap().to_string();
 
     // An outbox item GHL refuses: its patient was deleted in GHL meanwhile.
-    let gone = ghl_ui(
-        &sb,
-        Method::POST,
-        "/contacts",
-        Some(serde_json::json!({"firstName": "Teodora", "lastName": "Ida"})),
-    )
-    .await;
+    let gone = sb
+        .edit_in_ghl_ui(
+            Method::POST,
+            "/contacts",
+            Some(serde_json::json!({"firstName": "Teodora", "lastName": "Ida"})),
+        )
+        .await;
     let gone_id = desk.search_patients_in_ghl("Teodora").await.unwrap()[0]
         .id
         .clone();
     assert_eq!(gone["id"].as_str(), Some(gone_id.as_str()));
-    ghl_ui(&sb, Method::DELETE, &format!("/contacts/{gone_id}"), None).await;
+    sb.edit_in_ghl_ui(Method::DELETE, &format!("/contacts/{gone_id}"), None)
+        .await;
     let refused = desk
         .book(BookingRequest {
             calendar_id: moved.calendar_id.clone(),

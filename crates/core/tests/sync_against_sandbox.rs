@@ -289,24 +289,6 @@ async fn a_damaged_replica_is_set_aside_and_rebuilt_from_ghl() {
 }
 
 /// A change made in GHL's own UI without a webhook, as the sandbox's admin API does it.
-async fn ghl_ui(
-    sb: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<serde_json::Value>,
-) -> serde_json::Value {
-    let mut req = reqwest::Client::new().request(
-        method,
-        format!("{}/_sandbox{}?webhooks=false", sb.base_url(), path),
-    );
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    assert!(resp.status().is_success(), "{path}: {}", resp.status());
-    resp.json().await.unwrap_or(serde_json::Value::Null)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
     use reqwest::Method;
@@ -339,22 +321,19 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
         .unwrap()
         .id
         .clone();
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::PATCH,
         &format!("/appointments/{}", moved.id),
         Some(serde_json::json!({ "calendarId": other_cal })),
     )
     .await;
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::POST,
         &format!("/appointments/{}/cancel", cancelled.id),
         None,
     )
     .await;
-    ghl_ui(
-        &sb,
+    sb.edit_in_ghl_ui(
         Method::DELETE,
         &format!("/appointments/{}", deleted.id),
         None,
@@ -362,17 +341,13 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
     .await;
     // 23:30 Lima on the same day: a late change that must stay on its date.
     let day = &retimed.start_local[..10];
-    ghl_ui(
-        &sb,
-        Method::PATCH,
+    sb.edit_in_ghl_ui(Method::PATCH,
         &format!("/appointments/{}", retimed.id),
         Some(serde_json::json!({ "startTime": format!("{day}T23:30:00-05:00"), "endTime": format!("{day}T23:59:00-05:00") })),
     )
     .await;
     let contact = moved.contact_id.clone().unwrap();
-    let created = ghl_ui(
-        &sb,
-        Method::POST,
+    let created = sb.edit_in_ghl_ui(Method::POST,
         "/appointments",
         Some(serde_json::json!({ "calendarId": moved.calendar_id, "contactId": contact, "startTime": format!("{day}T21:00:00-05:00"), "endTime": format!("{day}T21:30:00-05:00"), "title": "Creada en GHL" })),
     )

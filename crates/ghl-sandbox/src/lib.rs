@@ -353,6 +353,27 @@ impl RunningSandbox {
         &self.sandbox
     }
 
+    /// An edit "in GHL's own UI" through the admin API, without webhooks
+    /// (`path` under `/_sandbox`, e.g. `/appointments/{id}/cancel`): what
+    /// tests use to make the replica drift. Panics on a non-2xx answer.
+    pub async fn edit_in_ghl_ui(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut req = reqwest::Client::new().request(
+            method,
+            format!("{}/_sandbox{}?webhooks=false", self.base_url(), path),
+        );
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("sandbox admin API reachable");
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.unwrap_or(serde_json::Value::Null)
+    }
+
     /// Stop accepting, finish in-flight requests (hung ones end at once),
     /// stop webhook delivery, write the state file, then return.
     pub async fn shutdown(self) {
