@@ -183,6 +183,37 @@ impl Sandbox {
         body["calendars"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The sandbox's whole state (`GET /_sandbox/state`): GHL's truth.
+    pub async fn state(&self) -> serde_json::Value {
+        reqwest::get(format!("{}/_sandbox/state", self.url))
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// An edit "in GHL's own UI" (admin API, no webhooks).
+    pub async fn edit_in_ghl_ui(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> serde_json::Value {
+        let mut req = reqwest::Client::new().request(
+            method,
+            format!("{}/_sandbox{}?webhooks=false", self.url, path),
+        );
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.unwrap_or(serde_json::Value::Null)
+    }
+
     async fn get(&self, path: &str, query: &[(&str, String)], version: &str) -> serde_json::Value {
         reqwest::Client::new()
             .get(format!("{}{}", self.url, path))
@@ -325,6 +356,65 @@ impl App {
                 panic!("timed out after {timeout:?} waiting for {css} to go");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The element with `data-testid`, once it is there.
+    pub async fn testid(&self, id: &str) -> WebElement {
+        self.wait_for(&format!("[data-testid='{id}']"), Duration::from_secs(10))
+            .await
+    }
+
+    /// Clicks through JavaScript: the element may sit under another (two
+    /// citas side by side), which a WebDriver click refuses.
+    pub async fn click(&self, el: &WebElement) {
+        self.driver
+            .execute("arguments[0].click();", vec![el.to_json().unwrap()])
+            .await
+            .unwrap();
+    }
+
+    pub async fn click_testid(&self, id: &str) {
+        let el = self.testid(id).await;
+        self.click(&el).await;
+    }
+
+    /// Replaces an input's text, as typed.
+    pub async fn fill(&self, id: &str, value: &str) {
+        let input = self.testid(id).await;
+        input.clear().await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+
+    /// Picks an option of a `<select>` and tells the page, as a person would.
+    pub async fn choose(&self, el: &WebElement, value: &str) {
+        self.driver
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![el.to_json().unwrap(), serde_json::json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Waits until `check` holds for GHL's state (the sandbox), or panics.
+    pub async fn until_ghl(
+        &self,
+        sandbox: &Sandbox,
+        what: &str,
+        check: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let started = Instant::now();
+        loop {
+            let state = sandbox.state().await;
+            if check(&state) {
+                return state;
+            }
+            if started.elapsed() > Duration::from_secs(15) {
+                self.screenshot("timeout-ghl").await;
+                panic!("GHL never showed: {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
