@@ -3,6 +3,7 @@
 
 import type { BookingCheck } from "../bindings/BookingCheck";
 import type { CalendarColumn } from "../bindings/CalendarColumn";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Finding } from "../bindings/Finding";
 import type { FreeSlot } from "../bindings/FreeSlot";
 import type { PatientChoice } from "../bindings/PatientChoice";
@@ -229,3 +230,12 @@ export function minutesBetween(startLocal: string, endLocal: string): number {
 /** Statuses the cita panel offers as buttons. */
 export const STATUS_ACTIONS = ["confirmed", "showed", "noshow"] as const;
 export type StatusAction = (typeof STATUS_ACTIONS)[number];
+
+/** A move to propose in the cita panel (a drag the core answered with warnings): the reason is asked for there. */
+export interface ProposedMove {
+  date: string;
+  start: string;
+  durationMinutes: number;
+  calendarId: string;
+  error: ErrorPayload;
+}

@@ -10,7 +10,11 @@ import {
   progressPercent,
   reportRows,
   rowCalendars,
+  fixedKeys,
   rowKey,
+  toggled,
+  withChoice,
+  withKeys,
 } from "./reconcile";
 
 const line = (id: string, calendar: string, status = "confirmed") => ({
@@ -97,5 +101,23 @@ describe("figures", () => {
     expect(progressPercent(1, 3)).toBe(33);
     expect(progressPercent(0, 0)).toBe(0);
     expect(progressPercent(5, 3)).toBe(100);
+  });
+});
+
+describe("selections", () => {
+  it("toggle a line, add or remove many, and keep the old value untouched", () => {
+    const empty: ReadonlySet<string> = new Set();
+    const one = toggled(empty, "a");
+    expect([...one]).toEqual(["a"]);
+    expect(empty.size).toBe(0);
+    expect([...toggled(one, "a")]).toEqual([]);
+    expect([...withKeys(one, ["b", "c"], true)].sort()).toEqual(["a", "b", "c"]);
+    expect([...withKeys(new Set(["a", "b"]), ["a"], false)]).toEqual(["b"]);
+    expect(withChoice(new Map(), "k", "recreate").get("k")).toBe("recreate");
+  });
+
+  it("count a batch's lines as fixed except those the core says failed", () => {
+    const rows = reportRows(report);
+    expect(fixedKeys(rows.slice(0, 3), ["b"])).toEqual(["faltantes_local:a", "desincronizadas:c"]);
   });
 });

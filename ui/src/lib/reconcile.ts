@@ -111,3 +111,37 @@ export function progressPercent(done: number, total: number): number {
 export function instantText(rfc3339: string): string {
   return rfc3339.replace("T", " ").slice(0, 16);
 }
+
+// Immutable updates of the page's selections: the page swaps whole values,
+// so Svelte sees each change.
+
+export function toggled(set: ReadonlySet<string>, key: string): ReadonlySet<string> {
+  const next = new Set(set);
+  if (next.has(key)) next.delete(key);
+  else next.add(key);
+  return next;
+}
+
+/** `keys` all added (on) or all removed (off). */
+export function withKeys(set: ReadonlySet<string>, keys: Iterable<string>, on: boolean): ReadonlySet<string> {
+  const next = new Set(set);
+  for (const k of keys) {
+    if (on) next.add(k);
+    else next.delete(k);
+  }
+  return next;
+}
+
+export function withChoice(
+  map: ReadonlyMap<string, FixAction>,
+  key: string,
+  action: FixAction,
+): ReadonlyMap<string, FixAction> {
+  return new Map(map).set(key, action);
+}
+
+/** The keys of the rows a batch fixed: requested minus those the core reports failed. */
+export function fixedKeys(rows: readonly ReportRow[], failedCitaIds: readonly string[]): string[] {
+  const failed = new Set(failedCitaIds);
+  return rows.filter((r) => !failed.has(r.citaId)).map(rowKey);
+}
