@@ -125,6 +125,7 @@ export interface Messages {
   "booking.newPatientHint": string;
   "booking.calendar": string;
   "booking.date": string;
+  "booking.datePlaceholder": string;
   "booking.start": string;
   "booking.duration": string;
   "booking.ends": string;
@@ -381,6 +382,7 @@ const esPE: Messages = {
   "booking.newPatientHint": "GHL revisa el teléfono y el correo para no duplicar al paciente.",
   "booking.calendar": "Calendario / profesional",
   "booking.date": "Fecha",
+  "booking.datePlaceholder": "AAAA-MM-DD",
   "booking.start": "Inicio",
   "booking.duration": "Duración (min)",
   "booking.ends": "Termina a las {time}",
@@ -635,6 +637,7 @@ const en: Messages = {
   "booking.newPatientHint": "GHL checks the phone and email so the patient is not duplicated.",
   "booking.calendar": "Calendar / practitioner",
   "booking.date": "Date",
+  "booking.datePlaceholder": "YYYY-MM-DD",
   "booking.start": "Start",
   "booking.duration": "Duration (min)",
   "booking.ends": "Ends at {time}",
