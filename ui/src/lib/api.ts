@@ -4,6 +4,20 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { BookingCheck } from "../bindings/BookingCheck";
+import type { BookingOutcome } from "../bindings/BookingOutcome";
+import type { BookingRequest } from "../bindings/BookingRequest";
+import type { CitaAction } from "../bindings/CitaAction";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { FixOutcome } from "../bindings/FixOutcome";
+import type { FixRequest } from "../bindings/FixRequest";
+import type { FreeSlot } from "../bindings/FreeSlot";
+import type { LocationSettings } from "../bindings/LocationSettings";
+import type { PatientView } from "../bindings/PatientView";
+import type { ReconcileProgress } from "../bindings/ReconcileProgress";
+import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { RefusedWrite } from "../bindings/RefusedWrite";
 import type { ConnectionInfo } from "../bindings/ConnectionInfo";
 import type { LocationInfo } from "../bindings/LocationInfo";
 import type { DayAgenda } from "../bindings/DayAgenda";
@@ -87,4 +101,107 @@ export function onStatusChanged(handler: (status: AppStatus) => void): Promise<U
 
 export function onReplicaChanged(handler: (change: ReplicaChanged) => void): Promise<UnlistenFn> {
   return listen<ReplicaChanged>("replica-changed", (event) => handler(event.payload));
+}
+
+// ---- Booking desk ------------------------------------------------------
+
+/**
+ * A contract type as it really crosses IPC. ts-rs writes Rust's i64 as
+ * `bigint`, but the values travel as JSON numbers (and JSON.stringify throws
+ * on a bigint), so the UI sends and receives plain numbers.
+ */
+export type Wire<T> = T extends bigint
+  ? number
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends ReadonlyArray<infer U>
+      ? Wire<U>[]
+      : { [K in keyof T]: Wire<T[K]> };
+
+export type BookingRequestWire = Wire<BookingRequest>;
+export type CitaActionWire = Wire<CitaAction>;
+export type LocationSettingsWire = Wire<LocationSettings>;
+
+/** Error code of `book`/`change_cita` when warnings need a reason (flexible mode). */
+export const OVERRIDE_REQUIRED = "booking.override_required";
+
+export function checkBooking(request: BookingRequestWire): Promise<BookingCheck> {
+  return invoke<BookingCheck>("check_booking", { request });
+}
+
+export function book(request: BookingRequestWire): Promise<BookingOutcome> {
+  return invoke<BookingOutcome>("book", { request });
+}
+
+export function changeCita(citaId: string, action: CitaActionWire): Promise<BookingOutcome> {
+  return invoke<BookingOutcome>("change_cita", { citaId, action });
+}
+
+export function citaAudit(citaId: string): Promise<AuditEntry[]> {
+  return invoke<AuditEntry[]>("cita_audit", { citaId });
+}
+
+/** GHL's free slots of a calendar for 7 days from `from` (default today); cached by the core. */
+export function freeSlots(calendarId: string, from: string | null): Promise<FreeSlot[]> {
+  return invoke<FreeSlot[]>("free_slots", { calendarId, from });
+}
+
+/** Local patient search (instant). */
+export function searchPatients(query: string, limit?: number): Promise<PatientView[]> {
+  return invoke<PatientView[]>("search_patients", { query, limit: limit ?? null });
+}
+
+/** GHL's own patient search, for when the local one finds little (slower). */
+export function searchPatientsInGhl(query: string): Promise<PatientView[]> {
+  return invoke<PatientView[]>("search_patients_in_ghl", { query });
+}
+
+/** The calendar's slot length in minutes: the default duration of a cita. */
+export function slotMinutes(calendarId: string): Promise<number> {
+  return invoke<number>("slot_minutes", { calendarId });
+}
+
+export function locationSettings(): Promise<LocationSettingsWire> {
+  return invoke<LocationSettingsWire>("location_settings");
+}
+
+export function setLocationSettings(settings: LocationSettingsWire): Promise<LocationSettingsWire> {
+  return invoke<LocationSettingsWire>("set_location_settings", { settings });
+}
+
+export function refusedWrites(): Promise<RefusedWrite[]> {
+  return invoke<RefusedWrite[]>("refused_writes");
+}
+
+export function acknowledgeRefusal(outboxId: number): Promise<void> {
+  return invoke<void>("acknowledge_refusal", { outboxId });
+}
+
+// ---- Reconciliation ----------------------------------------------------
+
+export function reconcileNow(daysBack: number | null, daysAhead: number | null): Promise<ReconciliationReport> {
+  return invoke<ReconciliationReport>("reconcile_now", { daysBack, daysAhead });
+}
+
+/** Stored reports, newest first. */
+export function reconciliationReports(limit?: number): Promise<ReconciliationReport[]> {
+  return invoke<ReconciliationReport[]>("reconciliation_reports", { limit: limit ?? null });
+}
+
+export function applyFixes(reportId: number, fixes: FixRequest[]): Promise<FixOutcome> {
+  return invoke<FixOutcome>("apply_fixes", { reportId, fixes });
+}
+
+/** Saves the report in Downloads; resolves to the file's path. */
+export function exportReport(reportId: number, format: ExportFormat): Promise<string> {
+  return invoke<string>("export_report", { reportId, format });
+}
+
+export function onReconcileProgress(handler: (progress: ReconcileProgress) => void): Promise<UnlistenFn> {
+  return listen<ReconcileProgress>("reconcile-progress", (event) => handler(event.payload));
+}
+
+/** A scheduled run found differences. */
+export function onReconciliationFound(handler: (report: ReconciliationReport) => void): Promise<UnlistenFn> {
+  return listen<ReconciliationReport>("reconciliation-found", (event) => handler(event.payload));
 }

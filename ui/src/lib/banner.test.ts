@@ -12,6 +12,8 @@ function status(overrides: Partial<AppStatus>): AppStatus {
     demo: false,
     notice: null,
     locale: "es-PE",
+    pendingWrites: 0,
+    refusedWrites: 0,
     ...overrides,
   };
 }

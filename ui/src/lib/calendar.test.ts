@@ -183,6 +183,7 @@ describe("citaEventHtml", () => {
     const out = html({ syncState: "pending_push", title: "", patientName: null });
     expect(out).toContain('data-sync-state="pending_push"');
     expect(out).toContain("pending-mark");
+    expect(out).toContain('data-testid="pending-badge"');
     expect(out).toContain("(sin título)");
     expect(out).toContain("No enviada a GHL");
   });

@@ -77,6 +77,8 @@ export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, Calenda
     backgroundColor: cancelled ? "#f4f5f7" : tint(color, 0.8),
     textColor: EVENT_TEXT_COLOR,
     classNames,
+    // A cancelled cita keeps its place on screen but cannot be dragged.
+    editable: !cancelled,
     styles: [`--cita-color:${color}`],
     extendedProps: { ...extendedProps },
   };
@@ -152,8 +154,9 @@ export function citaTooltip(p: CitaEventProps, text: CitaText): string {
   return parts.filter(Boolean).join(" · ");
 }
 
+// data-testid: the "pendiente de sincronizar" badge e2e tests look for.
 const PENDING_MARK =
-  '<svg class="pending-mark" viewBox="0 0 12 12" aria-hidden="true"><path d="M6 9.5V3M3.2 5.6 6 2.8l2.8 2.8"/></svg>';
+  '<svg class="pending-mark" data-testid="pending-badge" viewBox="0 0 12 12" aria-hidden="true"><path d="M6 9.5V3M3.2 5.6 6 2.8l2.8 2.8"/></svg>';
 
 /**
  * The inside of a cita box in the grid, as one HTML string: EventCalendar

@@ -98,6 +98,169 @@ export interface Messages {
   "error.load.title": string;
   "error.retry": string;
   "error.unknown": string;
+
+  // Booking desk, reconciliation, settings
+  "desk.newCita": string;
+  "view.reconcile": string;
+  "view.desk": string;
+  "view.showReconcile": string;
+  "settings.button": string;
+  "help.saveDialog": string;
+  "help.closeDialog": string;
+  "booking.title": string;
+  "booking.patient": string;
+  "booking.patientSearch": string;
+  "booking.searchGhl": string;
+  "booking.searchingGhl": string;
+  "booking.noResults": string;
+  "booking.noGhlResults": string;
+  "booking.searchFailed": string;
+  "booking.newPatient": string;
+  "booking.existingPatient": string;
+  "booking.change": string;
+  "booking.firstName": string;
+  "booking.lastName": string;
+  "booking.phone": string;
+  "booking.email": string;
+  "booking.newPatientHint": string;
+  "booking.calendar": string;
+  "booking.date": string;
+  "booking.datePlaceholder": string;
+  "booking.start": string;
+  "booking.duration": string;
+  "booking.ends": string;
+  "booking.citaTitle": string;
+  "booking.titlePlaceholder": string;
+  "booking.notes": string;
+  "booking.freeSlots": string;
+  "booking.freeSlotsLoading": string;
+  "booking.freeSlotsNone": string;
+  "booking.freeSlotsError": string;
+  "booking.overrideReason": string;
+  "booking.overrideHint": string;
+  "booking.strictMode": string;
+  "booking.save": string;
+  "booking.saving": string;
+  "booking.confirmed": string;
+  "booking.pending": string;
+  "booking.another": string;
+  "booking.checkFailed": string;
+  "booking.hint.time": string;
+  "booking.hint.patient": string;
+  "booking.hint.firstName": string;
+  "booking.hint.contact": string;
+  "booking.hint.checking": string;
+  "booking.hint.blocked": string;
+  "booking.hint.reason": string;
+  "booking.severity.warning": string;
+  "booking.severity.blocking": string;
+  "booking.keys": string;
+  "cita.details": string;
+  "cita.patient": string;
+  "cita.when": string;
+  "cita.status": string;
+  "cita.calendar": string;
+  "cita.confirm": string;
+  "cita.markShowed": string;
+  "cita.markNoshow": string;
+  "cita.cancel": string;
+  "cita.cancelReason": string;
+  "cita.cancelConfirm": string;
+  "cita.back": string;
+  "cita.reschedule": string;
+  "cita.rescheduleSave": string;
+  "cita.overrideNeeded": string;
+  "cita.overrideReason": string;
+  "cita.history": string;
+  "cita.historyEmpty": string;
+  "cita.historyLoading": string;
+  "cita.auditReason": string;
+  "cita.auditGhl": string;
+  "cita.auditChange": string;
+  "cita.done": string;
+  "cita.donePending": string;
+  "cita.moveFailed": string;
+  "cita.notFound": string;
+  "statusBar.pending.one": string;
+  "statusBar.pending.other": string;
+  "refusal.title": string;
+  "refusal.ack": string;
+  "reconcile.title": string;
+  "reconcile.now": string;
+  "reconcile.running": string;
+  "reconcile.progress": string;
+  "reconcile.history": string;
+  "reconcile.none": string;
+  "reconcile.loadFailed": string;
+  "reconcile.runFailed": string;
+  "reconcile.fecha": string;
+  "reconcile.differences": string;
+  "reconcile.ghlCalls": string;
+  "reconcile.duration": string;
+  "reconcile.window": string;
+  "reconcile.reportOf": string;
+  "reconcile.pick": string;
+  "reconcile.cat.faltantes_local": string;
+  "reconcile.cat.canceladas_no_actualizadas": string;
+  "reconcile.cat.desincronizadas": string;
+  "reconcile.cat.faltantes_remoto": string;
+  "reconcile.filter.category": string;
+  "reconcile.filter.calendar": string;
+  "reconcile.filter.allCategories": string;
+  "reconcile.filter.allCalendars": string;
+  "reconcile.fix.take_ghl": string;
+  "reconcile.fix.push_local": string;
+  "reconcile.fix.mark_cancelled": string;
+  "reconcile.fix.recreate": string;
+  "reconcile.fixFor": string;
+  "reconcile.select": string;
+  "reconcile.selectAll": string;
+  "reconcile.apply": string;
+  "reconcile.applySelected": string;
+  "reconcile.applying": string;
+  "reconcile.applyFailed": string;
+  "reconcile.outcome": string;
+  "reconcile.again": string;
+  "reconcile.exportJson": string;
+  "reconcile.exportCsv": string;
+  "reconcile.exported": string;
+  "reconcile.exportFailed": string;
+  "reconcile.noLines": string;
+  "reconcile.noMatch": string;
+  "reconcile.local": string;
+  "reconcile.ghl": string;
+  "reconcile.missingValue": string;
+  "reconcile.campo.start": string;
+  "reconcile.campo.end": string;
+  "reconcile.campo.status": string;
+  "reconcile.campo.calendar": string;
+  "reconcile.campo.contact": string;
+  "reconcile.campo.title": string;
+  "reconcile.campo.assigned_user": string;
+  "reconcile.found": string;
+  "reconcile.open": string;
+  "settings.title": string;
+  "settings.overlapMode": string;
+  "settings.flexible": string;
+  "settings.strict": string;
+  "settings.defaultCalendar": string;
+  "settings.none": string;
+  "settings.fallbackHours": string;
+  "settings.open": string;
+  "settings.close": string;
+  "settings.reconcileAt": string;
+  "settings.daysBack": string;
+  "settings.daysAhead": string;
+  "settings.timeZone": string;
+  "settings.save": string;
+  "settings.saved": string;
+  "settings.loading": string;
+  "settings.failed": string;
+  "settings.loadFailed": string;
+  "settings.invalidTime": string;
+  "settings.closeBeforeOpen": string;
+  "settings.invalidDaysBack": string;
+  "settings.invalidDaysAhead": string;
 }
 
 export type MessageKey = keyof Messages;
@@ -193,6 +356,168 @@ const esPE: Messages = {
   "error.load.title": "No se pudieron cargar las citas",
   "error.retry": "Reintentar",
   "error.unknown": "Error inesperado.",
+
+  "desk.newCita": "Nueva cita",
+  "view.reconcile": "Reconciliación",
+  "view.desk": "Agenda",
+  "view.showReconcile": "Abrir la reconciliación con GHL",
+  "settings.button": "Ajustes de la sede",
+  "help.saveDialog": "Guardar la cita (en el diálogo)",
+  "help.closeDialog": "Cerrar diálogo o panel",
+  "booking.title": "Nueva cita",
+  "booking.patient": "Paciente",
+  "booking.patientSearch": "Buscar por nombre, teléfono o correo",
+  "booking.searchGhl": "Buscar en GHL",
+  "booking.searchingGhl": "Buscando en GHL…",
+  "booking.noResults": "Nadie con ese dato en este equipo.",
+  "booking.noGhlResults": "GHL tampoco lo encontró. Registre un paciente nuevo.",
+  "booking.searchFailed": "No se pudo buscar: {message}",
+  "booking.newPatient": "Paciente nuevo",
+  "booking.existingPatient": "Buscar paciente existente",
+  "booking.change": "Cambiar",
+  "booking.firstName": "Nombre",
+  "booking.lastName": "Apellido",
+  "booking.phone": "Teléfono",
+  "booking.email": "Correo",
+  "booking.newPatientHint": "GHL revisa el teléfono y el correo para no duplicar al paciente.",
+  "booking.calendar": "Calendario / profesional",
+  "booking.date": "Fecha",
+  "booking.datePlaceholder": "AAAA-MM-DD",
+  "booking.start": "Inicio",
+  "booking.duration": "Duración (min)",
+  "booking.ends": "Termina a las {time}",
+  "booking.citaTitle": "Título",
+  "booking.titlePlaceholder": "Por defecto: «Cita»",
+  "booking.notes": "Notas",
+  "booking.freeSlots": "Próximos huecos libres",
+  "booking.freeSlotsLoading": "Consultando a GHL…",
+  "booking.freeSlotsNone": "GHL no tiene huecos libres en los próximos 7 días.",
+  "booking.freeSlotsError": "No se pudieron traer los huecos libres: {message}",
+  "booking.overrideReason": "Motivo para guardar pese a las advertencias",
+  "booking.overrideHint": "Queda en el historial de la cita con su nombre.",
+  "booking.strictMode": "Modo estricto: las advertencias impiden guardar.",
+  "booking.save": "Guardar",
+  "booking.saving": "Guardando…",
+  "booking.confirmed": "Cita guardada en GHL.",
+  "booking.pending": "Cita guardada en este equipo: pendiente de sincronizar con GHL.",
+  "booking.another": "Otra cita",
+  "booking.checkFailed": "No se pudo revisar el horario: {message}",
+  "booking.hint.time": "Complete calendario, fecha, inicio y duración.",
+  "booking.hint.patient": "Elija un paciente o registre uno nuevo.",
+  "booking.hint.firstName": "Escriba el nombre del paciente.",
+  "booking.hint.contact": "Escriba el teléfono o el correo del paciente.",
+  "booking.hint.checking": "Revisando el horario…",
+  "booking.hint.blocked": "Corrija lo marcado en rojo para poder guardar.",
+  "booking.hint.reason": "Escriba el motivo para guardar pese a las advertencias.",
+  "booking.severity.warning": "Advertencia",
+  "booking.severity.blocking": "Impide guardar",
+  "booking.keys": "Ctrl+Enter guarda · Esc cierra",
+  "cita.details": "Detalle de la cita",
+  "cita.patient": "Paciente",
+  "cita.when": "Horario",
+  "cita.status": "Estado",
+  "cita.calendar": "Calendario",
+  "cita.confirm": "Confirmar",
+  "cita.markShowed": "Asistió",
+  "cita.markNoshow": "No asistió",
+  "cita.cancel": "Cancelar cita",
+  "cita.cancelReason": "Motivo de la cancelación",
+  "cita.cancelConfirm": "Cancelar la cita",
+  "cita.back": "Volver",
+  "cita.reschedule": "Reprogramar",
+  "cita.rescheduleSave": "Mover la cita",
+  "cita.overrideNeeded": "Escriba un motivo para moverla igual:",
+  "cita.overrideReason": "Motivo",
+  "cita.history": "Historial",
+  "cita.historyEmpty": "Sin acciones registradas.",
+  "cita.historyLoading": "Cargando historial…",
+  "cita.auditReason": "Motivo: {reason}",
+  "cita.auditGhl": "GHL respondió: {answer}",
+  "cita.auditChange": "Antes: {before} · Después: {after}",
+  "cita.done": "Hecho: guardado en GHL.",
+  "cita.donePending": "Guardado en este equipo; se enviará a GHL cuando haya conexión.",
+  "cita.moveFailed": "No se pudo mover la cita: {message}",
+  "cita.notFound": "La cita ya no está en la agenda.",
+  "statusBar.pending.one": "1 cambio por enviar a GHL",
+  "statusBar.pending.other": "{count} cambios por enviar a GHL",
+  "refusal.title": "GHL rechazó cambios guardados en este equipo",
+  "refusal.ack": "Entendido",
+  "reconcile.title": "Reconciliación con GHL",
+  "reconcile.now": "Reconciliar ahora",
+  "reconcile.running": "Reconciliando…",
+  "reconcile.progress": "{done} de {total} consultas a GHL",
+  "reconcile.history": "Reportes",
+  "reconcile.none": "Aún no hay reportes. Pulse «Reconciliar ahora».",
+  "reconcile.loadFailed": "No se pudieron cargar los reportes: {message}",
+  "reconcile.runFailed": "La reconciliación falló: {message}",
+  "reconcile.fecha": "Fecha",
+  "reconcile.differences": "Diferencias",
+  "reconcile.ghlCalls": "Llamadas a GHL",
+  "reconcile.duration": "Duración",
+  "reconcile.window": "Ventana (UTC): {from} – {to}",
+  "reconcile.reportOf": "Reporte del {fecha}",
+  "reconcile.pick": "Elija un reporte de la lista.",
+  "reconcile.cat.faltantes_local": "Faltan aquí (están en GHL)",
+  "reconcile.cat.canceladas_no_actualizadas": "Canceladas en GHL, activas aquí",
+  "reconcile.cat.desincronizadas": "Desincronizadas",
+  "reconcile.cat.faltantes_remoto": "Faltan en GHL",
+  "reconcile.filter.category": "Categoría",
+  "reconcile.filter.calendar": "Calendario",
+  "reconcile.filter.allCategories": "Todas",
+  "reconcile.filter.allCalendars": "Todos",
+  "reconcile.fix.take_ghl": "Tomar la versión de GHL",
+  "reconcile.fix.push_local": "Enviar la versión local",
+  "reconcile.fix.mark_cancelled": "Marcar cancelada",
+  "reconcile.fix.recreate": "Volver a crear en GHL",
+  "reconcile.fixFor": "Arreglo para {title}",
+  "reconcile.select": "Seleccionar {title}",
+  "reconcile.selectAll": "Seleccionar todas las mostradas",
+  "reconcile.apply": "Aplicar",
+  "reconcile.applySelected": "Aplicar a seleccionadas ({count})",
+  "reconcile.applying": "Aplicando…",
+  "reconcile.applyFailed": "No se pudieron aplicar: {message}",
+  "reconcile.outcome": "Aplicadas: {applied} · Por enviar a GHL: {pending} · Fallidas: {failed}",
+  "reconcile.again": "Reconciliar de nuevo",
+  "reconcile.exportJson": "Exportar JSON",
+  "reconcile.exportCsv": "Exportar CSV",
+  "reconcile.exported": "Guardado en {path}",
+  "reconcile.exportFailed": "No se pudo exportar: {message}",
+  "reconcile.noLines": "Sin diferencias: GHL y la agenda coinciden.",
+  "reconcile.noMatch": "Ninguna línea con estos filtros.",
+  "reconcile.local": "Aquí",
+  "reconcile.ghl": "GHL",
+  "reconcile.missingValue": "(nada)",
+  "reconcile.campo.start": "inicio",
+  "reconcile.campo.end": "fin",
+  "reconcile.campo.status": "estado",
+  "reconcile.campo.calendar": "calendario",
+  "reconcile.campo.contact": "paciente",
+  "reconcile.campo.title": "título",
+  "reconcile.campo.assigned_user": "profesional asignado",
+  "reconcile.found": "La reconciliación programada encontró {count} diferencias con GHL.",
+  "reconcile.open": "Ver reporte",
+  "settings.title": "Ajustes de la sede",
+  "settings.overlapMode": "Citas que se cruzan",
+  "settings.flexible": "Flexible: se guardan con un motivo",
+  "settings.strict": "Estricto: las advertencias impiden guardar",
+  "settings.defaultCalendar": "Calendario por defecto",
+  "settings.none": "(ninguno)",
+  "settings.fallbackHours": "Horario de atención cuando GHL no indica uno",
+  "settings.open": "Abre",
+  "settings.close": "Cierra",
+  "settings.reconcileAt": "Hora de la reconciliación diaria",
+  "settings.daysBack": "Días hacia atrás",
+  "settings.daysAhead": "Días hacia adelante",
+  "settings.timeZone": "Zona horaria (viene de GHL): {zone}",
+  "settings.save": "Guardar ajustes",
+  "settings.saved": "Ajustes guardados.",
+  "settings.loading": "Cargando ajustes…",
+  "settings.failed": "No se pudieron guardar los ajustes: {message}",
+  "settings.loadFailed": "No se pudieron cargar los ajustes: {message}",
+  "settings.invalidTime": "Escriba la hora como HH:MM (00:00 a 23:59).",
+  "settings.closeBeforeOpen": "La hora de cierre debe ser posterior a la de apertura.",
+  "settings.invalidDaysBack": "Un número entero de 0 a 60.",
+  "settings.invalidDaysAhead": "Un número entero de 0 a 365.",
 };
 
 const en: Messages = {
@@ -286,6 +611,168 @@ const en: Messages = {
   "error.load.title": "Could not load the appointments",
   "error.retry": "Retry",
   "error.unknown": "Unexpected error.",
+
+  "desk.newCita": "New appointment",
+  "view.reconcile": "Reconciliation",
+  "view.desk": "Desk",
+  "view.showReconcile": "Open the reconciliation with GHL",
+  "settings.button": "Location settings",
+  "help.saveDialog": "Save the appointment (in the dialog)",
+  "help.closeDialog": "Close a dialog or panel",
+  "booking.title": "New appointment",
+  "booking.patient": "Patient",
+  "booking.patientSearch": "Search by name, phone or email",
+  "booking.searchGhl": "Search in GHL",
+  "booking.searchingGhl": "Searching GHL…",
+  "booking.noResults": "Nobody matches on this computer.",
+  "booking.noGhlResults": "GHL did not find them either. Register a new patient.",
+  "booking.searchFailed": "Could not search: {message}",
+  "booking.newPatient": "New patient",
+  "booking.existingPatient": "Search an existing patient",
+  "booking.change": "Change",
+  "booking.firstName": "First name",
+  "booking.lastName": "Last name",
+  "booking.phone": "Phone",
+  "booking.email": "Email",
+  "booking.newPatientHint": "GHL checks the phone and email so the patient is not duplicated.",
+  "booking.calendar": "Calendar / practitioner",
+  "booking.date": "Date",
+  "booking.datePlaceholder": "YYYY-MM-DD",
+  "booking.start": "Start",
+  "booking.duration": "Duration (min)",
+  "booking.ends": "Ends at {time}",
+  "booking.citaTitle": "Title",
+  "booking.titlePlaceholder": "Default: “Appointment”",
+  "booking.notes": "Notes",
+  "booking.freeSlots": "Next free slots",
+  "booking.freeSlotsLoading": "Asking GHL…",
+  "booking.freeSlotsNone": "GHL has no free slots in the next 7 days.",
+  "booking.freeSlotsError": "Could not fetch the free slots: {message}",
+  "booking.overrideReason": "Reason to save despite the warnings",
+  "booking.overrideHint": "It goes to the appointment's history with your name.",
+  "booking.strictMode": "Strict mode: warnings prevent saving.",
+  "booking.save": "Save",
+  "booking.saving": "Saving…",
+  "booking.confirmed": "Appointment saved in GHL.",
+  "booking.pending": "Appointment saved on this computer: waiting to be sent to GHL.",
+  "booking.another": "Another appointment",
+  "booking.checkFailed": "Could not check the time: {message}",
+  "booking.hint.time": "Fill in calendar, date, start and duration.",
+  "booking.hint.patient": "Choose a patient or register a new one.",
+  "booking.hint.firstName": "Type the patient's first name.",
+  "booking.hint.contact": "Type the patient's phone or email.",
+  "booking.hint.checking": "Checking the time…",
+  "booking.hint.blocked": "Fix what is marked in red to save.",
+  "booking.hint.reason": "Type the reason to save despite the warnings.",
+  "booking.severity.warning": "Warning",
+  "booking.severity.blocking": "Blocks saving",
+  "booking.keys": "Ctrl+Enter saves · Esc closes",
+  "cita.details": "Appointment details",
+  "cita.patient": "Patient",
+  "cita.when": "Time",
+  "cita.status": "Status",
+  "cita.calendar": "Calendar",
+  "cita.confirm": "Confirm",
+  "cita.markShowed": "Showed",
+  "cita.markNoshow": "No-show",
+  "cita.cancel": "Cancel appointment",
+  "cita.cancelReason": "Reason for cancelling",
+  "cita.cancelConfirm": "Cancel the appointment",
+  "cita.back": "Back",
+  "cita.reschedule": "Reschedule",
+  "cita.rescheduleSave": "Move the appointment",
+  "cita.overrideNeeded": "Type a reason to move it anyway:",
+  "cita.overrideReason": "Reason",
+  "cita.history": "History",
+  "cita.historyEmpty": "No recorded actions.",
+  "cita.historyLoading": "Loading history…",
+  "cita.auditReason": "Reason: {reason}",
+  "cita.auditGhl": "GHL answered: {answer}",
+  "cita.auditChange": "Before: {before} · After: {after}",
+  "cita.done": "Done: saved in GHL.",
+  "cita.donePending": "Saved on this computer; it will be sent to GHL when the connection is back.",
+  "cita.moveFailed": "Could not move the appointment: {message}",
+  "cita.notFound": "The appointment is no longer in the agenda.",
+  "statusBar.pending.one": "1 change waiting for GHL",
+  "statusBar.pending.other": "{count} changes waiting for GHL",
+  "refusal.title": "GHL refused changes saved on this computer",
+  "refusal.ack": "Got it",
+  "reconcile.title": "Reconciliation with GHL",
+  "reconcile.now": "Reconcile now",
+  "reconcile.running": "Reconciling…",
+  "reconcile.progress": "{done} of {total} GHL queries",
+  "reconcile.history": "Reports",
+  "reconcile.none": "No reports yet. Press “Reconcile now”.",
+  "reconcile.loadFailed": "Could not load the reports: {message}",
+  "reconcile.runFailed": "The reconciliation failed: {message}",
+  "reconcile.fecha": "Date",
+  "reconcile.differences": "Differences",
+  "reconcile.ghlCalls": "GHL calls",
+  "reconcile.duration": "Duration",
+  "reconcile.window": "Window (UTC): {from} – {to}",
+  "reconcile.reportOf": "Report of {fecha}",
+  "reconcile.pick": "Pick a report from the list.",
+  "reconcile.cat.faltantes_local": "Missing here (in GHL)",
+  "reconcile.cat.canceladas_no_actualizadas": "Cancelled in GHL, active here",
+  "reconcile.cat.desincronizadas": "Out of sync",
+  "reconcile.cat.faltantes_remoto": "Missing in GHL",
+  "reconcile.filter.category": "Category",
+  "reconcile.filter.calendar": "Calendar",
+  "reconcile.filter.allCategories": "All",
+  "reconcile.filter.allCalendars": "All",
+  "reconcile.fix.take_ghl": "Take GHL's version",
+  "reconcile.fix.push_local": "Push the local version",
+  "reconcile.fix.mark_cancelled": "Mark cancelled",
+  "reconcile.fix.recreate": "Re-create in GHL",
+  "reconcile.fixFor": "Fix for {title}",
+  "reconcile.select": "Select {title}",
+  "reconcile.selectAll": "Select all shown",
+  "reconcile.apply": "Apply",
+  "reconcile.applySelected": "Apply to selected ({count})",
+  "reconcile.applying": "Applying…",
+  "reconcile.applyFailed": "Could not apply: {message}",
+  "reconcile.outcome": "Applied: {applied} · Waiting for GHL: {pending} · Failed: {failed}",
+  "reconcile.again": "Reconcile again",
+  "reconcile.exportJson": "Export JSON",
+  "reconcile.exportCsv": "Export CSV",
+  "reconcile.exported": "Saved to {path}",
+  "reconcile.exportFailed": "Could not export: {message}",
+  "reconcile.noLines": "No differences: GHL and the agenda agree.",
+  "reconcile.noMatch": "No line matches these filters.",
+  "reconcile.local": "Here",
+  "reconcile.ghl": "GHL",
+  "reconcile.missingValue": "(none)",
+  "reconcile.campo.start": "start",
+  "reconcile.campo.end": "end",
+  "reconcile.campo.status": "status",
+  "reconcile.campo.calendar": "calendar",
+  "reconcile.campo.contact": "patient",
+  "reconcile.campo.title": "title",
+  "reconcile.campo.assigned_user": "assigned user",
+  "reconcile.found": "The scheduled reconciliation found {count} differences with GHL.",
+  "reconcile.open": "Open report",
+  "settings.title": "Location settings",
+  "settings.overlapMode": "Overlapping appointments",
+  "settings.flexible": "Flexible: saved with a reason",
+  "settings.strict": "Strict: warnings prevent saving",
+  "settings.defaultCalendar": "Default calendar",
+  "settings.none": "(none)",
+  "settings.fallbackHours": "Open hours when GHL gives none",
+  "settings.open": "Opens",
+  "settings.close": "Closes",
+  "settings.reconcileAt": "Time of the daily reconciliation",
+  "settings.daysBack": "Days back",
+  "settings.daysAhead": "Days ahead",
+  "settings.timeZone": "Time zone (from GHL): {zone}",
+  "settings.save": "Save settings",
+  "settings.saved": "Settings saved.",
+  "settings.loading": "Loading settings…",
+  "settings.failed": "Could not save the settings: {message}",
+  "settings.loadFailed": "Could not load the settings: {message}",
+  "settings.invalidTime": "Type the time as HH:MM (00:00 to 23:59).",
+  "settings.closeBeforeOpen": "Closing must be after opening.",
+  "settings.invalidDaysBack": "A whole number from 0 to 60.",
+  "settings.invalidDaysAhead": "A whole number from 0 to 365.",
 };
 
 export const dictionaries: Readonly<Record<Locale, Messages>> = {

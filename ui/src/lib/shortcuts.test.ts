@@ -25,6 +25,16 @@ describe("shortcutFor", () => {
     expect(shortcutFor({ key: "w", target: { tagName: "INPUT", type: "text" } })).toBeNull();
   });
 
+  it("opens the booking dialog with n, the reconciliation with c, the settings with s", () => {
+    expect(shortcutFor({ key: "n", target: body })).toBe("new-cita");
+    expect(shortcutFor({ key: "N", target: body })).toBe("new-cita");
+    expect(shortcutFor({ key: "c", target: body })).toBe("reconcile");
+    expect(shortcutFor({ key: "s", target: body })).toBe("settings");
+    // Typing a name with an n in the dialog must not open another dialog.
+    expect(shortcutFor({ key: "n", target: { tagName: "INPUT", type: "search" } })).toBeNull();
+    expect(shortcutFor({ key: "c", ctrlKey: true, target: body })).toBeNull();
+  });
+
   it("ignores other keys", () => {
     expect(shortcutFor({ key: "x", target: body })).toBeNull();
     expect(shortcutFor({ key: "ArrowUp", target: body })).toBeNull();

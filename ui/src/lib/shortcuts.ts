@@ -10,7 +10,10 @@ export type ShortcutAction =
   | "help"
   | "close"
   | "day-view"
-  | "week-view";
+  | "week-view"
+  | "new-cita"
+  | "reconcile"
+  | "settings";
 
 /** The parts of a KeyboardEvent the decision depends on. */
 export interface KeyInput {
@@ -57,6 +60,12 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   D: "day-view",
   w: "week-view",
   W: "week-view",
+  n: "new-cita",
+  N: "new-cita",
+  c: "reconcile",
+  C: "reconcile",
+  s: "settings",
+  S: "settings",
   "?": "help",
   Escape: "close",
 };
