@@ -47,6 +47,8 @@ const report: ReconciliationReport = {
   counts: { faltantes_local: 1, canceladas_no_actualizadas: 1, desincronizadas: 1, faltantes_remoto: 1, total: 4 },
   ghl_calls: 2,
   duration_ms: 850,
+  diff_us: 1200,
+  compared: 4,
 };
 
 describe("report rows", () => {
