@@ -9,7 +9,7 @@ use citadesk_core::model::{
     SyncSummary, WeekView,
 };
 use citadesk_core::reconcile::ReconciliationReport;
-use citadesk_core::{Desk, Result, TokenKeeping};
+use citadesk_core::{Desk, OAuthConnectRequest, Result, SystemBrowser, TokenKeeping};
 use tauri::State;
 
 use crate::Started;
@@ -75,6 +75,15 @@ pub async fn connect_pit(
         )
         .await,
     )
+}
+
+/// Connects a location with OAuth: GHL's page opens in the system browser.
+#[tauri::command]
+pub async fn connect_oauth(
+    desk: State<'_, Arc<Desk>>,
+    request: OAuthConnectRequest,
+) -> Ipc<LocationInfo> {
+    ipc(&desk, desk.connect_oauth(&request, &SystemBrowser).await)
 }
 
 #[tauri::command]

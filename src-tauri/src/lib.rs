@@ -79,6 +79,7 @@ pub fn run() {
             commands::sync_now,
             commands::set_locale,
             commands::connect_pit,
+            commands::connect_oauth,
             commands::connections,
             commands::disconnect,
             commands::reconcile_now,

@@ -14,5 +14,8 @@ pub mod telemetry;
 pub mod time;
 
 pub use citadesk_ghl as ghl;
-pub use desk::{DemoConnection, Desk, DeskOptions, Notifier, TokenKeeping, TOKEN_ENV};
+pub use desk::{
+    DemoConnection, Desk, DeskOptions, Notifier, OAuthConnectRequest, SystemBrowser, TokenKeeping,
+    TOKEN_ENV,
+};
 pub use error::{CoreError, Result};
