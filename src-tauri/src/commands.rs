@@ -9,7 +9,7 @@ use citadesk_core::model::{
     SyncSummary, WeekView,
 };
 use citadesk_core::reconcile::ReconciliationReport;
-use citadesk_core::{Desk, OAuthConnectRequest, Result, SystemBrowser, TokenKeeping};
+use citadesk_core::{Desk, HealthReport, OAuthConnectRequest, Result, SystemBrowser, TokenKeeping};
 use tauri::State;
 
 use crate::Started;
@@ -84,6 +84,12 @@ pub async fn connect_oauth(
     request: OAuthConnectRequest,
 ) -> Ipc<LocationInfo> {
     ipc(&desk, desk.connect_oauth(&request, &SystemBrowser).await)
+}
+
+/// Figures for the health panel (calls, latency, rate limits, token expiry).
+#[tauri::command]
+pub async fn health(desk: State<'_, Arc<Desk>>) -> Ipc<HealthReport> {
+    ipc(&desk, desk.health().await)
 }
 
 #[tauri::command]

@@ -80,6 +80,7 @@ pub fn run() {
             commands::set_locale,
             commands::connect_pit,
             commands::connect_oauth,
+            commands::health,
             commands::connections,
             commands::disconnect,
             commands::reconcile_now,

@@ -19,7 +19,9 @@ use crate::sync::{self, SyncWindow};
 use crate::{paths, time};
 
 mod connect;
+mod health;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
+pub use health::{HealthReport, OperationHealth, RateLimitHealth, TokenHealth};
 
 /// Environment variable with a Private Integration Token for headless use
 /// (CLI, cron, CI), read instead of the keychain when set.

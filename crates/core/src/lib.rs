@@ -15,7 +15,7 @@ pub mod time;
 
 pub use citadesk_ghl as ghl;
 pub use desk::{
-    DemoConnection, Desk, DeskOptions, Notifier, OAuthConnectRequest, SystemBrowser, TokenKeeping,
-    TOKEN_ENV,
+    DemoConnection, Desk, DeskOptions, HealthReport, Notifier, OAuthConnectRequest,
+    OperationHealth, RateLimitHealth, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, Result};

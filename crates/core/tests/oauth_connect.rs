@@ -110,6 +110,27 @@ async fn oauth_connection_syncs_refreshes_and_keeps_tokens_out_of_the_data_dir()
         .count();
     assert_eq!(token_calls, 2, "code + one refresh");
 
+    // The health panel's figures: calls per operation, GHL's limits, and
+    // the token's expiry (a fresh 24 h token).
+    let health = desk.health().await.unwrap();
+    assert_eq!(health.location_id.as_deref(), Some(loc.as_str()));
+    let events = health
+        .operations
+        .iter()
+        .find(|o| o.operation == "GET /calendars/events")
+        .expect("event listing figures");
+    assert!(
+        events.calls >= 6 && events.success_rate > 0.99,
+        "{events:?}"
+    );
+    let failures: u64 = health.operations.iter().map(|o| o.failures).sum();
+    assert_eq!(failures, 1, "the call that met the 401: {health:?}");
+    assert_eq!(health.rate_limit.as_ref().unwrap().max, Some(100));
+    let t = &health.tokens[0];
+    assert_eq!(t.auth_kind, "oauth");
+    assert!(!t.reconnect_required);
+    assert!(t.expires_in_secs.unwrap() > 86_000, "{t:?}");
+
     // Nothing secret in the data folder: replica, WAL, lock files, logs.
     drop(guard);
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -272,13 +272,13 @@ pub async fn forget(location_id: &str) -> Result<(), GhlError> {
     .await
 }
 
-/// The stored pair's expiry, if the location is connected with OAuth.
-pub async fn stored_expiry(location_id: &str) -> Result<Option<DateTime<Utc>>, GhlError> {
-    match load_from_keychain(location_id.to_string()).await {
-        Ok((_, t)) => Ok(Some(t.expires_at)),
-        Err(GhlError::TokenStorage(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The stored pair's expiry and whether GHL refused its refresh token, for
+/// the health panel; None when no pair is stored for the location.
+pub async fn stored_status(location_id: &str) -> Option<(DateTime<Utc>, bool)> {
+    load_from_keychain(location_id.to_string())
+        .await
+        .ok()
+        .map(|(_, t)| (t.expires_at, t.reconnect_required))
 }
 
 #[derive(Serialize, Deserialize)]
