@@ -3,7 +3,10 @@
 #  - startup.json: Citadesk opening its week from a 50,000-cita cache vs a
 #    Tauri hello world built alike (debug builds, Xvfb), time to interactive
 #    and idle PSS of the process tree;
-#  - week_query.json: the week view's SQLite query, optimised build.
+#  - week_query.json: the week view's SQLite query, optimised build;
+#  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
+#    calls per second within GHL's default limit and with limits lifted,
+#    and the client's own overhead per call vs bare reqwest.
 # Expects the debug binaries from scripts/test.sh (builds them if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +18,10 @@ mkdir -p target/bench
 
 echo "==> week-view query (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench week-query
+
+echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
+test -s target/bench/ghl_client.json
 
 echo "==> start-up and idle memory vs a Tauri hello world"
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
