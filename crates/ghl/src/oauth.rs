@@ -423,3 +423,57 @@ fn page(title_es: &str, text_es: &str, title_en: &str, text_en: &str) -> String 
          </body></html>"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oauth2::StandardErrorResponse;
+
+    fn server(kind: BasicErrorResponseType, description: &str) -> TokenFailure {
+        failure(RequestTokenError::ServerResponse(
+            StandardErrorResponse::new(kind, Some(description.to_string()), None),
+        ))
+    }
+
+    #[test]
+    fn token_errors_map_to_what_to_do() {
+        // A spent, revoked or expired grant: connect again.
+        assert!(matches!(
+            server(
+                BasicErrorResponseType::InvalidGrant,
+                "refresh token is invalid"
+            ),
+            TokenFailure::Grant(_)
+        ));
+        // GHL's inactive location comes with other error names: same outcome.
+        assert!(matches!(
+            server(
+                BasicErrorResponseType::Extension("Bad Request".into()),
+                "Location is not active"
+            ),
+            TokenFailure::Grant(_)
+        ));
+        assert!(matches!(
+            server(BasicErrorResponseType::InvalidClient, "bad secret"),
+            TokenFailure::Other(GhlError::OAuthClient(_))
+        ));
+        assert!(matches!(
+            server(
+                BasicErrorResponseType::InvalidRequest,
+                "code should not be empty"
+            ),
+            TokenFailure::Other(GhlError::Validation { .. })
+        ));
+        // Transport trouble stays what it was (offline, retried later).
+        assert!(matches!(
+            failure(RequestTokenError::Request(GhlError::Timeout)),
+            TokenFailure::Other(GhlError::Timeout)
+        ));
+    }
+
+    #[test]
+    fn the_page_speaks_both_languages() {
+        let p = page("Hola", "texto", "Hello", "text");
+        assert!(p.contains("Hola") && p.contains("Hello") && p.contains("lang=\"en\""));
+    }
+}
