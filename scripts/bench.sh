@@ -7,6 +7,9 @@
 #  - booking.json: week view on the large seed, GHL calls per booking,
 #    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
 #    wall and diff time (both against ghl-sandbox's large seed).
+#  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
+#    calls per second within GHL's default limit and with limits lifted,
+#    and the client's own overhead per call vs bare reqwest.
 # Expects the debug binaries from scripts/test.sh (builds them if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +25,9 @@ cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/benc
 echo "==> booking desk and reconciliation against ghl-sandbox's large seed (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench booking
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
+echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
+test -s target/bench/ghl_client.json
 
 echo "==> start-up and idle memory vs a Tauri hello world"
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \

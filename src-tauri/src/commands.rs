@@ -11,8 +11,8 @@ use citadesk_core::model::{
 use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, Desk, ExportFormat,
-    FixOutcome, FixRequest, FreeSlot, LocationSettings, PatientEdit, RefusedWrite, Result,
-    TokenKeeping,
+    FixOutcome, FixRequest, FreeSlot, HealthReport, LocationSettings, OAuthConnectRequest,
+    PatientEdit, RefusedWrite, Result, SystemBrowser, TokenKeeping,
 };
 use tauri::State;
 
@@ -79,6 +79,21 @@ pub async fn connect_pit(
         )
         .await,
     )
+}
+
+/// Connects a location with OAuth: GHL's page opens in the system browser.
+#[tauri::command]
+pub async fn connect_oauth(
+    desk: State<'_, Arc<Desk>>,
+    request: OAuthConnectRequest,
+) -> Ipc<LocationInfo> {
+    ipc(&desk, desk.connect_oauth(&request, &SystemBrowser).await)
+}
+
+/// Figures for the health panel (calls, latency, rate limits, token expiry).
+#[tauri::command]
+pub async fn health(desk: State<'_, Arc<Desk>>) -> Ipc<HealthReport> {
+    ipc(&desk, desk.health().await)
 }
 
 #[tauri::command]

@@ -123,6 +123,8 @@ pub fn run() {
             commands::sync_now,
             commands::set_locale,
             commands::connect_pit,
+            commands::connect_oauth,
+            commands::health,
             commands::connections,
             commands::disconnect,
             commands::switch_location,

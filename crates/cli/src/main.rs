@@ -39,13 +39,28 @@ enum Command {
     /// Connect a GHL location with a Private Integration Token. The token is
     /// read from standard input (or CITADESK_GHL_TOKEN), checked against GHL
     /// by fetching the location, and stored in the OS keychain.
+    /// With --oauth: GHL's authorization in the browser instead; the OAuth
+    /// app's client secret is read from standard input.
     Connect {
         /// GHL API base URL.
         #[arg(long, default_value = citadesk_core::ghl::DEFAULT_BASE_URL)]
         base_url: String,
-        /// The GHL location (sub-account) id.
+        /// The GHL location (sub-account) id (PIT only; with OAuth it is
+        /// chosen in GHL's page).
+        #[arg(long, required_unless_present = "oauth")]
+        location_id: Option<String>,
+        /// Connect with OAuth (a GHL marketplace app) instead of a PIT.
+        #[arg(long, requires = "client_id")]
+        oauth: bool,
+        /// The OAuth app's client id.
         #[arg(long)]
-        location_id: String,
+        client_id: Option<String>,
+        /// GHL's chooselocation page (default: GHL's own).
+        #[arg(long)]
+        authorize_url: Option<String>,
+        /// Fixed loopback port for the redirect (default: any free one).
+        #[arg(long)]
+        port: Option<u16>,
     },
     /// Forget a location; its token leaves the keychain.
     Disconnect {
@@ -208,8 +223,36 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
     match command {
         Command::Connect {
             base_url,
-            location_id,
+            oauth: true,
+            client_id,
+            authorize_url,
+            port,
+            ..
         } => {
+            let mut secret = String::new();
+            std::io::stdin().read_to_string(&mut secret)?;
+            let request = citadesk_core::OAuthConnectRequest {
+                base_url,
+                authorize_url,
+                client_id: client_id.unwrap_or_default(),
+                client_secret: secret.trim().to_string(),
+                port,
+            };
+            eprintln!("opening GHL's authorization page in the browser…");
+            let location = desk
+                .connect_oauth(&request, &citadesk_core::SystemBrowser)
+                .await?;
+            println!(
+                "connected: {} ({}, {}) with OAuth",
+                location.name, location.id, location.time_zone
+            );
+        }
+        Command::Connect {
+            base_url,
+            location_id,
+            ..
+        } => {
+            let location_id = location_id.unwrap_or_default();
             // A token in the environment is headless use: checked, not stored.
             let (token, keep) = match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
                 Some(t) => (t, TokenKeeping::Environment),

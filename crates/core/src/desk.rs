@@ -18,6 +18,11 @@ use crate::store::{ConnectionRow, Store};
 use crate::sync::{self, SyncWindow};
 use crate::{paths, time};
 
+mod connect;
+mod health;
+pub use connect::{OAuthConnectRequest, SystemBrowser};
+pub use health::{HealthReport, OperationHealth, RateLimitHealth, TokenHealth};
+
 /// Environment variable with a Private Integration Token for headless use
 /// (CLI, cron, CI), read instead of the keychain when set.
 pub const TOKEN_ENV: &str = "CITADESK_GHL_TOKEN";
@@ -414,6 +419,7 @@ impl Desk {
         tokio::task::spawn_blocking(move || tokens.delete(&account))
             .await
             .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        self.forget_oauth(location_id).await?;
         self.store.remove_connection(location_id)?;
         self.runtime.lock().unwrap().client = None;
         self.notify_status_now();
@@ -433,6 +439,16 @@ impl Desk {
             .into_iter()
             .find(|c| c.location_id == location_id)
             .ok_or(CoreError::NotConnected)?;
+        let client = if conn.auth_kind == "oauth" {
+            Arc::new(self.oauth_client(&conn.base_url, location_id).await?)
+        } else {
+            Arc::new(self.pit_client(&conn.base_url, location_id).await?)
+        };
+        self.runtime.lock().unwrap().client = Some((location_id.to_string(), client.clone()));
+        Ok(client)
+    }
+
+    async fn pit_client(&self, base_url: &str, location_id: &str) -> Result<GhlClient> {
         let token = match &self.options.demo {
             Some(demo) if demo.location_id == location_id => demo.token.clone(),
             _ => match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
@@ -448,12 +464,10 @@ impl Desk {
         };
         // One limiter for the process: a client rebuilt after a token change
         // spends the same quota.
-        let client = Arc::new(
-            GhlClient::new(ClientConfig::new(conn.base_url, token).for_location(location_id))?
+        Ok(
+            GhlClient::new(ClientConfig::new(base_url, token).for_location(location_id))?
                 .with_limiter(self.limiter.clone()),
-        );
-        self.runtime.lock().unwrap().client = Some((location_id.to_string(), client.clone()));
-        Ok(client)
+        )
     }
 
     /// Pulls the active location from GHL into the replica. One at a time.
@@ -513,7 +527,10 @@ impl Desk {
                 };
                 if matches!(
                     e,
-                    CoreError::Ghl(citadesk_ghl::GhlError::AuthExpired { .. })
+                    CoreError::Ghl(
+                        citadesk_ghl::GhlError::AuthExpired { .. }
+                            | citadesk_ghl::GhlError::ReconnectRequired { .. }
+                    )
                 ) {
                     // A new token may be stored by then; read it again next time.
                     rt.client = None;

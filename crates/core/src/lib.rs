@@ -17,7 +17,10 @@ pub mod telemetry;
 pub mod time;
 
 pub use citadesk_ghl as ghl;
-pub use desk::{DemoConnection, Desk, DeskOptions, Notifier, TokenKeeping, TOKEN_ENV};
+pub use desk::{
+    DemoConnection, Desk, DeskOptions, HealthReport, Notifier, OAuthConnectRequest,
+    OperationHealth, RateLimitHealth, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
+};
 pub use error::{CoreError, Result};
 pub use frontdesk::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, FreeSlot,

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use std::sync::Arc;
 
+use crate::auth::{OAuthSession, TokenSource};
 use crate::error::GhlError;
 use crate::metrics::{operation_name, Metrics, OperationFigures};
 use crate::models::*;
@@ -103,7 +104,7 @@ pub struct EventsQuery<'a> {
 pub struct GhlClient {
     http: reqwest::Client,
     base_url: String,
-    token: Secret,
+    token: TokenSource,
     retry: RetryPolicy,
     default_location: Option<String>,
     calls: AtomicU64,
@@ -124,7 +125,7 @@ impl GhlClient {
         Ok(Self {
             http,
             base_url: base,
-            token: config.token,
+            token: TokenSource::Static(config.token),
             retry: config.retry,
             default_location: config.location_id,
             calls: AtomicU64::new(0),
@@ -138,6 +139,21 @@ impl GhlClient {
     pub fn with_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
         self.limiter = limiter;
         self
+    }
+
+    /// Takes the bearer from an OAuth session (refreshed as needed) instead
+    /// of the static token of the config.
+    pub fn with_oauth(mut self, session: Arc<OAuthSession>) -> Self {
+        self.token = TokenSource::OAuth(session);
+        self
+    }
+
+    /// When the OAuth access token in use expires (None for a PIT).
+    pub fn token_expires_at(&self) -> Option<DateTime<Utc>> {
+        match &self.token {
+            TokenSource::OAuth(s) => Some(s.expires_at()),
+            TokenSource::Static(_) => None,
+        }
     }
 
     pub fn metrics(&self) -> Vec<OperationFigures> {
@@ -266,14 +282,25 @@ impl GhlClient {
         let idempotent = method != Method::POST || READ_ONLY_POSTS.contains(&path);
         let mut attempt = 0u32;
         let mut rate_waits = 0u32;
+        let mut refreshed = false;
         loop {
             attempt += 1;
             if self.limiter.acquire(key).await == Permit::DailyExhausted {
                 return Err(GhlError::RateLimitedDaily);
             }
+            // Taken after the rate-limit wait, which can outlast a token.
+            let bearer = match self.token.bearer().await {
+                Ok(b) => b,
+                Err(e) => {
+                    self.limiter.release(key);
+                    return Err(e);
+                }
+            };
             self.calls.fetch_add(1, Ordering::Relaxed);
             let started = std::time::Instant::now();
-            let outcome = self.send_once(&method, path, query, body, group).await;
+            let outcome = self
+                .send_once(&method, path, query, body, group, &bearer)
+                .await;
             let elapsed = started.elapsed();
             let (status, headers, bytes) = match outcome {
                 Ok(parts) => parts,
@@ -308,6 +335,16 @@ impl GhlClient {
                 continue;
             }
             self.limiter.observe(key, figures);
+            if status == StatusCode::UNAUTHORIZED && !refreshed {
+                if let TokenSource::OAuth(session) = &self.token {
+                    // Refresh once and send again; a second 401 is reported.
+                    self.metrics.record(&operation, false, elapsed);
+                    session.after_rejection(&bearer).await?;
+                    refreshed = true;
+                    attempt -= 1;
+                    continue;
+                }
+            }
             if status.is_success() {
                 self.metrics.record(&operation, true, elapsed);
                 return serde_json::from_slice(&bytes)
@@ -332,12 +369,13 @@ impl GhlClient {
         query: &[(&str, String)],
         body: Option<&Value>,
         group: ApiGroup,
+        bearer: &Secret,
     ) -> Result<(StatusCode, reqwest::header::HeaderMap, bytes::Bytes), GhlError> {
         let mut request = self
             .http
             .request(method.clone(), format!("{}{}", self.base_url, path))
             .query(query)
-            .bearer_auth(self.token.expose())
+            .bearer_auth(bearer.expose())
             .header("Version", group.version())
             .header("Accept", "application/json");
         if let Some(body) = body {

@@ -44,6 +44,29 @@ pub enum GhlError {
     Decode(String),
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// The OAuth grant is gone (refresh token spent, revoked or expired, app
+    /// uninstalled, location inactive): only connecting again helps, so the
+    /// client stops instead of retrying.
+    #[error("the GHL connection of location {location_id} must be made again: {message}")]
+    ReconnectRequired {
+        location_id: String,
+        message: String,
+    },
+    /// GHL refused the OAuth app's client id or secret.
+    #[error("GHL refused the OAuth app's client id or secret: {0}")]
+    OAuthClient(String),
+    /// The browser came back with another `state`: not our request.
+    #[error("the OAuth answer did not match the request (state mismatch)")]
+    OAuthState,
+    /// The person declined in GHL's page, or GHL answered an error there.
+    #[error("GHL did not grant access: {0}")]
+    OAuthDenied(String),
+    /// Nobody finished the authorization in the browser in time.
+    #[error("the authorization in the browser was not completed in time")]
+    OAuthTimeout,
+    /// Keychain or lock file trouble while keeping OAuth tokens.
+    #[error("the OAuth tokens could not be kept: {0}")]
+    TokenStorage(String),
 }
 
 impl GhlError {
@@ -61,6 +84,12 @@ impl GhlError {
             GhlError::Timeout => "network.timeout",
             GhlError::Decode(_) => "ghl.decode",
             GhlError::Config(_) => "ghl.config",
+            GhlError::ReconnectRequired { .. } => "auth.reconnect_required",
+            GhlError::OAuthClient(_) => "auth.oauth_client",
+            GhlError::OAuthState => "auth.oauth_state",
+            GhlError::OAuthDenied(_) => "auth.oauth_denied",
+            GhlError::OAuthTimeout => "auth.oauth_timeout",
+            GhlError::TokenStorage(_) => "keychain.error",
         }
     }
 

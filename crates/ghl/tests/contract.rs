@@ -134,3 +134,138 @@ async fn every_request_matches_the_official_specs() {
     }
     sb.shutdown().await;
 }
+
+/// The body schema of `POST /oauth/token` in apps/oauth.json.
+fn token_body_schema() -> Value {
+    let spec: Value =
+        serde_json::from_slice(&std::fs::read(specs_dir().join("apps/oauth.json")).unwrap())
+            .unwrap();
+    let reference = spec["paths"]["/oauth/token"]["post"]["requestBody"]["content"]
+        ["application/x-www-form-urlencoded"]["schema"]["$ref"]
+        .as_str()
+        .expect("a form body in the spec")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    spec["components"]["schemas"][reference].clone()
+}
+
+/// Plays the browser: the sandbox approves at once and redirects.
+struct AutoApprove;
+
+impl citadesk_ghl::Browser for AutoApprove {
+    fn open(&self, url: &str) -> std::io::Result<()> {
+        let url = format!("{url}&auto=1");
+        tokio::spawn(async move {
+            let _ = reqwest::get(url).await;
+        });
+        Ok(())
+    }
+}
+
+/// Reads one HTTP request (head and body) and answers a token.
+async fn capture_token_request(listener: tokio::net::TcpListener) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut s, _) = listener.accept().await.unwrap();
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = s.read(&mut buf).await.unwrap();
+        data.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&data).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let head = text[..end].to_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map(|v| v.trim().parse().unwrap())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length || n == 0 {
+                let body = text[end + 4..].to_string();
+                let answer = r#"{"access_token":"at","token_type":"Bearer","expires_in":86399,"refresh_token":"rt","scope":"","userType":"Location","locationId":"loc1","companyId":"c1"}"#;
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                s.write_all(reply.as_bytes()).await.unwrap();
+                return (head, body);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_request_matches_the_oauth_spec() {
+    use citadesk_ghl::oauth::{authorize, AuthorizeRequest};
+    let sb = ghl_sandbox::start(SandboxConfig {
+        oauth_clients: vec![ghl_sandbox::OAuthClient::new("contract-app", "s3cret")],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let app = citadesk_ghl::OAuthApp {
+        client_id: "contract-app".into(),
+        client_secret: Secret::new("s3cret"),
+    };
+    let chooselocation = format!("{}/oauth/chooselocation", sb.base_url());
+
+    // Against the sandbox: the route and method exist in the spec, and no
+    // Version header is sent (the spec lists none).
+    authorize(
+        &AuthorizeRequest::new(app.clone(), &chooselocation, &sb.base_url()),
+        &AutoApprove,
+    )
+    .await
+    .unwrap();
+    let log = sb.sandbox().requests();
+    let token: Vec<_> = log.iter().filter(|r| r.path == "/oauth/token").collect();
+    assert_eq!(token.len(), 1);
+    assert_eq!(token[0].status, 200, "{:?}", token[0]);
+    assert_eq!(token[0].version, None);
+    check(token[0]);
+
+    // The body itself, captured: form-encoded, every field in the schema,
+    // the required ones there, enum values allowed.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let api_base = format!("http://{}", listener.local_addr().unwrap());
+    let capture = tokio::spawn(capture_token_request(listener));
+    authorize(
+        &AuthorizeRequest::new(app, &chooselocation, &api_base),
+        &AutoApprove,
+    )
+    .await
+    .unwrap();
+    let (head, body) = capture.await.unwrap();
+    assert!(head.starts_with("post /oauth/token "), "{head}");
+    assert!(
+        head.contains("content-type: application/x-www-form-urlencoded"),
+        "{head}"
+    );
+    assert!(!head.contains("\nversion:"), "{head}");
+    let schema = token_body_schema();
+    let sent: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+    for (name, value) in &sent {
+        let prop = &schema["properties"][name];
+        assert!(!prop.is_null(), "field {name} is not in the spec");
+        if let Some(allowed) = prop["enum"].as_array() {
+            assert!(
+                allowed.iter().any(|a| a == value),
+                "{name}={value} not in {allowed:?}"
+            );
+        }
+    }
+    for required in schema["required"].as_array().unwrap() {
+        assert!(
+            sent.contains_key(required.as_str().unwrap()),
+            "{required} missing"
+        );
+    }
+    assert_eq!(sent["grant_type"], "authorization_code");
+    assert_eq!(sent["user_type"], "Location");
+    assert!(sent.contains_key("code") && sent.contains_key("redirect_uri"));
+    sb.shutdown().await;
+}

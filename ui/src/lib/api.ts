@@ -22,6 +22,8 @@ import type { ConnectionInfo } from "../bindings/ConnectionInfo";
 import type { LocationInfo } from "../bindings/LocationInfo";
 import type { DayAgenda } from "../bindings/DayAgenda";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { HealthReport } from "../bindings/HealthReport";
+import type { OAuthConnectRequest } from "../bindings/OAuthConnectRequest";
 import type { Locale } from "../bindings/Locale";
 import type { SyncSummary } from "../bindings/SyncSummary";
 import type { WeekView } from "../bindings/WeekView";
@@ -71,6 +73,16 @@ export const GHL_BASE_URL = "https://services.leadconnectorhq.com";
 /** Connects a location with a Private Integration Token (checked against GHL, kept in the keychain). */
 export function connectPit(baseUrl: string, locationId: string, token: string): Promise<LocationInfo> {
   return invoke<LocationInfo>("connect_pit", { baseUrl, locationId, token });
+}
+
+/** Connects a location with OAuth: GHL's page opens in the system browser; resolves once authorized. */
+export function connectOAuth(request: OAuthConnectRequest): Promise<LocationInfo> {
+  return invoke<LocationInfo>("connect_oauth", { request });
+}
+
+/** Figures for the health panel. */
+export function health(): Promise<HealthReport> {
+  return invoke<HealthReport>("health");
 }
 
 export function connections(): Promise<ConnectionInfo[]> {

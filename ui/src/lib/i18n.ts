@@ -89,6 +89,43 @@ export interface Messages {
   "connect.submit": string;
   "connect.checking": string;
   "connect.missing": string;
+  "connect.mode.label": string;
+  "connect.mode.pit": string;
+  "connect.mode.oauth": string;
+  "connect.oauthIntro": string;
+  "connect.authorizeUrl": string;
+  "connect.authorizeUrlHint": string;
+  "connect.clientId": string;
+  "connect.clientSecret": string;
+  "connect.clientSecretHint": string;
+  "connect.oauthSubmit": string;
+  "connect.oauthWaiting": string;
+  "connect.oauthMissing": string;
+  "connections.button": string;
+  "connections.title": string;
+  "connections.connections": string;
+  "connections.none": string;
+  "connections.active": string;
+  "connections.disconnect": string;
+  "connections.confirmDisconnect": string;
+  "connections.addLocation": string;
+  "connections.authPit": string;
+  "connections.authOauth": string;
+  "health.title": string;
+  "health.operation": string;
+  "health.calls": string;
+  "health.success": string;
+  "health.avg": string;
+  "health.p95": string;
+  "health.retries": string;
+  "health.none": string;
+  "health.rateLimit": string;
+  "health.tokens": string;
+  "health.tokenNever": string;
+  "health.tokenExpires": string;
+  "health.reconnect": string;
+  "health.refresh": string;
+  "health.error": string;
   "empty.notConnected.title": string;
   "empty.notConnected.body": string;
   "empty.firstSync.title": string;
@@ -345,6 +382,43 @@ const esPE: Messages = {
   "connect.submit": "Conectar",
   "connect.checking": "Verificando con GHL…",
   "connect.missing": "Complete la URL, el ID de la sede y el token.",
+  "connect.mode.label": "Forma de conexión",
+  "connect.mode.pit": "Token privado (PIT)",
+  "connect.mode.oauth": "App OAuth (Marketplace)",
+  "connect.oauthIntro": "Se abrirá la página de GHL en el navegador para elegir la sede y autorizar Citadesk.",
+  "connect.authorizeUrl": "Página de autorización de GHL",
+  "connect.authorizeUrlHint": "Déjela como está salvo que use un entorno de prueba.",
+  "connect.clientId": "Client ID de la app",
+  "connect.clientSecret": "Client Secret de la app",
+  "connect.clientSecretHint": "Se guarda en el llavero del sistema, nunca en disco.",
+  "connect.oauthSubmit": "Abrir GHL y autorizar",
+  "connect.oauthWaiting": "Esperando la autorización en el navegador…",
+  "connect.oauthMissing": "Complete la URL, el Client ID y el Client Secret.",
+  "connections.button": "Sedes y estado de GHL",
+  "connections.title": "Sedes conectadas y estado de GHL",
+  "connections.connections": "Sedes conectadas",
+  "connections.none": "No hay sedes conectadas.",
+  "connections.active": "activa",
+  "connections.disconnect": "Desconectar",
+  "connections.confirmDisconnect": "¿Desconectar {name}? Sus tokens se borrarán del llavero.",
+  "connections.addLocation": "Conectar otra sede",
+  "connections.authPit": "PIT",
+  "connections.authOauth": "OAuth",
+  "health.title": "Salud de la conexión con GHL",
+  "health.operation": "Operación",
+  "health.calls": "Llamadas",
+  "health.success": "Éxito",
+  "health.avg": "Prom. ms",
+  "health.p95": "p95 ms",
+  "health.retries": "Reintentos",
+  "health.none": "Aún no hubo llamadas a GHL en esta sesión.",
+  "health.rateLimit": "Límite de GHL: quedan {remaining} de {max} cada {seconds} s; hoy quedan {daily}.",
+  "health.tokens": "Tokens",
+  "health.tokenNever": "no vence (PIT)",
+  "health.tokenExpires": "vence en {minutes} min",
+  "health.reconnect": "GHL rechazó la conexión: vuelva a conectar esta sede.",
+  "health.refresh": "Actualizar",
+  "health.error": "No se pudieron leer las cifras: {message}",
   "empty.notConnected.title": "Ninguna sede de GHL conectada",
   "empty.notConnected.body":
     "Todavía no hay una sede (sub-cuenta) de GoHighLevel conectada a Citadesk. Cuando se conecte una, aquí verás sus citas.",
@@ -600,6 +674,43 @@ const en: Messages = {
   "connect.submit": "Connect",
   "connect.checking": "Checking with GHL…",
   "connect.missing": "Fill in the URL, the location id and the token.",
+  "connect.mode.label": "Connection method",
+  "connect.mode.pit": "Private token (PIT)",
+  "connect.mode.oauth": "OAuth app (Marketplace)",
+  "connect.oauthIntro": "GHL's page opens in the browser to choose the location and authorize Citadesk.",
+  "connect.authorizeUrl": "GHL authorization page",
+  "connect.authorizeUrlHint": "Leave it as it is unless you use a test environment.",
+  "connect.clientId": "App Client ID",
+  "connect.clientSecret": "App Client Secret",
+  "connect.clientSecretHint": "Kept in the system keychain, never on disk.",
+  "connect.oauthSubmit": "Open GHL and authorize",
+  "connect.oauthWaiting": "Waiting for the authorization in the browser…",
+  "connect.oauthMissing": "Fill in the URL, the Client ID and the Client Secret.",
+  "connections.button": "Locations and GHL health",
+  "connections.title": "Connected locations and GHL health",
+  "connections.connections": "Connected locations",
+  "connections.none": "No location is connected.",
+  "connections.active": "active",
+  "connections.disconnect": "Disconnect",
+  "connections.confirmDisconnect": "Disconnect {name}? Its tokens will be removed from the keychain.",
+  "connections.addLocation": "Connect another location",
+  "connections.authPit": "PIT",
+  "connections.authOauth": "OAuth",
+  "health.title": "GHL connection health",
+  "health.operation": "Operation",
+  "health.calls": "Calls",
+  "health.success": "Success",
+  "health.avg": "Avg ms",
+  "health.p95": "p95 ms",
+  "health.retries": "Retries",
+  "health.none": "No GHL calls yet in this session.",
+  "health.rateLimit": "GHL limit: {remaining} of {max} left per {seconds} s; {daily} left today.",
+  "health.tokens": "Tokens",
+  "health.tokenNever": "does not expire (PIT)",
+  "health.tokenExpires": "expires in {minutes} min",
+  "health.reconnect": "GHL refused the connection: connect this location again.",
+  "health.refresh": "Refresh",
+  "health.error": "Could not read the figures: {message}",
   "empty.notConnected.title": "No GHL location connected",
   "empty.notConnected.body":
     "No GoHighLevel location (sub-account) is connected to Citadesk yet. Once one is connected, its appointments will show here.",
