@@ -68,6 +68,8 @@ pub fn run() {
             let desk = Desk::open(options)?;
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             tauri::async_runtime::spawn(desk.clone().run_sync_loop());
+            // Live updates through the companion relay, when one is set.
+            tauri::async_runtime::spawn(desk.clone().run_relay_loop());
             app.manage(desk);
             Ok(())
         })
@@ -83,6 +85,9 @@ pub fn run() {
             commands::disconnect,
             commands::reconcile_now,
             commands::reconciliation_reports,
+            commands::set_relay,
+            commands::relay_settings,
+            commands::clear_relay,
             commands::ui_ready,
         ])
         .run(tauri::generate_context!())

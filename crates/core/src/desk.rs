@@ -92,8 +92,8 @@ struct Runtime {
 
 pub struct Desk {
     options: DeskOptions,
-    store: Store,
-    tokens: TokenStore,
+    pub(crate) store: Store,
+    pub(crate) tokens: TokenStore,
     limiter: Arc<RateLimiter>,
     runtime: Mutex<Runtime>,
     notice: Option<(ErrorPayload, ErrorPayload)>,
@@ -101,6 +101,8 @@ pub struct Desk {
     sync_lock: tokio::sync::Mutex<()>,
     wake: Notify,
     notifier: Mutex<Option<Arc<dyn Notifier>>>,
+    /// The companion relay's connection (live/).
+    pub(crate) live: crate::live::LiveState,
 }
 
 impl Desk {
@@ -131,6 +133,7 @@ impl Desk {
             sync_lock: tokio::sync::Mutex::new(()),
             wake: Notify::new(),
             notifier: Mutex::new(None),
+            live: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,
@@ -220,6 +223,7 @@ impl Desk {
         let zone = location
             .as_ref()
             .and_then(|l| time::parse_zone(&l.time_zone).ok());
+        let relay_last = self.live.last_event_at();
         let rt = self.runtime.lock().unwrap();
         Ok(AppStatus {
             location,
@@ -246,6 +250,9 @@ impl Desk {
                 }
             }),
             locale,
+            relay: self.live.state(),
+            relay_last_event_at: relay_last.map(|t| t.to_rfc3339()),
+            relay_last_event_local: relay_last.zip(zone).map(|(t, z)| time::hhmm(t, z)),
         })
     }
 
@@ -383,7 +390,7 @@ impl Desk {
         Ok(())
     }
 
-    async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
+    pub(crate) async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
         if let Some((id, client)) = &self.runtime.lock().unwrap().client {
             if id == location_id {
                 return Ok(client.clone());
@@ -594,7 +601,7 @@ impl Desk {
         }
     }
 
-    fn notifier(&self) -> Option<Arc<dyn Notifier>> {
+    pub(crate) fn notifier(&self) -> Option<Arc<dyn Notifier>> {
         self.notifier.lock().unwrap().clone()
     }
 
@@ -604,7 +611,7 @@ impl Desk {
         }
     }
 
-    fn notify_status_now(&self) {
+    pub(crate) fn notify_status_now(&self) {
         if let Ok(s) = self.status() {
             self.notify_status(&s);
         }

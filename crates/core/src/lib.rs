@@ -4,6 +4,7 @@
 pub mod booking;
 mod desk;
 mod error;
+pub mod live;
 pub mod model;
 pub mod paths;
 pub mod patients;

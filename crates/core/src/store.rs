@@ -105,7 +105,10 @@ impl Store {
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>) -> Result<T> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         Ok(f(&mut conn)?)
     }
@@ -135,6 +138,13 @@ impl Store {
                 params![key, value],
             )
             .map(drop)
+        })
+    }
+
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute("DELETE FROM app_settings WHERE key = ?1", [key])
+                .map(drop)
         })
     }
 

@@ -148,6 +148,19 @@ fn spki_der(text: &str) -> Result<Vec<u8>, SignatureError> {
         .map_err(|e| SignatureError::Key(format!("public key is not PEM or base64 SPKI: {e}")))
 }
 
+/// `sha256:<hex>` of a body: the dedupe key when GHL sent no webhookId, and
+/// the payload hash of the app's processed-webhook log.
+pub fn payload_hash(body: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = Sha256::digest(body);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 // ---- payloads ----
 
 /// The appointment inside AppointmentCreate/Update/Delete. Every field but
