@@ -12,6 +12,9 @@ function status(overrides: Partial<AppStatus>): AppStatus {
     demo: false,
     notice: null,
     locale: "es-PE",
+    relay: "not_configured",
+    relayLastEventAt: null,
+    relayLastEventLocal: null,
     ...overrides,
   };
 }
