@@ -27,7 +27,9 @@ impl Relay {
             .json()
             .await
             .unwrap();
-        let pem = admin["publicKeys"]["ed25519"].as_str().expect("sandbox key");
+        let pem = admin["publicKeys"]["ed25519"]
+            .as_str()
+            .expect("sandbox key");
         let webhook_key: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let data = tempfile::tempdir().unwrap();
         let port = free_port();
@@ -45,7 +47,11 @@ impl Relay {
             .send()
             .await
             .unwrap();
-        assert!(resp.status().is_success(), "sandbox webhook URL: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "sandbox webhook URL: {}",
+            resp.status()
+        );
         Self {
             child,
             url,
@@ -57,10 +63,21 @@ impl Relay {
     /// `citadesk-relay token create` for one location; the printed token.
     pub fn token(&self, location_id: &str) -> String {
         let out = relay_command(self.data.path(), &self.webhook_key)
-            .args(["token", "create", "--location", location_id, "--name", "e2e"])
+            .args([
+                "token",
+                "create",
+                "--location",
+                location_id,
+                "--name",
+                "e2e",
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .find_map(|l| l.strip_prefix("token: "))

@@ -28,11 +28,8 @@ async fn a_change_in_ghl_shows_in_the_open_window_without_a_refresh() {
     env.push(("CITADESK_SYNC_INTERVAL_SECS", "3600".into()));
     let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let app = App::launch(&home, &env_refs).await;
-    app.wait_for(
-        &format!("[data-cita-id='{cita}']"),
-        Duration::from_secs(30),
-    )
-    .await;
+    app.wait_for(&format!("[data-cita-id='{cita}']"), Duration::from_secs(30))
+        .await;
     app.wait_for(
         "[data-testid='relay-state'][data-state='connected']",
         Duration::from_secs(30),
@@ -63,12 +60,18 @@ async fn a_change_in_ghl_shows_in_the_open_window_without_a_refresh() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    eprintln!("shown {} ms after the change", started.elapsed().as_millis());
+    eprintln!(
+        "shown {} ms after the change",
+        started.elapsed().as_millis()
+    );
     let relay_state = app
         .wait_for("[data-testid='relay-state']", Duration::from_secs(5))
         .await;
     let text = app.text_of(&relay_state).await;
-    assert!(text.contains("conectado") && text.contains("último cambio"), "status bar: {text:?}");
+    assert!(
+        text.contains("conectado") && text.contains("último cambio"),
+        "status bar: {text:?}"
+    );
     app.screenshot("live-01-change-shown").await;
     app.quit().await;
     drop(relay);
