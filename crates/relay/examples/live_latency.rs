@@ -49,7 +49,7 @@ async fn main() {
     let loc = sb.location_id().to_string();
     let token = {
         let store = SqliteStore::open(relay_dir.path()).expect("store");
-        tokens::issue(&store, "bench", &[loc.clone()], 0)
+        tokens::issue(&store, "bench", std::slice::from_ref(&loc), 0)
             .expect("token")
             .token
     };
