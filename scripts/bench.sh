@@ -34,3 +34,11 @@ dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
   ./target/debug/citadesk-bench --out target/bench startup --runs "${BENCH_RUNS:-3}" 2>&1 \
   | grep -vE "dbus-daemon|a11y|atspi" || true
 test -s target/bench/startup.json
+
+echo "==> relay: sustained ingest (signed, verified, durable)"
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench
+test -s target/bench/relay_ingest.json
+
+echo "==> relay: GHL change → app replica latency (p50/p99)"
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null
+test -s target/bench/relay_latency.json

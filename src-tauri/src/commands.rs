@@ -6,7 +6,7 @@ use std::sync::Arc;
 use citadesk_core::ghl::Secret;
 use citadesk_core::model::{
     AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView,
-    SyncSummary, WeekView,
+    RelaySettings, SyncSummary, WeekView,
 };
 use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::{
@@ -237,6 +237,32 @@ pub fn export_report(
     format: ExportFormat,
 ) -> Ipc<String> {
     ipc(&desk, desk.export_report(report_id, format))
+}
+
+/// The relay settings form: URL and install token of the active location
+/// (the token goes to the OS keychain; empty keeps the saved one).
+#[tauri::command]
+pub async fn set_relay(
+    desk: State<'_, Arc<Desk>>,
+    url: String,
+    token: Option<String>,
+) -> Ipc<RelaySettings> {
+    let token = token.map(|t| Secret::new(t.trim()));
+    ipc(
+        &desk,
+        desk.set_relay(None, &url, token, TokenKeeping::Keychain)
+            .await,
+    )
+}
+
+#[tauri::command]
+pub async fn relay_settings(desk: State<'_, Arc<Desk>>) -> Ipc<RelaySettings> {
+    ipc(&desk, desk.relay_settings(None).await)
+}
+
+#[tauri::command]
+pub async fn clear_relay(desk: State<'_, Arc<Desk>>) -> Ipc<()> {
+    ipc(&desk, desk.clear_relay(None).await)
 }
 
 /// The UI calls this once its first week is on screen: the figure the

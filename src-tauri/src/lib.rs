@@ -112,6 +112,8 @@ pub fn run() {
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             tauri::async_runtime::spawn(desk.clone().run_sync_loop());
             tauri::async_runtime::spawn(desk.clone().run_reconcile_schedule());
+            // Live updates through the companion relay, when one is set.
+            tauri::async_runtime::spawn(desk.clone().run_relay_loop());
             app.manage(desk);
             Ok(())
         })
@@ -130,6 +132,9 @@ pub fn run() {
             commands::switch_location,
             commands::reconcile_now,
             commands::reconciliation_reports,
+            commands::set_relay,
+            commands::relay_settings,
+            commands::clear_relay,
             commands::ui_ready,
             commands::check_booking,
             commands::book,

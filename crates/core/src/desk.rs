@@ -112,6 +112,8 @@ pub struct Desk {
     pub(crate) push_lock: tokio::sync::Mutex<()>,
     pub(crate) slot_cache: Mutex<crate::frontdesk::SlotCache>,
     pub(crate) notifier: Mutex<Option<Arc<dyn Notifier>>>,
+    /// The companion relay's connection (live/).
+    pub(crate) live: crate::live::LiveState,
 }
 
 impl Desk {
@@ -144,6 +146,7 @@ impl Desk {
             push_lock: tokio::sync::Mutex::new(()),
             slot_cache: Mutex::new(Default::default()),
             notifier: Mutex::new(None),
+            live: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,
@@ -233,6 +236,7 @@ impl Desk {
         let zone = location
             .as_ref()
             .and_then(|l| time::parse_zone(&l.time_zone).ok());
+        let relay_last = self.live.last_event_at();
         let rt = self.runtime.lock().unwrap();
         Ok(AppStatus {
             location,
@@ -267,6 +271,9 @@ impl Desk {
                 Some(id) => self.store.unacknowledged_refusals(id)?.len() as u32,
                 None => 0,
             },
+            relay: self.live.state(),
+            relay_last_event_at: relay_last.map(|t| t.to_rfc3339()),
+            relay_last_event_local: relay_last.zip(zone).map(|(t, z)| time::hhmm(t, z)),
         })
     }
 

@@ -32,6 +32,8 @@ pub enum CoreError {
         es: String,
         en: String,
     },
+    #[error(transparent)]
+    Relay(#[from] crate::live::RelayError),
 }
 
 impl CoreError {
@@ -47,6 +49,7 @@ impl CoreError {
             CoreError::InvalidTime(_) => "ghl.invalid_time",
             CoreError::Io(_) => "io.error",
             CoreError::Rejected { code, .. } => code,
+            CoreError::Relay(e) => e.code(),
         }
     }
 
@@ -88,6 +91,14 @@ impl CoreError {
             ("setup.not_connected", false) => "No GHL location is connected yet.".to_string(),
             ("store.open_failed", true) => format!("No se pudo abrir la base de datos local. {detail}"),
             ("input.invalid_date", true) => format!("Fecha no válida: use AAAA-MM-DD. ({detail})"),
+            ("relay.bad_url", true) => "La dirección del relay no es válida: escriba una URL completa, por ejemplo https://relay.suclinica.pe".to_string(),
+            ("relay.bad_url", false) => "The relay address is not valid: enter a full URL, for example https://relay.yourclinic.com".to_string(),
+            ("relay.unauthorized", true) => "El relay rechazó el token de instalación. Pida uno nuevo a quien administra el relay (citadesk-relay token create) y guárdelo en Ajustes.".to_string(),
+            ("relay.unauthorized", false) => "The relay refused the install token. Ask whoever runs the relay for a new one (citadesk-relay token create) and save it in Settings.".to_string(),
+            ("relay.unreachable" | "relay.status" | "relay.protocol", true) => format!("Sin conexión con el relay: los cambios llegarán con la próxima sincronización. Se reintentará solo. ({detail})"),
+            ("relay.unreachable" | "relay.status" | "relay.protocol", false) => format!("No connection to the relay: changes arrive with the next sync. It will retry by itself. ({detail})"),
+            ("relay.keys", true) => format!("Las claves públicas de webhooks de GHL configuradas no son válidas. Revise CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
+            ("relay.keys", false) => format!("The configured GHL webhook public keys are not valid. Check CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
             (_, true) => format!("Error: {detail}"),
             (_, false) => detail,
         };

@@ -5,6 +5,7 @@ pub mod booking;
 mod desk;
 mod error;
 pub mod frontdesk;
+pub mod live;
 pub mod model;
 pub mod outbox;
 pub mod paths;

@@ -135,6 +135,43 @@ pub struct AppStatus {
     pub pending_writes: u32,
     /// Writes GHL refused that the receptionist has not read yet.
     pub refused_writes: u32,
+    /// The companion relay's connection (live updates from GHL's webhooks).
+    pub relay: RelayState,
+    /// RFC 3339 instant of the last webhook received through the relay.
+    pub relay_last_event_at: Option<String>,
+    /// `HH:MM` of that instant in the location's zone, for the status bar.
+    pub relay_last_event_local: Option<String>,
+}
+
+/// The companion relay's connection, as the status bar shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RelayState {
+    /// No relay URL and token for the active location.
+    #[default]
+    NotConfigured,
+    /// Connecting, or waiting to reconnect after a failure.
+    Connecting,
+    /// Connected and replaying what was missed while away.
+    CatchingUp,
+    /// Connected and up to date: changes arrive live.
+    Connected,
+    /// The relay cannot be reached; it is retried with backoff.
+    Disconnected,
+    /// The relay refused the install token: a new one is needed.
+    Unauthorized,
+}
+
+/// The relay settings of one location, for the settings form. The token is
+/// never sent back: only whether one is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RelaySettings {
+    pub location_id: String,
+    pub url: Option<String>,
+    pub has_token: bool,
 }
 
 /// The UI language. Spanish (Peru) is the default.

@@ -170,6 +170,13 @@ impl Store {
         })
     }
 
+    pub fn remove_setting(&self, key: &str) -> Result<()> {
+        self.with(|c| {
+            c.execute("DELETE FROM app_settings WHERE key = ?1", [key])
+                .map(drop)
+        })
+    }
+
     pub fn save_connection(&self, row: &ConnectionRow) -> Result<()> {
         self.with(|c| {
             c.execute(

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
+pub mod relay;
 pub mod week;
 
 pub fn enabled() -> bool {

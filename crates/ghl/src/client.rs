@@ -222,6 +222,16 @@ impl GhlClient {
         Ok(env.events)
     }
 
+    /// One cita by id (`GET /calendars/events/appointments/{eventId}`): what
+    /// the app fetches when a webhook carries only part of it.
+    pub async fn get_appointment(&self, event_id: &str) -> Result<Appointment, GhlError> {
+        let path = format!("/calendars/events/appointments/{}", seg(event_id));
+        let env: EventEnvelope = self
+            .send(Method::GET, &path, &[], ApiGroup::Calendars, None)
+            .await?;
+        Ok(env.event)
+    }
+
     pub async fn get_contact(&self, contact_id: &str) -> Result<Contact, GhlError> {
         let path = format!("/contacts/{}", seg(contact_id));
         let env: ContactEnvelope = self

@@ -119,6 +119,13 @@ pub struct EventsEnvelope {
     pub events: Vec<Appointment>,
 }
 
+/// `GET /calendars/events/appointments/{eventId}` answers `{event}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventEnvelope {
+    pub event: Appointment,
+}
+
 /// A calendar event (a cita). Times are ISO-8601 strings; the official schema
 /// types them as object, the examples and the live API send strings with an offset.
 #[derive(Debug, Clone, Serialize, Deserialize)]

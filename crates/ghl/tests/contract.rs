@@ -125,9 +125,12 @@ async fn every_request_matches_the_official_specs() {
         .find_map(|e| e.contact_id.clone())
         .expect("a cita with a patient");
     c.get_contact(&contact).await.unwrap();
+    let one = c.get_appointment(&events[0].id).await.unwrap();
+    assert_eq!(one.id, events[0].id);
+    assert_eq!(one.start_time, events[0].start_time);
 
     let log = sb.sandbox().requests();
-    assert_eq!(log.len(), 5, "one request per call");
+    assert_eq!(log.len(), 6, "one request per call");
     for rec in &log {
         assert_eq!(rec.status, 200, "{rec:?}");
         check(rec);

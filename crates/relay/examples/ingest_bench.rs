@@ -175,12 +175,12 @@ async fn run(count: usize, concurrency: usize) {
         "target_webhooks_per_sec": 3000,
         "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     });
-    let path = out_dir.join("relay.json");
+    let path = out_dir.join("relay_ingest.json");
     std::fs::write(
         &path,
         serde_json::to_string_pretty(&result).expect("json") + "\n",
     )
-    .expect("write relay.json");
+    .expect("write relay_ingest.json");
     println!("{}", serde_json::to_string_pretty(&result).expect("json"));
     eprintln!("wrote {}", path.display());
     assert_eq!(failures, 0, "every webhook must be answered 200");

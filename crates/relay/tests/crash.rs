@@ -5,87 +5,11 @@
 mod common;
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use common::*;
-
-const BIN: &str = env!("CARGO_BIN_EXE_citadesk-relay");
-
-fn relay_command(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--data-dir")
-        .arg(data_dir)
-        .env(
-            "CITADESK_RELAY_ED25519_KEYS",
-            pem_body(&fixture("ed25519-test.pub.pem")),
-        )
-        .env(
-            "CITADESK_RELAY_RSA_KEYS",
-            pem_body(&fixture("rsa-test.pub.pem")),
-        )
-        .env("CITADESK_RELAY_KEEPALIVE_SECS", "1")
-        .env_remove("CITADESK_RELAY_CONFIG");
-    cmd
-}
-
-/// Starts `citadesk-relay serve` and returns it with its base URL, read from
-/// its JSON "listening" log line. Its stderr keeps being drained.
-fn spawn_relay(data_dir: &Path) -> (Child, String) {
-    let mut child = relay_command(data_dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn relay");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut tx = Some(tx);
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-                if v["fields"]["message"] == "listening" {
-                    if let (Some(tx), Some(addr)) = (tx.take(), v["fields"]["addr"].as_str()) {
-                        let _ = tx.send(addr.to_string());
-                    }
-                }
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(20))
-        .expect("relay logs its address");
-    (child, format!("http://{addr}"))
-}
-
-fn create_token(data_dir: &Path, location: &str) -> String {
-    let out = relay_command(data_dir)
-        .args([
-            "token",
-            "create",
-            "--location",
-            location,
-            "--name",
-            "Recepción 1",
-        ])
-        .output()
-        .expect("token create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("token: "))
-        .expect("token line")
-        .to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_stream_loses_nothing_answered_200() {
@@ -97,7 +21,7 @@ async fn kill_9_mid_stream_loses_nothing_answered_200() {
         .expect("list");
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Recepción 1"));
 
-    let (mut child, base) = spawn_relay(dir.path());
+    let (mut child, base) = spawn_relay(dir.path(), "127.0.0.1:0");
     let base = Arc::new(RwLock::new(base));
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -181,7 +105,7 @@ async fn kill_9_mid_stream_loses_nothing_answered_200() {
         child.kill().expect("kill -9");
         child.wait().expect("reap");
         at_kill = acked_count();
-        let (restarted, new_base) = spawn_relay(dir.path());
+        let (restarted, new_base) = spawn_relay(dir.path(), "127.0.0.1:0");
         child = restarted;
         *base.write().expect("lock") = new_base;
     }

@@ -3,6 +3,7 @@ import type { ConnectionState } from "./ConnectionState";
 import type { ErrorPayload } from "./ErrorPayload";
 import type { Locale } from "./Locale";
 import type { LocationInfo } from "./LocationInfo";
+import type { RelayState } from "./RelayState";
 
 /**
  * The status bar: connected location, last sync, online/offline.
@@ -32,4 +33,16 @@ pendingWrites: number,
 /**
  * Writes GHL refused that the receptionist has not read yet.
  */
-refusedWrites: number, };
+refusedWrites: number, 
+/**
+ * The companion relay's connection (live updates from GHL's webhooks).
+ */
+relay: RelayState, 
+/**
+ * RFC 3339 instant of the last webhook received through the relay.
+ */
+relayLastEventAt: string | null, 
+/**
+ * `HH:MM` of that instant in the location's zone, for the status bar.
+ */
+relayLastEventLocal: string | null, };

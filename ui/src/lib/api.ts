@@ -25,6 +25,7 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { HealthReport } from "../bindings/HealthReport";
 import type { OAuthConnectRequest } from "../bindings/OAuthConnectRequest";
 import type { Locale } from "../bindings/Locale";
+import type { RelaySettings } from "../bindings/RelaySettings";
 import type { SyncSummary } from "../bindings/SyncSummary";
 import type { WeekView } from "../bindings/WeekView";
 
@@ -100,6 +101,20 @@ export function uiReady(): Promise<number> {
 
 export function setLocale(locale: Locale): Promise<AppStatus> {
   return invoke<AppStatus>("set_locale", { locale });
+}
+
+/** The active location's relay settings (never the token itself). */
+export function relaySettings(): Promise<RelaySettings> {
+  return invoke<RelaySettings>("relay_settings");
+}
+
+/** Saves the relay URL and, when given, the install token (to the keychain). */
+export function setRelay(url: string, token: string | null): Promise<RelaySettings> {
+  return invoke<RelaySettings>("set_relay", { url, token });
+}
+
+export function clearRelay(): Promise<void> {
+  return invoke<void>("clear_relay");
 }
 
 /** Payload of `replica-changed`. */

@@ -14,6 +14,9 @@ function status(overrides: Partial<AppStatus>): AppStatus {
     locale: "es-PE",
     pendingWrites: 0,
     refusedWrites: 0,
+    relay: "not_configured",
+    relayLastEventAt: null,
+    relayLastEventLocal: null,
     ...overrides,
   };
 }

@@ -77,6 +77,27 @@ export interface Messages {
   "banner.offline": string;
   "banner.offlineWithTime": string;
   "banner.errorFallback": string;
+  "relay.label": string;
+  "relay.lastEvent": string;
+  "relay.state.not_configured": string;
+  "relay.state.connecting": string;
+  "relay.state.catching_up": string;
+  "relay.state.connected": string;
+  "relay.state.disconnected": string;
+  "relay.state.unauthorized": string;
+  "relay.settings.open": string;
+  "relay.settings.title": string;
+  "relay.settings.intro": string;
+  "relay.settings.url": string;
+  "relay.settings.token": string;
+  "relay.settings.tokenHint": string;
+  "relay.settings.tokenKept": string;
+  "relay.settings.save": string;
+  "relay.settings.saving": string;
+  "relay.settings.saved": string;
+  "relay.settings.clear": string;
+  "relay.settings.close": string;
+  "relay.settings.missing": string;
 
   // Empty and error states
   "connect.title": string;
@@ -370,6 +391,28 @@ const esPE: Messages = {
   "banner.offline": "Sin conexión: mostrando datos guardados",
   "banner.offlineWithTime": "Sin conexión: mostrando datos guardados, última sincronización {time}",
   "banner.errorFallback": "GHL rechazó la última operación.",
+  "relay.label": "Relay",
+  "relay.lastEvent": "último cambio {time}",
+  "relay.state.not_configured": "sin configurar",
+  "relay.state.connecting": "conectando…",
+  "relay.state.catching_up": "poniéndose al día…",
+  "relay.state.connected": "conectado",
+  "relay.state.disconnected": "desconectado",
+  "relay.state.unauthorized": "token rechazado",
+  "relay.settings.open": "Ajustes del relay (cambios en vivo)",
+  "relay.settings.title": "Cambios en vivo (relay)",
+  "relay.settings.intro":
+    "El relay recibe los webhooks de GHL y los envía a esta computadora al instante. Pida la URL y un token de instalación a quien administra el relay.",
+  "relay.settings.url": "URL del relay",
+  "relay.settings.token": "Token de instalación",
+  "relay.settings.tokenHint": "Se guarda solo en el llavero del sistema.",
+  "relay.settings.tokenKept": "Hay un token guardado; déjelo vacío para conservarlo.",
+  "relay.settings.save": "Guardar",
+  "relay.settings.saving": "Guardando…",
+  "relay.settings.saved": "Guardado. Conectando con el relay…",
+  "relay.settings.clear": "Quitar relay",
+  "relay.settings.close": "Cerrar",
+  "relay.settings.missing": "Escriba la URL del relay y el token de instalación.",
 
   "connect.title": "Conectar GHL",
   "connect.intro":
@@ -662,6 +705,28 @@ const en: Messages = {
   "banner.offline": "Offline: showing saved data",
   "banner.offlineWithTime": "Offline: showing saved data, last sync {time}",
   "banner.errorFallback": "GHL refused the last operation.",
+  "relay.label": "Relay",
+  "relay.lastEvent": "last change {time}",
+  "relay.state.not_configured": "not set up",
+  "relay.state.connecting": "connecting…",
+  "relay.state.catching_up": "catching up…",
+  "relay.state.connected": "connected",
+  "relay.state.disconnected": "disconnected",
+  "relay.state.unauthorized": "token refused",
+  "relay.settings.open": "Relay settings (live changes)",
+  "relay.settings.title": "Live changes (relay)",
+  "relay.settings.intro":
+    "The relay receives GHL's webhooks and sends them to this computer at once. Ask whoever runs the relay for its URL and an install token.",
+  "relay.settings.url": "Relay URL",
+  "relay.settings.token": "Install token",
+  "relay.settings.tokenHint": "Kept only in the system keychain.",
+  "relay.settings.tokenKept": "A token is saved; leave this empty to keep it.",
+  "relay.settings.save": "Save",
+  "relay.settings.saving": "Saving…",
+  "relay.settings.saved": "Saved. Connecting to the relay…",
+  "relay.settings.clear": "Remove relay",
+  "relay.settings.close": "Close",
+  "relay.settings.missing": "Enter the relay URL and the install token.",
 
   "connect.title": "Connect GHL",
   "connect.intro":

@@ -2,7 +2,9 @@
 //! a small SSE client that reads the relay's app stream over real HTTP.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
@@ -314,4 +316,80 @@ fn parse_frame(text: &str) -> Option<Frame> {
         id,
         data: data.join("\n"),
     })
+}
+
+// ---- the relay as a real process ----
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_citadesk-relay");
+
+pub fn relay_command(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data-dir")
+        .arg(data_dir)
+        .env(
+            "CITADESK_RELAY_ED25519_KEYS",
+            pem_body(&fixture("ed25519-test.pub.pem")),
+        )
+        .env(
+            "CITADESK_RELAY_RSA_KEYS",
+            pem_body(&fixture("rsa-test.pub.pem")),
+        )
+        .env("CITADESK_RELAY_KEEPALIVE_SECS", "1")
+        .env_remove("CITADESK_RELAY_CONFIG");
+    cmd
+}
+
+/// Starts `citadesk-relay serve` on `listen` and returns it with its base URL, read from
+/// its JSON "listening" log line. Its stderr keeps being drained.
+pub fn spawn_relay(data_dir: &Path, listen: &str) -> (Child, String) {
+    let mut child = relay_command(data_dir)
+        .args(["serve", "--listen", listen])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn relay");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                if v["fields"]["message"] == "listening" {
+                    if let (Some(tx), Some(addr)) = (tx.take(), v["fields"]["addr"].as_str()) {
+                        let _ = tx.send(addr.to_string());
+                    }
+                }
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("relay logs its address");
+    (child, format!("http://{addr}"))
+}
+
+pub fn create_token(data_dir: &Path, location: &str) -> String {
+    let out = relay_command(data_dir)
+        .args([
+            "token",
+            "create",
+            "--location",
+            location,
+            "--name",
+            "Recepción 1",
+        ])
+        .output()
+        .expect("token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("token: "))
+        .expect("token line")
+        .to_string()
 }

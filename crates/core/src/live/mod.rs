@@ -1,0 +1,153 @@
+//! Live updates: the app's side of the companion relay. The relay receives
+//! GHL's webhooks on a public host and streams them (SSE) to each install;
+//! this module connects out, re-verifies each webhook's GHL signature on the
+//! raw bytes (the relay delivers, it does not author), drops duplicates,
+//! applies the change to the replica with the cursor in one transaction,
+//! acknowledges, and tells the UI at once. See crates/relay/README.md for
+//! the wire protocol.
+
+pub mod apply;
+mod client;
+mod desk;
+pub mod sse;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use citadesk_ghl::webhook::WebhookKeys;
+use citadesk_ghl::Secret;
+use tokio::sync::Notify;
+
+use crate::model::RelayState;
+
+pub use apply::{Outcome, ProcessedWebhook};
+
+/// Environment overrides for headless runs and tests: the relay of the
+/// active location, read instead of the saved settings when both are set.
+pub const RELAY_URL_ENV: &str = "CITADESK_RELAY_URL";
+pub const RELAY_TOKEN_ENV: &str = "CITADESK_RELAY_TOKEN";
+/// Webhook public keys (comma-separated base64 SPKI) instead of GHL's
+/// published ones: a test GHL (ghl-sandbox) signs with its own.
+pub const ED25519_KEYS_ENV: &str = "CITADESK_WEBHOOK_ED25519_KEYS";
+pub const RSA_KEYS_ENV: &str = "CITADESK_WEBHOOK_RSA_KEYS";
+
+/// Errors of the relay connection.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("relay URL {0:?} is not an http(s) URL")]
+    BadUrl(String),
+    #[error("the relay refused the install token (HTTP 401)")]
+    Unauthorized,
+    #[error("the relay could not be reached: {0}")]
+    Unreachable(String),
+    #[error("the relay answered HTTP {0}")]
+    Status(u16),
+    #[error("the relay sent nothing for {0:?}")]
+    Idle(Duration),
+    #[error("the relay sent a frame that could not be read: {0}")]
+    Protocol(String),
+    #[error("webhook public keys: {0}")]
+    Keys(String),
+}
+
+impl RelayError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RelayError::BadUrl(_) => "relay.bad_url",
+            RelayError::Unauthorized => "relay.unauthorized",
+            RelayError::Unreachable(_) | RelayError::Idle(_) => "relay.unreachable",
+            RelayError::Status(_) => "relay.status",
+            RelayError::Protocol(_) => "relay.protocol",
+            RelayError::Keys(_) => "relay.keys",
+        }
+    }
+}
+
+/// Reconnect pacing: `min` doubling to `max`, with jitter; a connection is
+/// dropped when nothing (not even a keep-alive) arrived for `idle`.
+#[derive(Debug, Clone, Copy)]
+pub struct RelayTuning {
+    pub backoff_min: Duration,
+    pub backoff_max: Duration,
+    pub idle: Duration,
+}
+
+impl Default for RelayTuning {
+    fn default() -> Self {
+        // The relay's keep-alive is 15 s; three missed ones mean a dead link.
+        Self {
+            backoff_min: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(60),
+            idle: Duration::from_secs(45),
+        }
+    }
+}
+
+impl RelayTuning {
+    /// `CITADESK_RELAY_BACKOFF_MS` (min, max = 30 × min) and
+    /// `CITADESK_RELAY_IDLE_SECS`, for tests and IT.
+    pub fn with_env_overrides(mut self) -> Self {
+        let num = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        if let Some(ms) = num("CITADESK_RELAY_BACKOFF_MS") {
+            self.backoff_min = Duration::from_millis(ms.max(10));
+            self.backoff_max = self.backoff_min * 30;
+        }
+        if let Some(s) = num("CITADESK_RELAY_IDLE_SECS") {
+            self.idle = Duration::from_secs(s.max(1));
+        }
+        self
+    }
+}
+
+#[derive(Default)]
+struct LiveInner {
+    state: RelayState,
+    last_event_at: Option<DateTime<Utc>>,
+    /// Tokens given for this run only (`TokenKeeping::Environment`), by location.
+    session_tokens: std::collections::HashMap<String, Secret>,
+    keys: Option<Arc<WebhookKeys>>,
+    tuning: Option<RelayTuning>,
+}
+
+/// The relay connection's shared state, held by the Desk.
+#[derive(Default)]
+pub struct LiveState {
+    inner: Mutex<LiveInner>,
+    /// Settings changed: drop the connection and start over.
+    reconfigure: Notify,
+}
+
+impl LiveState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LiveInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn state(&self) -> RelayState {
+        self.lock().state
+    }
+
+    pub fn last_event_at(&self) -> Option<DateTime<Utc>> {
+        self.lock().last_event_at
+    }
+}
+
+/// Comma-separated base64 keys from an environment variable.
+fn env_keys(name: &str) -> Option<Vec<String>> {
+    std::env::var(name).ok().map(|v| {
+        v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    })
+}
+
+/// GHL's published keys unless the environment names others.
+fn default_keys() -> Result<WebhookKeys, RelayError> {
+    match (env_keys(ED25519_KEYS_ENV), env_keys(RSA_KEYS_ENV)) {
+        (None, None) => Ok(WebhookKeys::ghl_default()),
+        (ed, rsa) => WebhookKeys::from_config(&ed.unwrap_or_default(), &rsa.unwrap_or_default())
+            .map_err(|e| RelayError::Keys(e.to_string())),
+    }
+}
