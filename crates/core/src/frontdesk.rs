@@ -54,6 +54,7 @@ pub struct BookingRequest {
     pub date: String,
     /// `HH:MM`
     pub start: String,
+    #[ts(type = "number")]
     pub duration_minutes: i64,
     pub title: String,
     pub notes: Option<String>,
@@ -109,6 +110,7 @@ pub enum CitaAction {
     Move {
         date: String,
         start: String,
+        #[ts(type = "number")]
         duration_minutes: i64,
         calendar_id: Option<String>,
         override_reason: Option<String>,
@@ -150,7 +152,9 @@ pub struct LocationSettings {
     pub fallback_close: String,
     /// `HH:MM` local: the daily reconciliation.
     pub reconcile_at: String,
+    #[ts(type = "number")]
     pub reconcile_days_back: i64,
+    #[ts(type = "number")]
     pub reconcile_days_ahead: i64,
 }
 

@@ -13,7 +13,7 @@ date: string,
 /**
  * `HH:MM`
  */
-start: string, durationMinutes: bigint, title: string, notes: string | null, 
+start: string, durationMinutes: number, title: string, notes: string | null, 
 /**
  * Why the receptionist books despite the warnings (flexible mode).
  */

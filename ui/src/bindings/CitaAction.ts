@@ -3,4 +3,4 @@
 /**
  * A change to an existing cita.
  */
-export type CitaAction = { "kind": "move", date: string, start: string, durationMinutes: bigint, calendarId: string | null, overrideReason: string | null, } | { "kind": "cancel", reason: string, } | { "kind": "status", status: string, };
+export type CitaAction = { "kind": "move", date: string, start: string, durationMinutes: number, calendarId: string | null, overrideReason: string | null, } | { "kind": "cancel", reason: string, } | { "kind": "status", status: string, };

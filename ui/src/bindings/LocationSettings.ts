@@ -12,4 +12,4 @@ fallbackOpen: string, fallbackClose: string,
 /**
  * `HH:MM` local: the daily reconciliation.
  */
-reconcileAt: string, reconcileDaysBack: bigint, reconcileDaysAhead: bigint, };
+reconcileAt: string, reconcileDaysBack: number, reconcileDaysAhead: number, };
