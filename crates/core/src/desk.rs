@@ -268,7 +268,7 @@ impl Desk {
                 None => 0,
             },
             refused_writes: match &location_id {
-                Some(id) => self.store.unacknowledged_refusals(id)?.len() as u32,
+                Some(id) => self.store.unacknowledged_refusal_count(id)?,
                 None => 0,
             },
             relay: self.live.state(),

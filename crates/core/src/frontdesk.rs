@@ -416,6 +416,16 @@ impl Store {
         })
     }
 
+    pub fn unacknowledged_refusal_count(&self, location_id: &str) -> Result<u32> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM outbox WHERE location_id = ?1 AND state = 'refused' AND acknowledged = 0",
+                [location_id],
+                |r| r.get(0),
+            )
+        })
+    }
+
     pub fn acknowledge_refusal(&self, outbox_id: i64) -> Result<()> {
         self.with(|c| {
             c.execute(
@@ -448,6 +458,18 @@ impl Store {
             .optional()
         })
     }
+}
+
+/// A typed phone in E.164 (default country PE), or a message saying how to type it.
+fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
+    let Some(p) = input.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    patients::normalize_phone(p, "PE").map(Some).ok_or_else(|| CoreError::Rejected {
+        code: "patient.invalid_phone".into(),
+        es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
+        en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
+    })
 }
 
 fn fallback_hours(s: &LocationSettings) -> Vec<OpenHours> {
@@ -585,14 +607,7 @@ impl Desk {
                         en: "Type at least the patient's first name.".into(),
                     });
                 }
-                let phone = match phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-                    None => None,
-                    Some(p) => Some(patients::normalize_phone(p, "PE").ok_or_else(|| CoreError::Rejected {
-                        code: "patient.invalid_phone".into(),
-                        es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
-                        en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
-                    })?),
-                };
+                let phone = patient_phone(phone.as_deref())?;
                 let email = email
                     .as_deref()
                     .map(str::trim)
@@ -655,18 +670,14 @@ impl Desk {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
-                tx.execute(
-                    "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
-                     VALUES (?1, ?2, ?3, ?4, ?5, '{}', ?6, ?7)",
-                    params![
-                        contact_ref,
-                        location.id,
-                        name,
-                        nc.phone,
-                        nc.email,
-                        Utc::now().timestamp_millis(),
-                        patients::search_key(Some(&name), nc.email.as_deref(), nc.phone.as_deref())
-                    ],
+                crate::store::write_contact(
+                    &tx,
+                    &contact_ref,
+                    &location.id,
+                    Some(&name),
+                    nc.phone.as_deref(),
+                    nc.email.as_deref(),
+                    "{}",
                 )?;
                 outbox::insert_write(
                     &tx,
@@ -680,7 +691,7 @@ impl Desk {
                     },
                 )?;
             }
-            outbox::upsert_cita_row(&tx, &row, "pending_push")?;
+            crate::store::upsert_cita_row(&tx, &row, "pending_push")?;
             outbox::insert_write(
                 &tx,
                 &NewWrite {
@@ -702,7 +713,14 @@ impl Desk {
                         action: "override",
                         actor: &who,
                         before: None,
-                        after: Some(check.findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>().join(",")),
+                        after: Some(
+                            check
+                                .findings
+                                .iter()
+                                .map(|f| f.code.as_str())
+                                .collect::<Vec<_>>()
+                                .join(","),
+                        ),
                         ghl_answer: None,
                         reason: Some(reason),
                     },
@@ -922,21 +940,22 @@ impl Desk {
 
     fn describe_subject(&self, cita_id: &str, zone: Tz) -> String {
         match self.store.cita_snapshot(cita_id).ok().flatten() {
-            Some((_, s, _)) => {
-                let who = s
-                    .contact_id
-                    .as_deref()
-                    .and_then(|c| self.store.contact_name(c).ok().flatten())
-                    .unwrap_or_default();
-                format!(
-                    "{who} {}",
-                    time::local_string(time::from_ms(s.start_ms), zone).replace('T', " ")
-                )
-                .trim()
-                .to_string()
-            }
+            Some((_, s, _)) => self.describe(s.contact_id.as_deref(), s.start_ms, zone),
             None => cita_id.to_string(),
         }
+    }
+
+    /// "Patient name YYYY-MM-DD HH:MM:SS" for messages about a cita.
+    fn describe(&self, contact_id: Option<&str>, start_ms: i64, zone: Tz) -> String {
+        let who = contact_id
+            .and_then(|c| self.store.contact_name(c).ok().flatten())
+            .unwrap_or_default();
+        format!(
+            "{who} {}",
+            time::local_string(time::from_ms(start_ms), zone).replace('T', " ")
+        )
+        .trim()
+        .to_string()
     }
 
     /// Pushes the active location's outbox (at start, on reconnect, after
@@ -1004,21 +1023,7 @@ impl Desk {
                         _ => WriteKind::UpdateCita,
                     };
                     let what = serde_json::from_str::<CitaCreate>(&payload)
-                        .map(|p| {
-                            let who = self
-                                .store
-                                .contact_name(&p.contact_ref)
-                                .ok()
-                                .flatten()
-                                .unwrap_or_default();
-                            format!(
-                                "{who} {}",
-                                time::local_string(time::from_ms(p.start_ms), zone)
-                                    .replace('T', " ")
-                            )
-                            .trim()
-                            .to_string()
-                        })
+                        .map(|p| self.describe(Some(&p.contact_ref), p.start_ms, zone))
                         .unwrap_or_default();
                     let r = outbox::Refusal {
                         outbox_id: id,
@@ -1122,14 +1127,7 @@ impl Desk {
         edit: PatientEdit,
     ) -> Result<crate::model::PatientView> {
         let (location, _) = self.require_location()?;
-        let phone = match edit.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-            None => None,
-            Some(p) => Some(patients::normalize_phone(p, "PE").ok_or_else(|| CoreError::Rejected {
-                code: "patient.invalid_phone".into(),
-                es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
-                en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
-            })?),
-        };
+        let phone = patient_phone(edit.phone.as_deref())?;
         let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let change = citadesk_ghl::ContactChange {
             first_name: clean(edit.first_name),

@@ -216,38 +216,6 @@ pub fn insert_audit(tx: &rusqlite::Connection, a: &AuditRecord<'_>) -> rusqlite:
     Ok(())
 }
 
-pub fn upsert_cita_row(
-    c: &rusqlite::Connection,
-    row: &CitaRow,
-    state: &str,
-) -> rusqlite::Result<()> {
-    c.execute(
-        "INSERT INTO citas (id, location_id, calendar_id, contact_id, assigned_user_id, title, status,
-            start_ms, end_ms, date_updated, sync_state, raw, synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (id) DO UPDATE SET calendar_id = excluded.calendar_id, contact_id = excluded.contact_id,
-           assigned_user_id = excluded.assigned_user_id, title = excluded.title, status = excluded.status,
-           start_ms = excluded.start_ms, end_ms = excluded.end_ms, date_updated = excluded.date_updated,
-           sync_state = excluded.sync_state, raw = excluded.raw, synced_at = excluded.synced_at",
-        params![
-            row.id,
-            row.location_id,
-            row.calendar_id,
-            row.contact_id,
-            row.assigned_user_id,
-            row.title,
-            row.status,
-            row.start.timestamp_millis(),
-            row.end.timestamp_millis(),
-            row.date_updated,
-            state,
-            row.raw,
-            Utc::now().timestamp_millis()
-        ],
-    )?;
-    Ok(())
-}
-
 /// A cita row as stored, for before/after snapshots and reverts.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CitaSnapshotRow {
@@ -442,11 +410,6 @@ impl Store {
     fn finish_contact(&self, item: &OutboxItem, contact: &Contact, adopted: bool) -> Result<()> {
         let name = contact.display_name();
         let raw = serde_json::to_string(contact).unwrap_or_default();
-        let search = crate::patients::search_key(
-            name.as_deref(),
-            contact.email.as_deref(),
-            contact.phone.as_deref(),
-        );
         self.with(|c| {
             let tx = c.transaction()?;
             tx.execute(
@@ -454,12 +417,14 @@ impl Store {
                 params![item.subject_id, contact.id],
             )?;
             tx.execute("DELETE FROM contacts WHERE id = ?1", [&item.subject_id])?;
-            tx.execute(
-                "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
-                   email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at, search_key = excluded.search_key",
-                params![contact.id, item.location_id, name, contact.phone, contact.email, raw, Utc::now().timestamp_millis(), search],
+            crate::store::write_contact(
+                &tx,
+                &contact.id,
+                &item.location_id,
+                name.as_deref(),
+                contact.phone.as_deref(),
+                contact.email.as_deref(),
+                &raw,
             )?;
             tx.execute(
                 "UPDATE citas SET contact_id = ?2 WHERE contact_id = ?1",
@@ -479,7 +444,11 @@ impl Store {
                     location_id: &item.location_id,
                     cita_id: None,
                     contact_id: Some(&contact.id),
-                    action: if adopted { "patient_found" } else { "patient_create" },
+                    action: if adopted {
+                        "patient_found"
+                    } else {
+                        "patient_create"
+                    },
                     actor: &item.actor,
                     before: None,
                     after: Some(raw.clone()),
@@ -565,7 +534,7 @@ impl Store {
                 }
             }
             if more == 0 {
-                upsert_cita_row(&tx, row, "synced")?;
+                crate::store::upsert_cita_row(&tx, row, "synced")?;
             }
             tx.execute(
                 "UPDATE outbox SET state = 'done', ghl_id = ?2, updated_at = ?3 WHERE id = ?1",

@@ -304,7 +304,7 @@ impl Desk {
                 Some(e) => {
                     let row = sync::cita_row(location_id, &e, zone)?;
                     self.store
-                        .with(|c| outbox::upsert_cita_row(c, &row, "synced"))?;
+                        .with(|c| crate::store::upsert_cita_row(c, &row, "synced"))?;
                     Some(outbox::snapshot_json(&row))
                 }
                 None => {
@@ -528,7 +528,7 @@ impl Desk {
         {
             self.store.requeue(refused.outbox_id)?;
             self.store.with(|c| {
-                outbox::upsert_cita_row(
+                crate::store::upsert_cita_row(
                     c,
                     &crate::store::CitaRow {
                         id: id.to_string(),

@@ -46,6 +46,66 @@ pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result
     })
 }
 
+/// A patient row (new or updated), with its folded search key.
+pub(crate) fn write_contact(
+    c: &Connection,
+    id: &str,
+    location_id: &str,
+    display_name: Option<&str>,
+    phone: Option<&str>,
+    email: Option<&str>,
+    raw: &str,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
+           email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at,
+           search_key = excluded.search_key",
+        params![
+            id,
+            location_id,
+            display_name,
+            phone,
+            email,
+            raw,
+            Utc::now().timestamp_millis(),
+            patients::search_key(display_name, email, phone)
+        ],
+    )
+    .map(drop)
+}
+
+/// A cita row as the desk or GHL says it is now, in `state` (synced or
+/// pending_push), whatever was there before.
+pub fn upsert_cita_row(c: &Connection, row: &CitaRow, state: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO citas (id, location_id, calendar_id, contact_id, assigned_user_id, title, status,
+            start_ms, end_ms, date_updated, sync_state, raw, synced_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (id) DO UPDATE SET calendar_id = excluded.calendar_id, contact_id = excluded.contact_id,
+           assigned_user_id = excluded.assigned_user_id, title = excluded.title, status = excluded.status,
+           start_ms = excluded.start_ms, end_ms = excluded.end_ms, date_updated = excluded.date_updated,
+           sync_state = excluded.sync_state, raw = excluded.raw, synced_at = excluded.synced_at",
+        params![
+            row.id,
+            row.location_id,
+            row.calendar_id,
+            row.contact_id,
+            row.assigned_user_id,
+            row.title,
+            row.status,
+            row.start.timestamp_millis(),
+            row.end.timestamp_millis(),
+            row.date_updated,
+            state,
+            row.raw,
+            Utc::now().timestamp_millis()
+        ],
+    )?;
+    Ok(())
+}
+
 /// Colours for calendar columns, picked by position so they stay put.
 const PALETTE: &[&str] = &[
     "#0f766e", "#7c3aed", "#c2410c", "#1d4ed8", "#be185d", "#4d7c0f", "#b45309", "#0e7490",
@@ -395,26 +455,7 @@ impl Store {
         email: Option<&str>,
         raw: &str,
     ) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
-                   email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at,
-                   search_key = excluded.search_key",
-                params![
-                    id,
-                    location_id,
-                    display_name,
-                    phone,
-                    email,
-                    raw,
-                    Utc::now().timestamp_millis(),
-                    patients::search_key(display_name, email, phone)
-                ],
-            )
-            .map(drop)
-        })
+        self.with(|c| write_contact(c, id, location_id, display_name, phone, email, raw))
     }
 
     /// Patients of the location whose name, email or phone holds every word

@@ -203,16 +203,7 @@ impl Sandbox {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> serde_json::Value {
-        let mut req = reqwest::Client::new().request(
-            method,
-            format!("{}/_sandbox{}?webhooks=false", self.url, path),
-        );
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.unwrap();
-        assert!(resp.status().is_success(), "{path}: {}", resp.status());
-        resp.json().await.unwrap_or(serde_json::Value::Null)
+        ghl_sandbox::edit_in_ghl_ui(&self.url, method, path, body).await
     }
 
     async fn get(&self, path: &str, query: &[(&str, String)], version: &str) -> serde_json::Value {

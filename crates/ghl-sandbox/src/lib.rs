@@ -319,6 +319,25 @@ pub async fn start(config: SandboxConfig) -> Result<RunningSandbox, Error> {
     })
 }
 
+/// An edit "in GHL's own UI" through a running sandbox's admin API, without
+/// webhooks (`path` under `/_sandbox`, e.g. `/appointments/{id}/cancel`):
+/// what tests use to make the replica drift. Panics on a non-2xx answer.
+pub async fn edit_in_ghl_ui(
+    base_url: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let mut req =
+        reqwest::Client::new().request(method, format!("{base_url}/_sandbox{path}?webhooks=false"));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("sandbox admin API reachable");
+    assert!(resp.status().is_success(), "{path}: {}", resp.status());
+    resp.json().await.unwrap_or(serde_json::Value::Null)
+}
+
 impl RunningSandbox {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub fn base_url(&self) -> String {
@@ -354,24 +373,14 @@ impl RunningSandbox {
     }
 
     /// An edit "in GHL's own UI" through the admin API, without webhooks
-    /// (`path` under `/_sandbox`, e.g. `/appointments/{id}/cancel`): what
-    /// tests use to make the replica drift. Panics on a non-2xx answer.
+    /// (see [`edit_in_ghl_ui`]).
     pub async fn edit_in_ghl_ui(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<serde_json::Value>,
     ) -> serde_json::Value {
-        let mut req = reqwest::Client::new().request(
-            method,
-            format!("{}/_sandbox{}?webhooks=false", self.base_url(), path),
-        );
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("sandbox admin API reachable");
-        assert!(resp.status().is_success(), "{path}: {}", resp.status());
-        resp.json().await.unwrap_or(serde_json::Value::Null)
+        edit_in_ghl_ui(&self.base_url(), method, path, body).await
     }
 
     /// Stop accepting, finish in-flight requests (hung ones end at once),

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::error::Result;
-use crate::patients;
 use crate::store::{CitaRow, Store};
 
 /// What became of one webhook.
@@ -299,30 +298,7 @@ fn upsert_cita(tx: &Transaction<'_>, row: &CitaRow) -> rusqlite::Result<Outcome>
             return Ok(Outcome::Echo);
         }
     }
-    tx.execute(
-        "INSERT INTO citas (id, location_id, calendar_id, contact_id, assigned_user_id, title, status,
-            start_ms, end_ms, date_updated, sync_state, raw, synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'synced', ?11, ?12)
-         ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, calendar_id = excluded.calendar_id,
-           contact_id = excluded.contact_id, assigned_user_id = excluded.assigned_user_id,
-           title = excluded.title, status = excluded.status, start_ms = excluded.start_ms,
-           end_ms = excluded.end_ms, date_updated = excluded.date_updated, sync_state = 'synced',
-           raw = excluded.raw, synced_at = excluded.synced_at",
-        params![
-            row.id,
-            row.location_id,
-            row.calendar_id,
-            row.contact_id,
-            row.assigned_user_id,
-            row.title,
-            row.status,
-            row.start.timestamp_millis(),
-            row.end.timestamp_millis(),
-            row.date_updated,
-            row.raw,
-            Utc::now().timestamp_millis()
-        ],
-    )?;
+    crate::store::upsert_cita_row(tx, row, "synced")?;
     Ok(Outcome::Applied)
 }
 
@@ -374,22 +350,6 @@ fn upsert_contact(
             return Ok(Outcome::Echo);
         }
     }
-    tx.execute(
-        "INSERT INTO contacts (id, location_id, display_name, phone, email, raw, updated_at, search_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, phone = excluded.phone,
-           email = excluded.email, raw = excluded.raw, updated_at = excluded.updated_at,
-           search_key = excluded.search_key",
-        params![
-            id,
-            location_id,
-            display_name,
-            phone,
-            email,
-            raw,
-            Utc::now().timestamp_millis(),
-            patients::search_key(display_name, email, phone)
-        ],
-    )?;
+    crate::store::write_contact(tx, id, location_id, display_name, phone, email, raw)?;
     Ok(Outcome::Applied)
 }
