@@ -874,6 +874,8 @@ impl Desk {
         if let Some(n) = self.notifier() {
             n.replica_changed(location_id);
         }
+        // Said before the push: a create GHL refuses leaves the agenda.
+        let what = self.describe_subject(cita_id, zone);
         let report = self.push_outbox().await;
         let locale = self.locale();
         let final_id = self
@@ -885,7 +887,6 @@ impl Desk {
             .ok()
             .and_then(|r| r.refused.iter().find(|x| x.subject_id == cita_id).cloned());
         if let Some(r) = refused {
-            let what = self.describe_subject(cita_id, zone);
             return Err(CoreError::Rejected {
                 code: r.code.clone(),
                 es: outbox::refusal_message(&r, &what, Locale::EsPe),

@@ -458,9 +458,12 @@ async fn a_booking_ghl_refuses_is_taken_back_and_reported() {
         .await
         .unwrap_err();
     assert!(err.code().starts_with("ghl."), "{err:?}");
-    assert!(err
-        .message(citadesk_core::model::Locale::EsPe)
-        .contains("GHL no aceptó la cita"));
+    let message = err.message(citadesk_core::model::Locale::EsPe);
+    assert!(message.contains("GHL no aceptó la cita"), "{message}");
+    assert!(
+        message.contains("Eulalia Prueba"),
+        "names the patient: {message}"
+    );
     let week = desk.week_view(Some(&slot.date)).unwrap();
     assert!(!week
         .citas
