@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, not pass/fail), written to target/bench/*.json:
 #  - startup.json: Citadesk opening its week from a 50,000-cita cache vs a
-#    Tauri hello world built alike (debug builds, Xvfb), time to interactive
-#    and idle PSS of the process tree;
+#    Tauri hello world built alike (both `bench-opt`: optimised like release
+#    without its slow LTO link; the built UI embedded as in a release; Xvfb),
+#    time to interactive and idle PSS of the process tree;
 #  - week_query.json: the week view's SQLite query, optimised build;
 #  - booking.json: week view on the large seed, GHL calls per booking,
 #    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
@@ -10,13 +11,11 @@
 #  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
 #    calls per second within GHL's default limit and with limits lifted,
 #    and the client's own overhead per call vs bare reqwest.
-# Expects the debug binaries from scripts/test.sh (builds them if missing).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-[ -x target/debug/citadesk ] && [ -x target/debug/bench-hello ] && [ -x target/debug/citadesk-bench ] \
-  || { (cd ui && npm run --silent build); cargo build --workspace --bins --locked; }
+TARGET="${CARGO_TARGET_DIR:-target}"
 mkdir -p target/bench
 
 echo "==> week-view query (optimised build)"
@@ -29,15 +28,22 @@ echo "==> GHL client: throughput within the limit and raw, overhead per call (op
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json
 
-echo "==> start-up and idle memory vs a Tauri hello world"
+echo "==> start-up and idle memory vs a Tauri hello world (both built with bench-opt)"
+# The UI first: the app embeds ui/dist at compile time, as a release does.
+(cd ui && npm run --silent build)
+cargo build --locked --profile bench-opt -p citadesk -p bench-hello -p citadesk-bench
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
-  ./target/debug/citadesk-bench --out target/bench startup --runs "${BENCH_RUNS:-3}" 2>&1 \
+  "$TARGET/bench-opt/citadesk-bench" --out target/bench startup \
+  --bin-dir "$TARGET/bench-opt" --runs "${BENCH_RUNS:-3}" 2>&1 \
   | grep -vE "dbus-daemon|a11y|atspi" || true
 test -s target/bench/startup.json
 
 echo "==> relay: sustained ingest (signed, verified, durable)"
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench
 test -s target/bench/relay_ingest.json
+echo "==> relay: sustained ingest on the PostgreSQL store (a server started for the run)"
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench -- 20000 64 --postgres
+test -s target/bench/relay_ingest_postgres.json
 
 echo "==> relay: GHL change → app replica latency (p50/p99)"
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null

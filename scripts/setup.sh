@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev pkg-config
   xvfb xauth webkit2gtk-driver dbus dbus-x11 gnome-keyring libsecret-1-dev
   imagemagick xdotool libsecret-tools fonts-dejavu-core
+  postgresql
 )
 
 missing=()

@@ -27,7 +27,10 @@ cargo build --workspace --bins --locked
 step "Contract: generated TypeScript bindings match the Rust types"
 bash scripts/check-contract.sh
 
-step "Rust: unit, integration and end-to-end tests (real SQLite, ghl-sandbox on loopback, Secret Service keychain, the app in a real window)"
+step "Rust: unit, integration and end-to-end tests (real SQLite, ghl-sandbox on loopback, Secret Service keychain, PostgreSQL for the relay, the app in a real window)"
+# The relay's PostgreSQL tests start their own throwaway servers (one per
+# test, on free loopback ports) from the server programs setup.sh installed;
+# here a missing PostgreSQL fails them instead of skipping them.
 # The keychain tests need a Secret Service: a headless gnome-keyring inside
 # its own D-Bus session, unlocked with a throwaway password, keeping its files
 # in a temporary folder (never the developer's own login keyring).
@@ -37,7 +40,7 @@ dbus-run-session -- bash -euo pipefail -c '
   echo -n citadesk-test | XDG_DATA_HOME="$KEYRING_DIR" gnome-keyring-daemon --unlock --components=secrets >/dev/null
   # One cargo invocation for everything, so dependencies are built once.
   # The end-to-end tests run inside it (CITADESK_E2E=1), one at a time.
-  CITADESK_REQUIRE_KEYCHAIN=1 CITADESK_E2E=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+  CITADESK_REQUIRE_KEYCHAIN=1 CITADESK_REQUIRE_POSTGRES=1 CITADESK_E2E=1 xvfb-run -a -s "-screen 0 1280x800x24" \
     cargo test --workspace --locked
 '
 rm -rf "$KEYRING_DIR"

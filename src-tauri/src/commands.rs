@@ -16,7 +16,7 @@ use citadesk_core::{
 };
 use tauri::State;
 
-use crate::Started;
+use crate::{FirstPaint, Started};
 
 type Ipc<T> = std::result::Result<T, ErrorPayload>;
 
@@ -181,6 +181,12 @@ pub async fn search_patients_in_ghl(
     ipc(&desk, desk.search_patients_in_ghl(&query).await)
 }
 
+/// A patient's basic fields, as the edit form starts from them.
+#[tauri::command]
+pub fn patient(desk: State<'_, Arc<Desk>>, contact_id: String) -> Ipc<PatientEdit> {
+    ipc(&desk, desk.patient(&contact_id))
+}
+
 /// A patient's basic fields, edited (sent to GHL through the outbox).
 #[tauri::command]
 pub async fn update_patient(
@@ -268,9 +274,10 @@ pub async fn clear_relay(desk: State<'_, Arc<Desk>>) -> Ipc<()> {
 /// The UI calls this once its first week is on screen: the figure the
 /// start-up benchmark reads.
 #[tauri::command]
-pub fn ui_ready(started: State<'_, Started>) -> u64 {
+pub fn ui_ready(started: State<'_, Started>, first_paint: State<'_, FirstPaint>) -> u64 {
     let ms = started.0.elapsed().as_millis() as u64;
     tracing::info!(ms, "interactive");
+    first_paint.mark();
     crate::bench::mark_ready();
     ms
 }

@@ -19,6 +19,32 @@ use tauri::{AppHandle, Emitter, Manager};
 /// When the process started, for the start-to-interactive figure.
 pub(crate) struct Started(pub Instant);
 
+/// Set once the UI has painted its first week (`ui_ready`). The sync loop,
+/// the reconciliation catch-up and the relay wait for it, so that on 2 cores
+/// their start (TLS roots, GHL attempts, SQLite writes) does not compete with
+/// the first paint from cache.
+#[derive(Clone)]
+pub(crate) struct FirstPaint(Arc<tokio::sync::watch::Sender<bool>>);
+
+/// Longest the background work waits for the first paint (a window that
+/// never reports must not keep the replica from syncing).
+const FIRST_PAINT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+impl FirstPaint {
+    fn new() -> Self {
+        FirstPaint(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+
+    pub(crate) fn mark(&self) {
+        self.0.send_replace(true);
+    }
+
+    async fn wait(&self) {
+        let mut painted = self.0.subscribe();
+        let _ = tokio::time::timeout(FIRST_PAINT_WAIT, painted.wait_for(|p| *p)).await;
+    }
+}
+
 /// Forwards the core's news to the web view as events.
 struct UiNotifier(AppHandle);
 
@@ -90,10 +116,12 @@ pub fn run() {
         base_dir
     };
     let _log_guard = telemetry::init(&data_dir, "app");
+    let first_paint = FirstPaint::new();
 
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage(Started(started))
+        .manage(first_paint.clone())
         .setup(move |app| {
             let mut options = DeskOptions::new(&data_dir).with_env_overrides();
             if demo {
@@ -110,10 +138,16 @@ pub fn run() {
             }
             let desk = Desk::open(options)?;
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
-            tauri::async_runtime::spawn(desk.clone().run_sync_loop());
-            tauri::async_runtime::spawn(desk.clone().run_reconcile_schedule());
-            // Live updates through the companion relay, when one is set.
-            tauri::async_runtime::spawn(desk.clone().run_relay_loop());
+            // After the first paint (or FIRST_PAINT_WAIT): sync, the
+            // scheduled reconciliation with its start-up catch-up, and live
+            // updates through the companion relay, when one is set.
+            let background = desk.clone();
+            tauri::async_runtime::spawn(async move {
+                first_paint.wait().await;
+                tauri::async_runtime::spawn(background.clone().run_sync_loop());
+                tauri::async_runtime::spawn(background.clone().run_reconcile_schedule());
+                tauri::async_runtime::spawn(background.run_relay_loop());
+            });
             app.manage(desk);
             Ok(())
         })
@@ -143,6 +177,7 @@ pub fn run() {
             commands::free_slots,
             commands::search_patients_in_ghl,
             commands::slot_minutes,
+            commands::patient,
             commands::update_patient,
             commands::location_settings,
             commands::set_location_settings,

@@ -2,10 +2,11 @@
 //! under target/bench/ that CI keeps.
 //!
 //! - `startup`: Citadesk opening its week from a cache of 50,000 citas (GHL
-//!   out of reach) against a Tauri hello world built alike, alternated, N
-//!   runs each: time from spawn to the first interactive frame, and the
-//!   process tree's PSS after settling. Needs a display (scripts/bench.sh
-//!   runs it under Xvfb).
+//!   out of reach) against a Tauri hello world built alike (same profile,
+//!   same tauri features, frontend embedded), alternated, N runs each: time
+//!   from spawn to the first interactive frame, and the process tree's PSS
+//!   (WebKit's web and network processes included) after the same settle
+//!   time. Needs a display (scripts/bench.sh runs it under Xvfb).
 //! - `week-query`: the week view's SQLite query over 20 calendars with 2,000
 //!   citas in the week among 50,000.
 //! - `booking`, `reconciliation`: the desk against ghl-sandbox's large seed.
@@ -34,8 +35,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     Startup {
-        /// Folder with the built `citadesk` and `bench-hello` binaries.
-        #[arg(long, default_value = "target/debug")]
+        /// Folder with the built `citadesk` and `bench-hello` binaries, both
+        /// from the same profile: a shipped app is optimised, so
+        /// scripts/bench.sh builds both with `bench-opt`.
+        #[arg(long, default_value = "target/bench-opt")]
         bin_dir: PathBuf,
         #[arg(long, default_value_t = 5)]
         runs: usize,
@@ -130,6 +133,7 @@ struct Run {
     pss_kb: u64,
     rss_kb: u64,
     processes: usize,
+    by_name: Vec<(String, u64)>,
 }
 
 fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
@@ -171,7 +175,21 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
         pss_kb: mem.pss_kb,
         rss_kb: mem.rss_kb,
         processes: mem.pids.len(),
+        by_name: mem.by_name,
     }
+}
+
+/// The median run's PSS (MB) by process name: the app, the web view, the network process.
+fn pss_by_process(runs: &[Run]) -> serde_json::Value {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by_key(|r| r.pss_kb);
+    let mut by = serde_json::Map::new();
+    if let Some(r) = sorted.get(sorted.len() / 2) {
+        for (name, kb) in &r.by_name {
+            by.insert(name.clone(), json!(*kb as f64 / 1024.0));
+        }
+    }
+    serde_json::Value::Object(by)
 }
 
 fn median(mut v: Vec<u64>) -> u64 {
@@ -221,6 +239,8 @@ fn startup(
             "idle_pss_mb_median": median(runs.iter().map(|r| r.pss_kb).collect()) as f64 / 1024.0,
             "idle_rss_mb_median": median(runs.iter().map(|r| r.rss_kb).collect()) as f64 / 1024.0,
             "processes": runs.last().map(|r| r.processes),
+            // The median run's PSS by process (app, web view, network).
+            "idle_pss_mb_by_process": pss_by_process(runs),
         })
     };
     let (hs, as_) = (summary(&h), summary(&a));
@@ -232,6 +252,7 @@ fn startup(
         "benchmark": "startup",
         "when": chrono::Utc::now().to_rfc3339(),
         "binaries": bin_dir.display().to_string(),
+        "settle_s": settle,
         "cached_citas": seeded.citas,
         "calendars": calendars,
         "citas_in_week": in_week,

@@ -7,6 +7,9 @@ pub struct TreeMemory {
     pub pss_kb: u64,
     pub rss_kb: u64,
     pub pids: Vec<u32>,
+    /// PSS by process name (the app, WebKitWebProces, WebKitNetworkPr...),
+    /// to tell the app's own memory from the web view's.
+    pub by_name: Vec<(String, u64)>,
 }
 
 fn parent_of(pid: u32) -> Option<u32> {
@@ -52,16 +55,26 @@ fn field_kb(rollup: &str, name: &str) -> u64 {
 pub fn tree(root: u32) -> TreeMemory {
     let pids = descendants(root);
     let (mut pss, mut rss) = (0, 0);
+    let mut by_name: Vec<(String, u64)> = Vec::new();
     for pid in &pids {
         if let Ok(r) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-            pss += field_kb(&r, "Pss:");
+            let p = field_kb(&r, "Pss:");
+            pss += p;
             rss += field_kb(&r, "Rss:");
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .map(|n| n.trim().to_string())
+                .unwrap_or_default();
+            match by_name.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, kb)) => *kb += p,
+                None => by_name.push((name, p)),
+            }
         }
     }
     TreeMemory {
         pss_kb: pss,
         rss_kb: rss,
         pids,
+        by_name,
     }
 }
 

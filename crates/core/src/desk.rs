@@ -161,6 +161,7 @@ impl Desk {
             }
         };
         desk.runtime.lock().unwrap().connection = initial;
+        desk.active_location_changed();
         Ok(desk)
     }
 
@@ -366,6 +367,7 @@ impl Desk {
         })?;
         self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
         self.runtime.lock().unwrap().client = None;
+        self.active_location_changed();
         self.wake.notify_one();
         Ok(LocationInfo {
             id: location.id,
@@ -410,6 +412,8 @@ impl Desk {
         self.store.set_setting(ACTIVE_LOCATION, location_id)?;
         self.runtime.lock().unwrap().client = None;
         self.slot_cache.lock().unwrap().clear();
+        // The relay connection is per location too.
+        self.active_location_changed();
         self.wake.notify_one();
         let status = self.status()?;
         self.notify_status(&status);
@@ -429,6 +433,7 @@ impl Desk {
         self.forget_oauth(location_id).await?;
         self.store.remove_connection(location_id)?;
         self.runtime.lock().unwrap().client = None;
+        self.active_location_changed();
         self.notify_status_now();
         self.wake.notify_one();
         Ok(())

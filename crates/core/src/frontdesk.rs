@@ -472,6 +472,42 @@ fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
     })
 }
 
+fn patient_not_found() -> CoreError {
+    CoreError::Rejected {
+        code: "patient.not_found".into(),
+        es: "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
+        en: "That patient is not in the local agenda. Search again.".into(),
+    }
+}
+
+/// A plausible address, lower-cased; GHL would refuse a broken one only
+/// later, from the outbox, after the desk has moved on.
+fn patient_email(input: Option<&str>) -> Result<Option<String>> {
+    let Some(e) = input.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let valid = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(Some(e.to_lowercase()))
+    } else {
+        Err(CoreError::Rejected {
+            code: "patient.invalid_email".into(),
+            es: format!("El correo «{e}» no es válido. Escríbalo como nombre@dominio.pe."),
+            en: format!("The email {e:?} is not valid. Type it as name@domain.com."),
+        })
+    }
+}
+
 fn fallback_hours(s: &LocationSettings) -> Vec<OpenHours> {
     let (Ok(open), Ok(close)) = (parse_hhmm(&s.fallback_open), parse_hhmm(&s.fallback_close))
     else {
@@ -1120,6 +1156,41 @@ impl Desk {
             .collect())
     }
 
+    /// A patient's basic fields as the edit form starts from: the names as
+    /// GHL keeps them (first and last apart), the desk's own pending edit
+    /// included.
+    pub fn patient(&self, contact_id: &str) -> Result<PatientEdit> {
+        // Display name, phone, email, GHL's record.
+        type Row = (Option<String>, Option<String>, Option<String>, String);
+        let row: Option<Row> = self.store.with(|c| {
+            c.query_row(
+                "SELECT display_name, phone, email, raw FROM contacts WHERE id = ?1",
+                [contact_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+        })?;
+        let (name, phone, email, raw) = row.ok_or_else(patient_not_found)?;
+        let raw: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+        let text = |k: &str| {
+            raw[k]
+                .as_str()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let (first_name, last_name) = match (text("firstName"), text("lastName")) {
+            (None, None) => (name, None),
+            names => names,
+        };
+        Ok(PatientEdit {
+            first_name,
+            last_name,
+            phone,
+            email,
+        })
+    }
+
     /// Edits a patient's basic fields: shown at once, sent to GHL through
     /// the outbox (the phone normalised to E.164 first).
     pub async fn update_patient(
@@ -1129,21 +1200,18 @@ impl Desk {
     ) -> Result<crate::model::PatientView> {
         let (location, _) = self.require_location()?;
         let phone = patient_phone(edit.phone.as_deref())?;
+        let email = patient_email(edit.email.as_deref())?;
         let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let change = citadesk_ghl::ContactChange {
             first_name: clean(edit.first_name),
             last_name: clean(edit.last_name),
-            email: clean(edit.email).map(|e| e.to_lowercase()),
+            email,
             phone,
         };
         let current = self
             .store
             .search_contacts_by_id(contact_id)?
-            .ok_or_else(|| CoreError::Rejected {
-                code: "patient.not_found".into(),
-                es: "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
-                en: "That patient is not in the local agenda. Search again.".into(),
-            })?;
+            .ok_or_else(patient_not_found)?;
         let who = actor(&self.store);
         let name = match (&change.first_name, &change.last_name) {
             (None, None) => current.name.clone(),
@@ -1159,9 +1227,20 @@ impl Desk {
         let email = change.email.clone().or(current.email.clone());
         self.store.with(|c| {
             let tx = c.transaction()?;
+            // The names go into the kept GHL record too, so the edit form
+            // shows them apart until GHL's answer replaces it.
+            let raw: String = tx.query_row("SELECT raw FROM contacts WHERE id = ?1", [contact_id], |r| r.get(0))?;
+            let mut raw: serde_json::Value = serde_json::from_str(&raw).unwrap_or_default();
+            if let Some(obj) = raw.as_object_mut() {
+                for (k, v) in [("firstName", &change.first_name), ("lastName", &change.last_name)] {
+                    if let Some(v) = v {
+                        obj.insert(k.into(), serde_json::Value::String(v.clone()));
+                    }
+                }
+            }
             tx.execute(
-                "UPDATE contacts SET display_name = ?2, phone = ?3, email = ?4, search_key = ?5 WHERE id = ?1",
-                params![contact_id, name, phone, email, patients::search_key(name.as_deref(), email.as_deref(), phone.as_deref())],
+                "UPDATE contacts SET display_name = ?2, phone = ?3, email = ?4, search_key = ?5, raw = ?6 WHERE id = ?1",
+                params![contact_id, name, phone, email, patients::search_key(name.as_deref(), email.as_deref(), phone.as_deref()), raw.to_string()],
             )?;
             outbox::insert_write(&tx, &NewWrite {
                 location_id: &location.id,

@@ -501,6 +501,26 @@ async fn a_patients_basic_fields_are_edited_in_ghl() {
         .await
         .unwrap_err();
     assert_eq!(bad.code(), "patient.invalid_phone");
+    for email in [
+        "herminia",
+        "herminia@example",
+        "her minia@example.pe",
+        "@example.pe",
+    ] {
+        let bad = desk
+            .update_patient(
+                &patient,
+                citadesk_core::PatientEdit {
+                    first_name: None,
+                    last_name: None,
+                    phone: None,
+                    email: Some(email.into()),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(bad.code(), "patient.invalid_email", "{email}");
+    }
     let view = desk
         .update_patient(
             &patient,
@@ -523,6 +543,20 @@ async fn a_patients_basic_fields_are_edited_in_ghl() {
     assert_eq!(
         desk.search_patients("herminia condori", 5).unwrap()[0].id,
         patient
+    );
+    // The edit form starts from the names apart, as GHL keeps them.
+    assert_eq!(
+        desk.patient(&patient).unwrap(),
+        citadesk_core::PatientEdit {
+            first_name: Some("Herminia".into()),
+            last_name: Some("Condori".into()),
+            phone: Some("+51912345678".into()),
+            email: Some("herminia@example.pe".into()),
+        }
+    );
+    assert_eq!(
+        desk.patient("nadie").unwrap_err().code(),
+        "patient.not_found"
     );
     sb.shutdown().await;
 }

@@ -366,8 +366,15 @@ impl App {
             .unwrap();
     }
 
+    /// Clicks a control once it is enabled, as a person waits for a greyed
+    /// button (a click on a disabled one is silently lost).
     pub async fn click_testid(&self, id: &str) {
-        let el = self.testid(id).await;
+        let el = self
+            .wait_for(
+                &format!("[data-testid='{id}']:not([disabled])"),
+                Duration::from_secs(10),
+            )
+            .await;
         self.click(&el).await;
     }
 

@@ -165,8 +165,9 @@ pub fn payload_hash(body: &[u8]) -> String {
 
 /// The appointment inside AppointmentCreate/Update/Delete. Every field but
 /// the id may be missing (GHL omits documented fields at times, #332): a
-/// payload without times or calendar is "partial" and the app fetches the
-/// cita by id instead.
+/// payload without any of the fields the replica keeps (calendar, times,
+/// status, title, patient) is "partial" and the app fetches the cita by id
+/// instead, rather than overwrite what it holds with blanks.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookAppointment {
@@ -196,8 +197,13 @@ pub struct WebhookAppointment {
 }
 
 impl WebhookAppointment {
-    /// The full cita when the payload carries what the replica needs.
+    /// The full cita when the payload carries what the replica needs. An
+    /// absent status, title or patient would otherwise be read as "new",
+    /// "" and none; `assignedUserId` may be legitimately absent.
     pub fn complete(&self) -> Option<crate::models::Appointment> {
+        self.appointment_status.as_ref().filter(|s| !s.is_empty())?;
+        self.title.as_ref()?;
+        self.contact_id.as_ref()?;
         Some(crate::models::Appointment {
             id: self.id.clone(),
             calendar_id: self.calendar_id.clone().filter(|s| !s.is_empty())?,
@@ -332,7 +338,8 @@ mod tests {
     fn payloads_by_type_keep_unknown_fields() {
         let body = br#"{"type":"AppointmentUpdate","locationId":"L","webhookId":"w1",
             "appId":"x","appointment":{"id":"a1","calendarId":"c1","startTime":"2026-11-24T10:00:00-05:00",
-            "endTime":"2026-11-24T10:30:00-05:00","dateUpdated":"2026-11-23T10:00:00-05:00","notes":"n"}}"#;
+            "endTime":"2026-11-24T10:30:00-05:00","dateUpdated":"2026-11-23T10:00:00-05:00","notes":"n",
+            "title":"Control","contactId":"k1","appointmentStatus":"confirmed"}}"#;
         let WebhookPayload::AppointmentUpdate(e) = WebhookPayload::parse(body).expect("parse")
         else {
             panic!("type")
@@ -343,6 +350,15 @@ mod tests {
 
         let partial = br#"{"type":"AppointmentCreate","locationId":"L","appointment":{"id":"a2"}}"#;
         let WebhookPayload::AppointmentCreate(e) = WebhookPayload::parse(partial).expect("parse")
+        else {
+            panic!("type")
+        };
+        assert!(e.appointment.complete().is_none());
+
+        // Times and calendar but no status, title nor patient (#332): partial too.
+        let thin = br#"{"type":"AppointmentUpdate","locationId":"L","appointment":{"id":"a3",
+            "calendarId":"c1","startTime":"2026-11-24T10:00:00-05:00","endTime":"2026-11-24T10:30:00-05:00"}}"#;
+        let WebhookPayload::AppointmentUpdate(e) = WebhookPayload::parse(thin).expect("parse")
         else {
             panic!("type")
         };

@@ -1,11 +1,14 @@
 //! Sustained ingest benchmark: signed webhooks from a loopback load
-//! generator, each verified (Ed25519) and durably committed (SQLite WAL,
-//! synchronous=FULL) before its 200. Writes target/bench/relay.json.
+//! generator, each verified (Ed25519) and durably committed before its 200:
+//! SQLite WAL with synchronous=FULL (target/bench/relay_ingest.json), or with
+//! `--postgres` a real PostgreSQL server started for the run, synchronous
+//! commit on (target/bench/relay_ingest_postgres.json).
 //!
-//!   cargo run --profile bench-opt -p citadesk-relay --example ingest_bench -- [count] [concurrency]
+//!   cargo run --profile bench-opt -p citadesk-relay --example ingest_bench -- [count] [concurrency] [--postgres]
 //!
 //! Relay and generator share one 2-worker runtime, so on a 2-core machine
-//! they compete for the same cores, as they would on a small host.
+//! they compete for the same cores, as they would on a small host (and with
+//! PostgreSQL, the server shares them too).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,8 +21,16 @@ use citadesk_relay::Config;
 use ed25519_dalek::pkcs8::DecodePrivateKey;
 use ed25519_dalek::Signer;
 
+#[path = "../tests/common/pg.rs"]
+mod pg;
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    let mut args: Vec<String> = std::env::args().collect();
+    let postgres = args.iter().any(|a| a == "--postgres");
+    args.retain(|a| a != "--postgres");
+    // Started outside the runtime: its client is a blocking one.
+    let server = postgres.then(|| pg::PgServer::start().expect("PostgreSQL is installed"));
+    let database_url = server.as_ref().map(|s| s.database("bench"));
     let count: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(40_000);
     let concurrency: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(64);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -27,14 +38,15 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(run(count, concurrency));
+    rt.block_on(run(count, concurrency, database_url));
+    drop(server);
 }
 
 fn manifest(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-async fn run(count: usize, concurrency: usize) {
+async fn run(count: usize, concurrency: usize, database_url: Option<String>) {
     let out_dir = manifest("../../target/bench");
     std::fs::create_dir_all(&out_dir).expect("target/bench");
     let out_dir = out_dir.canonicalize().expect("target/bench");
@@ -47,6 +59,9 @@ async fn run(count: usize, concurrency: usize) {
         ed25519_public_keys: vec![read("tests/fixtures/ed25519-test.pub.pem")],
         rsa_public_keys: vec![],
         log: "warn".into(),
+        database_url: database_url
+            .clone()
+            .map(citadesk_relay::config::DatabaseUrl),
         ..Config::default()
     };
     let relay = citadesk_relay::start(cfg).await.expect("relay");
@@ -160,7 +175,12 @@ async fn run(count: usize, concurrency: usize) {
 
     let result = serde_json::json!({
         "benchmark": "relay_ingest",
-        "what": "POST /webhooks/ghl over loopback HTTP/1.1: Ed25519 verified, JSON envelope checked, committed to SQLite WAL synchronous=FULL before the 200",
+        "what": if database_url.is_some() {
+            "POST /webhooks/ghl over loopback HTTP/1.1: Ed25519 verified, JSON envelope checked, committed to PostgreSQL (same host, synchronous_commit=on, fsync on) before the 200"
+        } else {
+            "POST /webhooks/ghl over loopback HTTP/1.1: Ed25519 verified, JSON envelope checked, committed to SQLite WAL synchronous=FULL before the 200"
+        },
+        "store": if database_url.is_some() { "postgres" } else { "sqlite" },
         "webhooks": latencies.len(),
         "failures": failures,
         "concurrency": concurrency,
@@ -175,12 +195,16 @@ async fn run(count: usize, concurrency: usize) {
         "target_webhooks_per_sec": 3000,
         "at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     });
-    let path = out_dir.join("relay_ingest.json");
+    let path = out_dir.join(if database_url.is_some() {
+        "relay_ingest_postgres.json"
+    } else {
+        "relay_ingest.json"
+    });
     std::fs::write(
         &path,
         serde_json::to_string_pretty(&result).expect("json") + "\n",
     )
-    .expect("write relay_ingest.json");
+    .expect("write the results");
     println!("{}", serde_json::to_string_pretty(&result).expect("json"));
     eprintln!("wrote {}", path.display());
     assert_eq!(failures, 0, "every webhook must be answered 200");

@@ -15,8 +15,13 @@ use crate::RelayError;
 pub struct Config {
     /// Address to listen on (plain HTTP; TLS is the reverse proxy's job).
     pub listen: SocketAddr,
-    /// Directory of the SQLite store.
+    /// Directory of the SQLite store (unused when `database_url` is set).
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite, so several relay instances can share one
+    /// store behind a load balancer: `postgresql://user:password@host/db`.
+    pub database_url: Option<DatabaseUrl>,
+    /// Most PostgreSQL connections one instance holds.
+    pub database_pool_size: u32,
     /// Days an event is kept for installs that are offline.
     pub retention_days: u32,
     pub purge_interval_secs: u64,
@@ -42,11 +47,24 @@ pub struct Config {
     pub log: String,
 }
 
+/// A connection string: it may hold a password, so `Debug` never shows it.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DatabaseUrl(pub String);
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(…)")
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             data_dir: PathBuf::from("./relay-data"),
+            database_url: None,
+            database_pool_size: 16,
             retention_days: 14,
             purge_interval_secs: 3600,
             max_body_bytes: 1024 * 1024,
@@ -100,6 +118,12 @@ impl Config {
         }
         if let Some(v) = var(&format!("{p}DATA_DIR")) {
             self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = var(&format!("{p}DATABASE_URL")) {
+            self.database_url = Some(DatabaseUrl(v)).filter(|v| !v.0.trim().is_empty());
+        }
+        if let Some(v) = var(&format!("{p}DATABASE_POOL_SIZE")) {
+            self.database_pool_size = parse("CITADESK_RELAY_DATABASE_POOL_SIZE", &v)?;
         }
         if let Some(v) = var(&format!("{p}RETENTION_DAYS")) {
             self.retention_days = parse("CITADESK_RELAY_RETENTION_DAYS", &v)?;

@@ -5,6 +5,7 @@
 pub mod config;
 mod error;
 pub mod metrics;
+pub mod postgres;
 pub mod server;
 pub mod sqlite;
 pub mod store;
@@ -14,4 +15,4 @@ mod writer;
 
 pub use config::Config;
 pub use error::RelayError;
-pub use server::{start, start_with_store, Relay};
+pub use server::{open_store, start, start_with_store, Relay};

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use citadesk_relay::sqlite::SqliteStore;
 use citadesk_relay::store::Store;
 use citadesk_relay::{tokens, Config, RelayError};
 use clap::{Parser, Subcommand};
@@ -133,7 +132,7 @@ async fn stop_signal() {
 }
 
 fn token(cfg: &Config, action: TokenAction) -> Result<(), RelayError> {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&cfg.data_dir)?);
+    let store: Arc<dyn Store> = citadesk_relay::open_store(cfg)?;
     let now = chrono::Utc::now().timestamp_millis();
     match action {
         TokenAction::Create { locations, name } => {

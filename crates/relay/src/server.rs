@@ -24,6 +24,7 @@ use tokio_stream::StreamExt as _;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
 use crate::store::{Appended, Install, NewEvent, Store, StoredEvent};
 use crate::verify::WebhookKeys;
@@ -77,10 +78,21 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Opens the SQLite store in `cfg.data_dir` and starts serving.
+/// The configured store: PostgreSQL when `database_url` is set, else the
+/// SQLite file in `data_dir`. Blocking (it connects and migrates).
+pub fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, RelayError> {
+    Ok(match &cfg.database_url {
+        Some(url) => Arc::new(PgStore::open(&url.0, cfg.database_pool_size)?),
+        None => Arc::new(SqliteStore::open(&cfg.data_dir)?),
+    })
+}
+
+/// Opens the configured store and starts serving.
 pub async fn start(cfg: Config) -> Result<Relay, RelayError> {
-    let dir = cfg.data_dir.clone();
-    let store: Arc<dyn Store> = Arc::new(blocking(move || SqliteStore::open(&dir)).await?);
+    let store = {
+        let cfg = cfg.clone();
+        blocking(move || open_store(&cfg)).await?
+    };
     start_with_store(cfg, store).await
 }
 
@@ -95,7 +107,9 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         blocking(move || store.head()).await?
     };
     let (head_tx, head_rx) = watch::channel(head0);
+    let head_tx = Arc::new(head_tx);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    store.follow_commits(head_tx.clone(), shutdown_rx.clone())?;
     let metrics = Arc::new(Metrics::default());
     let writer = Writer::start(
         store.clone(),
@@ -438,7 +452,7 @@ async fn stream_events(
 
     let mut live = false;
     let mut checked = Instant::now();
-    loop {
+    'stream: loop {
         if *shutdown.borrow() {
             break;
         }
@@ -476,23 +490,33 @@ async fn stream_events(
                 return;
             }
         }
-        tokio::select! {
-            changed = head.changed() => if changed.is_err() { break },
-            _ = shutdown.changed() => break,
-            _ = tx.closed() => break,
-            _ = tokio::time::sleep(REVALIDATE) => {}
-        }
-        if checked.elapsed() >= REVALIDATE {
-            checked = Instant::now();
-            let store = app.store.clone();
-            let id = install.id.clone();
-            match blocking(move || store.install(&id)).await {
-                Ok(Some(i)) if i.revoked_at_ms.is_none() => {}
-                Ok(_) => {
-                    tracing::info!(install = install.id, "install revoked, stream closed");
-                    break;
+        // Wait for a commit (ours, or another instance's through the store's
+        // follower). The periodic wake only re-checks the token: it reads no
+        // events, so a stream never depends on polling to see new ones.
+        loop {
+            // Also reached between pages of a busy stream, so a revoke made
+            // with the CLI closes it within seconds either way.
+            if checked.elapsed() >= REVALIDATE {
+                checked = Instant::now();
+                let store = app.store.clone();
+                let id = install.id.clone();
+                match blocking(move || store.install(&id)).await {
+                    Ok(Some(i)) if i.revoked_at_ms.is_none() => {}
+                    Ok(_) => {
+                        tracing::info!(install = install.id, "install revoked, stream closed");
+                        break 'stream;
+                    }
+                    Err(_) => {}
                 }
-                Err(_) => {}
+            }
+            tokio::select! {
+                changed = head.changed() => {
+                    if changed.is_err() { break 'stream }
+                    break;
+                },
+                _ = shutdown.changed() => break 'stream,
+                _ = tx.closed() => break 'stream,
+                _ = tokio::time::sleep(REVALIDATE) => {}
             }
         }
     }
@@ -512,7 +536,13 @@ async fn ack(
     let install = authenticate(&app, &headers).await?;
     let AckBody { cursor } = serde_json::from_slice(&body)
         .map_err(|e| RelayError::BadRequest(format!("ack body: {e}")))?;
-    let head = *app.head.borrow();
+    let mut head = *app.head.borrow();
+    if cursor > head {
+        // Another instance may have committed it and our listener not yet
+        // told us: the store has the last word.
+        let store = app.store.clone();
+        head = blocking(move || store.head()).await?;
+    }
     if cursor < 0 || cursor > head {
         return Err(RelayError::BadRequest(format!(
             "cursor {cursor} is outside 0..={head}"

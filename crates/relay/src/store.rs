@@ -1,8 +1,13 @@
-//! Storage behind one trait, so a PostgreSQL store can serve several relay
-//! instances later. SQLite (WAL) is the default (see `sqlite.rs`).
+//! Storage behind one trait: SQLite (WAL, `sqlite.rs`) by default, one file
+//! for one relay; PostgreSQL (`postgres.rs`) for several relay instances
+//! behind a load balancer. The server sees only this trait.
 //!
 //! The trait is blocking on purpose: the batching writer owns a thread and
 //! the HTTP side calls reads through `spawn_blocking`.
+
+use std::sync::Arc;
+
+use tokio::sync::watch;
 
 use crate::RelayError;
 
@@ -100,6 +105,17 @@ pub trait Store: Send + Sync + 'static {
     fn purge_received_before(&self, cutoff_ms: i64) -> Result<u64, RelayError>;
     /// Cheap round trip for `/healthz`.
     fn ping(&self) -> Result<(), RelayError>;
+    /// Where other processes (other relay instances) also commit events,
+    /// raises `head` when they do, until `stop`, so this instance's open
+    /// streams wake for events GHL posted to another instance. A store
+    /// written only by this process's writer has nothing to follow.
+    fn follow_commits(
+        &self,
+        _head: Arc<watch::Sender<i64>>,
+        _stop: watch::Receiver<bool>,
+    ) -> Result<(), RelayError> {
+        Ok(())
+    }
 
     fn create_install(&self, install: &NewInstall) -> Result<(), RelayError>;
     fn install(&self, id: &str) -> Result<Option<Install>, RelayError>;

@@ -38,7 +38,7 @@ impl Writer {
         store: Arc<dyn Store>,
         capacity: usize,
         max_batch: usize,
-        head: watch::Sender<i64>,
+        head: Arc<watch::Sender<i64>>,
         metrics: Arc<Metrics>,
     ) -> Result<Writer, RelayError> {
         let (tx, rx) = mpsc::channel(capacity);
@@ -90,7 +90,7 @@ fn run(
     store: Arc<dyn Store>,
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
-    head: watch::Sender<i64>,
+    head: Arc<watch::Sender<i64>>,
     metrics: Arc<Metrics>,
 ) {
     let mut stopping = false;

@@ -4,154 +4,16 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
-use citadesk_core::ghl::webhook::WebhookKeys;
-use citadesk_core::ghl::Secret;
-use citadesk_core::live::RelayTuning;
 use citadesk_core::model::RelayState;
-use citadesk_core::{DemoConnection, Desk, DeskOptions, TokenKeeping};
 use citadesk_relay::sqlite::SqliteStore;
 use citadesk_relay::store::{NewEvent, Store as _};
-use citadesk_relay::{tokens, Relay};
+use common::app::*;
 use common::*;
-use ghl_sandbox::{RunningSandbox, SandboxConfig, WebhookConfig};
-
-async fn sandbox() -> RunningSandbox {
-    ghl_sandbox::start(SandboxConfig {
-        webhooks: WebhookConfig {
-            // Signs with the test key the relay and the app are given.
-            ed25519_private_key_pem: Some(fixture("ed25519-test.pem")),
-            retry_schedule: vec![Duration::from_millis(50); 3],
-            ..Default::default()
-        },
-        rate_limits: ghl_sandbox::RateLimits::unlimited(),
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox")
-}
-
-async fn relay(dir: &std::path::Path) -> (Relay, String) {
-    let mut cfg = test_config(dir);
-    cfg.rsa_public_keys = Vec::new();
-    let relay = citadesk_relay::start(cfg).await.expect("relay");
-    let base = format!("http://{}", relay.addr);
-    (relay, base)
-}
-
-fn token(dir: &std::path::Path, name: &str, location: &str) -> String {
-    let store = SqliteStore::open(dir).expect("store");
-    tokens::issue(&store, name, &[location.to_string()], 0)
-        .expect("token")
-        .token
-}
-
-/// A desk on the sandbox's clinic, synced, not yet following the relay.
-async fn desk(sb: &RunningSandbox, dir: &std::path::Path) -> Arc<Desk> {
-    let mut options = DeskOptions::new(dir);
-    options.demo = Some(DemoConnection {
-        base_url: sb.base_url(),
-        location_id: sb.location_id().to_string(),
-        token: Secret::new(sb.pit()),
-    });
-    let desk = Desk::open(options).expect("desk");
-    desk.sync_now().await.expect("first sync");
-    desk.set_webhook_keys(
-        WebhookKeys::from_config(&[fixture("ed25519-test.pub.pem")], &[]).expect("keys"),
-    );
-    desk.set_relay_tuning(RelayTuning {
-        backoff_min: Duration::from_millis(50),
-        backoff_max: Duration::from_millis(500),
-        idle: Duration::from_secs(5),
-    });
-    desk
-}
-
-async fn follow(desk: &Arc<Desk>, relay_url: &str, token: &str) -> tokio::task::JoinHandle<()> {
-    desk.set_relay(
-        None,
-        relay_url,
-        Some(Secret::new(token)),
-        TokenKeeping::Environment,
-    )
-    .await
-    .expect("relay settings");
-    tokio::spawn(desk.clone().run_relay_loop())
-}
-
-async fn admin(
-    sb: &RunningSandbox,
-    method: reqwest::Method,
-    path: &str,
-    body: serde_json::Value,
-) -> serde_json::Value {
-    let resp = reqwest::Client::new()
-        .request(method, format!("{}/_sandbox/{path}", sb.base_url()))
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&body).expect("json"))
-        .send()
-        .await
-        .expect("admin call");
-    assert!(resp.status().is_success(), "{path}: {}", resp.status());
-    let bytes = resp.bytes().await.expect("body");
-    serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
-}
-
-async fn retitle(sb: &RunningSandbox, cita: &str, title: &str) {
-    admin(
-        sb,
-        reqwest::Method::PATCH,
-        &format!("appointments/{cita}"),
-        serde_json::json!({ "title": title }),
-    )
-    .await;
-}
-
-fn citas(desk: &Desk, location: &str) -> HashMap<String, citadesk_core::store::CitaRow> {
-    let now = Utc::now();
-    desk.store()
-        .cita_rows_starting_in(
-            location,
-            now - chrono::Duration::days(60),
-            now + chrono::Duration::days(90),
-        )
-        .expect("citas")
-        .into_iter()
-        .map(|c| (c.id.clone(), c))
-        .collect()
-}
-
-async fn wait_until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// webhookIds the relay answered 200 for, as the sandbox recorded them.
-fn delivered(sb: &RunningSandbox) -> Vec<String> {
-    sb.sandbox()
-        .webhooks()
-        .deliveries()
-        .into_iter()
-        .filter(|d| d.status == Some(200))
-        .map(|d| d.webhook_id)
-        .collect()
-}
-
-fn processed_ids(desk: &Desk, location: &str) -> Vec<String> {
-    desk.store()
-        .processed_webhooks(location)
-        .expect("log")
-        .into_iter()
-        .map(|p| p.webhook_id)
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_in_ghl_reaches_the_replica_and_an_echo_is_not_applied_twice() {
@@ -180,7 +42,7 @@ async fn a_change_in_ghl_reaches_the_replica_and_an_echo_is_not_applied_twice() 
         "Control – ya sincronizado"
     );
 
-    let tok = token(relay_dir.path(), "Recepción 1", &loc);
+    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
     let task = follow(&desk, &base, &tok).await;
     wait_until("connected", Duration::from_secs(10), || {
         desk.relay_state() == RelayState::Connected
@@ -297,7 +159,7 @@ async fn an_app_offline_for_a_while_catches_up_in_order_and_a_tampered_event_is_
     })
     .await;
 
-    let tok = token(relay_dir.path(), "Recepción 1", &loc);
+    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
     let task = follow(&desk, &base, &tok).await;
     wait_until("caught up", Duration::from_secs(20), || {
         desk.store().processed_webhooks(&loc).expect("log").len() == 32
@@ -365,7 +227,7 @@ async fn every_install_of_a_location_gets_everything_and_another_locations_insta
         } else {
             "OtraSedeXXXXXXXXXXXX".to_string()
         };
-        let tok = token(relay_dir.path(), &format!("Recepción {i}"), &scope);
+        let tok = install_token(relay_dir.path(), &format!("Recepción {i}"), &scope);
         tasks.push(follow(&desk, &base, &tok).await);
         desks.push(desk);
     }
@@ -418,7 +280,7 @@ async fn kill_9_of_the_relay_under_a_steady_stream_loses_nothing_it_answered_200
         .set_urls(vec![format!("{base}/webhooks/ghl")]);
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
-    let tok = token(relay_dir.path(), "Recepción 1", &loc);
+    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
     let task = follow(&desk, &base, &tok).await;
     wait_until("connected", Duration::from_secs(10), || {
         desk.relay_state() == RelayState::Connected

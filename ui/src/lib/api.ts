@@ -14,6 +14,7 @@ import type { FixOutcome } from "../bindings/FixOutcome";
 import type { FixRequest } from "../bindings/FixRequest";
 import type { FreeSlot } from "../bindings/FreeSlot";
 import type { LocationSettings } from "../bindings/LocationSettings";
+import type { PatientEdit } from "../bindings/PatientEdit";
 import type { PatientView } from "../bindings/PatientView";
 import type { ReconcileProgress } from "../bindings/ReconcileProgress";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
@@ -92,6 +93,11 @@ export function connections(): Promise<ConnectionInfo[]> {
 
 export function disconnect(locationId: string): Promise<void> {
   return invoke<void>("disconnect", { locationId });
+}
+
+/** Makes another connected location the one the desk shows (the relay follows). */
+export function switchLocation(locationId: string): Promise<AppStatus> {
+  return invoke<AppStatus>("switch_location", { locationId });
 }
 
 /** Tells the core the first week is on screen (start-up figure; logged). */
@@ -176,6 +182,16 @@ export function freeSlots(calendarId: string, from: string | null): Promise<Free
 /** Local patient search (instant). */
 export function searchPatients(query: string, limit?: number): Promise<PatientView[]> {
   return invoke<PatientView[]>("search_patients", { query, limit: limit ?? null });
+}
+
+/** A patient's basic fields, as the edit form starts from them. */
+export function patient(contactId: string): Promise<PatientEdit> {
+  return invoke<PatientEdit>("patient", { contactId });
+}
+
+/** Edits a patient's basic fields (absent: unchanged); sent to GHL through the outbox. */
+export function updatePatient(contactId: string, edit: PatientEdit): Promise<PatientView> {
+  return invoke<PatientView>("update_patient", { contactId, edit });
 }
 
 /** GHL's own patient search, for when the local one finds little (slower). */

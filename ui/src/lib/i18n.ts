@@ -239,6 +239,22 @@ export interface Messages {
   "cita.donePending": string;
   "cita.moveFailed": string;
   "cita.notFound": string;
+  "location.switch": string;
+  "location.switchAction": string;
+  "location.switchFailed": string;
+  "patient.edit": string;
+  "patient.editTitle": string;
+  "patient.firstName": string;
+  "patient.lastName": string;
+  "patient.phone": string;
+  "patient.email": string;
+  "patient.save": string;
+  "patient.loading": string;
+  "patient.saved": string;
+  "patient.error.name": string;
+  "patient.error.cannotClear": string;
+  "patient.error.phone": string;
+  "patient.error.email": string;
   "statusBar.pending.one": string;
   "statusBar.pending.other": string;
   "refusal.title": string;
@@ -555,6 +571,22 @@ const esPE: Messages = {
   "cita.donePending": "Guardado en este equipo; se enviará a GHL cuando haya conexión.",
   "cita.moveFailed": "No se pudo mover la cita: {message}",
   "cita.notFound": "La cita ya no está en la agenda.",
+  "location.switch": "Sede",
+  "location.switchAction": "Cambiar de sede",
+  "location.switchFailed": "No se pudo cambiar de sede: {message}",
+  "patient.edit": "Editar paciente",
+  "patient.editTitle": "Datos del paciente",
+  "patient.firstName": "Nombres",
+  "patient.lastName": "Apellidos",
+  "patient.phone": "Teléfono",
+  "patient.email": "Correo",
+  "patient.save": "Guardar paciente",
+  "patient.loading": "Cargando datos del paciente…",
+  "patient.saved": "Datos del paciente guardados.",
+  "patient.error.name": "Escriba los nombres o los apellidos.",
+  "patient.error.cannotClear": "No se puede dejar vacío aquí; si hace falta, bórrelo en GHL.",
+  "patient.error.phone": "Teléfono no válido: escriba +51 987 654 321 o 987 654 321.",
+  "patient.error.email": "Correo no válido: escriba nombre@dominio.pe.",
   "statusBar.pending.one": "1 cambio por enviar a GHL",
   "statusBar.pending.other": "{count} cambios por enviar a GHL",
   "refusal.title": "GHL rechazó cambios guardados en este equipo",
@@ -869,6 +901,22 @@ const en: Messages = {
   "cita.donePending": "Saved on this computer; it will be sent to GHL when the connection is back.",
   "cita.moveFailed": "Could not move the appointment: {message}",
   "cita.notFound": "The appointment is no longer in the agenda.",
+  "location.switch": "Location",
+  "location.switchAction": "Switch location",
+  "location.switchFailed": "Could not switch location: {message}",
+  "patient.edit": "Edit patient",
+  "patient.editTitle": "Patient details",
+  "patient.firstName": "First name",
+  "patient.lastName": "Last name",
+  "patient.phone": "Phone",
+  "patient.email": "Email",
+  "patient.save": "Save patient",
+  "patient.loading": "Loading the patient…",
+  "patient.saved": "Patient details saved.",
+  "patient.error.name": "Type a first or a last name.",
+  "patient.error.cannotClear": "Cannot be left empty here; clear it in GHL if needed.",
+  "patient.error.phone": "Not a valid phone: type +51 987 654 321 or 987 654 321.",
+  "patient.error.email": "Not a valid email: type name@domain.com.",
   "statusBar.pending.one": "1 change waiting for GHL",
   "statusBar.pending.other": "{count} changes waiting for GHL",
   "refusal.title": "GHL refused changes saved on this computer",

@@ -35,6 +35,12 @@ describe("shortcutFor", () => {
     expect(shortcutFor({ key: "c", ctrlKey: true, target: body })).toBeNull();
   });
 
+  it("goes to the location switcher with l, not while choosing in it", () => {
+    expect(shortcutFor({ key: "l", target: body })).toBe("location");
+    expect(shortcutFor({ key: "L", target: body })).toBe("location");
+    expect(shortcutFor({ key: "l", target: { tagName: "SELECT" } })).toBeNull();
+  });
+
   it("ignores other keys", () => {
     expect(shortcutFor({ key: "x", target: body })).toBeNull();
     expect(shortcutFor({ key: "ArrowUp", target: body })).toBeNull();

@@ -13,7 +13,8 @@ export type ShortcutAction =
   | "week-view"
   | "new-cita"
   | "reconcile"
-  | "settings";
+  | "settings"
+  | "location";
 
 /** The parts of a KeyboardEvent the decision depends on. */
 export interface KeyInput {
@@ -66,6 +67,8 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   C: "reconcile",
   s: "settings",
   S: "settings",
+  l: "location",
+  L: "location",
   "?": "help",
   Escape: "close",
 };

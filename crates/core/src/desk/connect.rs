@@ -114,6 +114,7 @@ impl Desk {
         })?;
         self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
         self.runtime.lock().unwrap().client = None;
+        self.active_location_changed();
         self.wake.notify_one();
         tracing::info!(location = %location.id, "connected with OAuth");
         Ok(LocationInfo {

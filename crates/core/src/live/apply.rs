@@ -23,6 +23,12 @@ pub enum Outcome {
     Deferred,
     /// Not something the replica keeps (another location, an unknown type).
     Ignored,
+    /// A partial payload named a cita GHL no longer has: the replica keeps
+    /// its copy (a delete comes as its own event; the next pull settles it).
+    NotFound,
+    /// A partial payload whose cita GHL would not give (a refused token,
+    /// ...): the replica keeps its copy until the next pull.
+    Unfetched,
     /// The signature did not verify or the body was unreadable: not applied.
     Rejected,
 }
@@ -35,6 +41,8 @@ impl Outcome {
             Outcome::Stale => "stale",
             Outcome::Deferred => "deferred",
             Outcome::Ignored => "ignored",
+            Outcome::NotFound => "not_found",
+            Outcome::Unfetched => "unfetched",
             Outcome::Rejected => "rejected",
         }
     }
@@ -65,6 +73,11 @@ pub enum Change {
         raw: String,
     },
     DeleteContact(String),
+    /// Nothing to change, about one record (logged with its id).
+    Untouched {
+        id: String,
+        outcome: Outcome,
+    },
     Nothing(Outcome),
 }
 
@@ -199,6 +212,7 @@ impl Store {
                         Some(id.as_str()),
                     )
                 }
+                Change::Untouched { id, outcome } => (*outcome, Some(id.as_str())),
                 Change::Nothing(o) => (*o, None),
             };
             tx.execute(

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use citadesk_ghl::webhook::{payload_hash, WebhookKeys, WebhookPayload};
 use citadesk_ghl::{GhlError, Secret};
+use tokio::sync::watch;
 
 use super::apply::{Change, Handled, Outcome};
 use super::client::{self, Event, Session, Target, WebhookFrame};
@@ -191,11 +192,27 @@ impl Desk {
 
     /// Runs for the life of the process: connects to the active location's
     /// relay, follows it, reconnects with backoff and jitter, and starts over
-    /// when the settings change.
+    /// when the settings or the active location change.
     pub async fn run_relay_loop(self: Arc<Self>) {
         let http = client::http();
         let mut backoff: Option<Duration> = None;
+        let mut active = self.live.active.subscribe();
+        let mut following: Option<String> = None;
         loop {
+            // A switch from here on wakes `settings_changed`.
+            active.borrow_and_update();
+            let location = self.active_location().ok().flatten();
+            if location != following {
+                // The status bar shows the relay of the location on screen:
+                // the previous one's last event time means nothing there.
+                self.live.lock().last_event_at = None;
+                if following.is_some() {
+                    tracing::info!(location = ?location, "active location changed; relay follows");
+                    self.set_relay_state(RelayState::Connecting);
+                }
+                following = location;
+                backoff = None;
+            }
             let tuning = self
                 .live
                 .lock()
@@ -205,7 +222,7 @@ impl Desk {
                 Ok(Some(t)) => t,
                 Ok(None) => {
                     self.set_relay_state(RelayState::NotConfigured);
-                    self.live.reconfigure.notified().await;
+                    self.settings_changed(&mut active).await;
                     continue;
                 }
                 Err(e) => {
@@ -213,7 +230,7 @@ impl Desk {
                     self.set_relay_state(RelayState::Disconnected);
                     tokio::select! {
                         _ = tokio::time::sleep(tuning.backoff_max) => {}
-                        _ = self.live.reconfigure.notified() => {}
+                        _ = self.settings_changed(&mut active) => {}
                     }
                     continue;
                 }
@@ -223,11 +240,15 @@ impl Desk {
             }
             let result = tokio::select! {
                 r = self.follow(&http, &target, tuning) => Some(r),
-                _ = self.live.reconfigure.notified() => None,
+                _ = self.settings_changed(&mut active) => None,
             };
             let wait = match result {
                 None => {
                     backoff = None;
+                    continue;
+                }
+                Some(Ok(_)) if active.has_changed().unwrap_or(false) => {
+                    // `follow` stopped at the switch.
                     continue;
                 }
                 Some(Ok(got_frames)) => {
@@ -241,7 +262,7 @@ impl Desk {
                 Some(Err(CoreError::Relay(RelayError::Unauthorized))) => {
                     tracing::warn!(relay = %target.url, "relay refused the install token");
                     self.set_relay_state(RelayState::Unauthorized);
-                    self.live.reconfigure.notified().await;
+                    self.settings_changed(&mut active).await;
                     backoff = None;
                     continue;
                 }
@@ -253,8 +274,24 @@ impl Desk {
             };
             tokio::select! {
                 _ = tokio::time::sleep(client::jitter(wait)) => {}
-                _ = self.live.reconfigure.notified() => { backoff = None; }
+                _ = self.settings_changed(&mut active) => { backoff = None; }
             }
+        }
+    }
+
+    /// Resolves when the relay settings or the active location change.
+    async fn settings_changed(&self, active: &mut watch::Receiver<Option<String>>) {
+        tokio::select! {
+            _ = self.live.reconfigure.notified() => {}
+            Ok(()) = active.changed() => {}
+        }
+    }
+
+    /// Tells the relay loop which location the desk works on now.
+    pub(crate) fn active_location_changed(&self) {
+        match self.active_location() {
+            Ok(location) => self.live.set_active(location),
+            Err(e) => tracing::warn!(code = e.code(), "active location unreadable: {e}"),
         }
     }
 
@@ -290,6 +327,11 @@ impl Desk {
                     self.request_sync();
                 }
                 Event::Webhook(data) => {
+                    // Switched away meanwhile: none of this location's
+                    // events are applied past the switch.
+                    if self.active_location()?.as_deref() != Some(target.location_id.as_str()) {
+                        return Ok(got_frames);
+                    }
                     let (frame, body) = WebhookFrame::parse(&data)?;
                     let outcome = self.handle_webhook(target, &keys, &frame, &body).await?;
                     session.ack(frame.cursor);
@@ -406,9 +448,24 @@ impl Desk {
                         .await?
                     {
                         Fetched::Found(a) => *a,
-                        // GHL no longer has it: a later delete overtook this.
-                        Fetched::Gone => return Ok(Change::DeleteCita(e.appointment.id)),
-                        Fetched::Refused => return Ok(Change::Nothing(Outcome::Ignored)),
+                        // GHL no longer has it (a delete overtook this, or
+                        // GHL's reads lag its writes). A "not found" is too
+                        // weak a sign to drop the replica's copy: logged, and
+                        // a pull, which lists what GHL has, settles it.
+                        Fetched::Gone => {
+                            tracing::warn!(location = %location_id, cita = %e.appointment.id, "a partial webhook named a cita GHL does not have; kept, syncing");
+                            self.request_sync();
+                            return Ok(Change::Untouched {
+                                id: e.appointment.id,
+                                outcome: Outcome::NotFound,
+                            });
+                        }
+                        Fetched::Refused => {
+                            return Ok(Change::Untouched {
+                                id: e.appointment.id,
+                                outcome: Outcome::Unfetched,
+                            })
+                        }
                     },
                 };
                 match sync::cita_row(location_id, &full, zone) {

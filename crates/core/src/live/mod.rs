@@ -17,11 +17,12 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use citadesk_ghl::webhook::WebhookKeys;
 use citadesk_ghl::Secret;
-use tokio::sync::Notify;
+use tokio::sync::{watch, Notify};
 
 use crate::model::RelayState;
 
 pub use apply::{Outcome, ProcessedWebhook};
+pub use desk::relay_account;
 
 /// Environment overrides for headless runs and tests: the relay of the
 /// active location, read instead of the saved settings when both are set.
@@ -111,11 +112,23 @@ struct LiveInner {
 }
 
 /// The relay connection's shared state, held by the Desk.
-#[derive(Default)]
 pub struct LiveState {
     inner: Mutex<LiveInner>,
     /// Settings changed: drop the connection and start over.
     reconfigure: Notify,
+    /// The desk's active location: the relay settings are per location, so
+    /// the connection follows it (a switch drops the old one's stream).
+    active: watch::Sender<Option<String>>,
+}
+
+impl Default for LiveState {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::default(),
+            reconfigure: Notify::new(),
+            active: watch::Sender::new(None),
+        }
+    }
 }
 
 impl LiveState {
@@ -129,6 +142,28 @@ impl LiveState {
 
     pub fn last_event_at(&self) -> Option<DateTime<Utc>> {
         self.lock().last_event_at
+    }
+
+    /// Records the desk's active location; the relay loop reconnects when
+    /// it changes. The state shown until then is no longer the old
+    /// location's: a running connection reads as connecting, and the last
+    /// event time is forgotten.
+    pub(crate) fn set_active(&self, location_id: Option<String>) {
+        let changed = self.active.send_if_modified(|current| {
+            let changed = *current != location_id;
+            if changed {
+                *current = location_id;
+            }
+            changed
+        });
+        if changed {
+            let mut inner = self.lock();
+            inner.last_event_at = None;
+            // Only a running relay loop leaves NotConfigured (the CLI never does).
+            if inner.state != RelayState::NotConfigured {
+                inner.state = RelayState::Connecting;
+            }
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! a small SSE client that reads the relay's app stream over real HTTP.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -335,14 +337,20 @@ pub fn relay_command(data_dir: &Path) -> Command {
             pem_body(&fixture("rsa-test.pub.pem")),
         )
         .env("CITADESK_RELAY_KEEPALIVE_SECS", "1")
-        .env_remove("CITADESK_RELAY_CONFIG");
+        .env_remove("CITADESK_RELAY_CONFIG")
+        .env_remove("CITADESK_RELAY_DATABASE_URL");
     cmd
 }
 
 /// Starts `citadesk-relay serve` on `listen` and returns it with its base URL, read from
 /// its JSON "listening" log line. Its stderr keeps being drained.
 pub fn spawn_relay(data_dir: &Path, listen: &str) -> (Child, String) {
-    let mut child = relay_command(data_dir)
+    spawn_serving(relay_command(data_dir), listen)
+}
+
+/// `citadesk-relay serve` from a prepared command (e.g. with a database URL).
+pub fn spawn_serving(mut cmd: Command, listen: &str) -> (Child, String) {
+    let mut child = cmd
         .args(["serve", "--listen", listen])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -392,4 +400,234 @@ pub fn create_token(data_dir: &Path, location: &str) -> String {
         .find_map(|l| l.strip_prefix("token: "))
         .expect("token line")
         .to_string()
+}
+
+// ---- the app's side: ghl-sandbox → relay → citadesk-core, in-process ----
+
+/// What a streaming app saw after a crash test: waits until every webhook
+/// answered 200 (`acked`, per sender in sending order) was delivered, then
+/// checks each was delivered exactly once, in cursor order, and each
+/// sender's webhooks in the order it sent them.
+pub async fn assert_acked_delivered_once_in_order(
+    seen: &std::sync::Mutex<Vec<Delivered>>,
+    acked: &std::collections::HashMap<usize, Vec<String>>,
+) -> usize {
+    use std::collections::{HashMap, HashSet};
+    let all_acked: HashSet<&String> = acked.values().flatten().collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let have: HashSet<String> = seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .map(|d| d.webhook_id.clone())
+            .collect();
+        let missing = all_acked.iter().filter(|id| !have.contains(**id)).count();
+        if missing == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{missing} webhooks answered 200 never delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let seen = seen.lock().expect("lock").clone();
+    assert!(
+        seen.windows(2).all(|w| w[0].cursor < w[1].cursor),
+        "cursor order"
+    );
+    let mut unique = HashSet::new();
+    assert!(
+        seen.iter().all(|d| unique.insert(d.webhook_id.clone())),
+        "duplicates delivered"
+    );
+    let position: HashMap<&str, usize> = seen
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.webhook_id.as_str(), i))
+        .collect();
+    for ids in acked.values() {
+        let order: Vec<usize> = ids.iter().map(|id| position[id.as_str()]).collect();
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "a sender's webhooks out of order"
+        );
+    }
+    seen.len()
+}
+
+pub mod app {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use chrono::Utc;
+    use citadesk_core::ghl::webhook::WebhookKeys;
+    use citadesk_core::ghl::Secret;
+    use citadesk_core::live::RelayTuning;
+    use citadesk_core::store::CitaRow;
+    use citadesk_core::{DemoConnection, Desk, DeskOptions, TokenKeeping};
+    use citadesk_relay::sqlite::SqliteStore;
+    use citadesk_relay::{tokens, Relay};
+    use ghl_sandbox::{RunningSandbox, SandboxConfig, WebhookConfig};
+
+    use super::{fixture, sign_ed25519, test_config};
+
+    /// A sandbox signing its webhooks with the test key the relay and the app know.
+    pub async fn sandbox() -> RunningSandbox {
+        ghl_sandbox::start(SandboxConfig {
+            webhooks: WebhookConfig {
+                ed25519_private_key_pem: Some(fixture("ed25519-test.pem")),
+                retry_schedule: vec![Duration::from_millis(50); 3],
+                ..Default::default()
+            },
+            rate_limits: ghl_sandbox::RateLimits::unlimited(),
+            ..Default::default()
+        })
+        .await
+        .expect("sandbox")
+    }
+
+    pub async fn relay(dir: &Path) -> (Relay, String) {
+        let mut cfg = test_config(dir);
+        cfg.rsa_public_keys = Vec::new();
+        let relay = citadesk_relay::start(cfg).await.expect("relay");
+        let base = format!("http://{}", relay.addr);
+        (relay, base)
+    }
+
+    /// An install token for one location, issued straight into the relay's store.
+    pub fn install_token(dir: &Path, name: &str, location: &str) -> String {
+        let store = SqliteStore::open(dir).expect("store");
+        tokens::issue(&store, name, &[location.to_string()], 0)
+            .expect("token")
+            .token
+    }
+
+    /// A desk on the sandbox's clinic, synced, not yet following a relay.
+    pub async fn desk(sb: &RunningSandbox, dir: &Path) -> Arc<Desk> {
+        let mut options = DeskOptions::new(dir);
+        options.demo = Some(DemoConnection {
+            base_url: sb.base_url(),
+            location_id: sb.location_id().to_string(),
+            token: Secret::new(sb.pit()),
+        });
+        let desk = Desk::open(options).expect("desk");
+        desk.sync_now().await.expect("first sync");
+        desk.set_webhook_keys(
+            WebhookKeys::from_config(&[fixture("ed25519-test.pub.pem")], &[]).expect("keys"),
+        );
+        desk.set_relay_tuning(RelayTuning {
+            backoff_min: Duration::from_millis(50),
+            backoff_max: Duration::from_millis(500),
+            idle: Duration::from_secs(5),
+        });
+        desk
+    }
+
+    /// Points the desk at the relay (token from the environment, not the
+    /// keychain) and runs its relay loop.
+    pub async fn follow(
+        desk: &Arc<Desk>,
+        relay_url: &str,
+        token: &str,
+    ) -> tokio::task::JoinHandle<()> {
+        desk.set_relay(
+            None,
+            relay_url,
+            Some(Secret::new(token)),
+            TokenKeeping::Environment,
+        )
+        .await
+        .expect("relay settings");
+        tokio::spawn(desk.clone().run_relay_loop())
+    }
+
+    /// A call to the sandbox's admin API ("as in GHL's UI").
+    pub async fn admin(
+        sb: &RunningSandbox,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> serde_json::Value {
+        let resp = reqwest::Client::new()
+            .request(method, format!("{}/_sandbox/{path}", sb.base_url()))
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&body).expect("json"))
+            .send()
+            .await
+            .expect("admin call");
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        let bytes = resp.bytes().await.expect("body");
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub async fn retitle(sb: &RunningSandbox, cita: &str, title: &str) {
+        admin(
+            sb,
+            reqwest::Method::PATCH,
+            &format!("appointments/{cita}"),
+            serde_json::json!({ "title": title }),
+        )
+        .await;
+    }
+
+    /// The replica's citas of a location around now, by id.
+    pub fn citas(desk: &Desk, location: &str) -> HashMap<String, CitaRow> {
+        let now = Utc::now();
+        desk.store()
+            .cita_rows_starting_in(
+                location,
+                now - chrono::Duration::days(60),
+                now + chrono::Duration::days(90),
+            )
+            .expect("citas")
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect()
+    }
+
+    pub async fn wait_until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !ok() {
+            assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// webhookIds the relay answered 200 for, as the sandbox recorded them.
+    pub fn delivered(sb: &RunningSandbox) -> Vec<String> {
+        sb.sandbox()
+            .webhooks()
+            .deliveries()
+            .into_iter()
+            .filter(|d| d.status == Some(200))
+            .map(|d| d.webhook_id)
+            .collect()
+    }
+
+    pub fn processed_ids(desk: &Desk, location: &str) -> Vec<String> {
+        desk.store()
+            .processed_webhooks(location)
+            .expect("log")
+            .into_iter()
+            .map(|p| p.webhook_id)
+            .collect()
+    }
+
+    /// Posts `body` to the relay as GHL does, signed with the test key.
+    pub async fn post_as_ghl(relay_base: &str, body: serde_json::Value) {
+        let bytes = serde_json::to_vec(&body).expect("json");
+        let sig = sign_ed25519("ed25519-test.pem", &bytes);
+        let (status, json) = super::post(
+            &reqwest::Client::new(),
+            relay_base,
+            bytes,
+            &[("x-ghl-signature", sig)],
+        )
+        .await;
+        assert_eq!(status, 200, "{json}");
+    }
 }
