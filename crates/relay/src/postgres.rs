@@ -40,7 +40,26 @@ type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
 pub struct PgStore {
     config: postgres::Config,
-    pool: Pool,
+    /// Always `Some` until dropped (see `Drop`).
+    pool: Option<Pool>,
+}
+
+impl Drop for PgStore {
+    /// The blocking client closes a connection by driving a small runtime of
+    /// its own, which panics on a thread that already drives async tasks, and
+    /// the last holder of the store is often one (an axum server dropping its
+    /// state on shutdown). So there the pool is closed on a thread of its own.
+    fn drop(&mut self) {
+        let Some(pool) = self.pool.take() else {
+            return;
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return drop(pool);
+        }
+        std::thread::scope(|s| {
+            s.spawn(move || drop(pool));
+        });
+    }
 }
 
 /// Every pooled connection commits durably and names itself in pg_stat_activity.
@@ -89,7 +108,10 @@ impl PgStore {
             .connection_customizer(Box::new(Durable))
             .build(PostgresConnectionManager::new(config.clone(), NoTls))
             .map_err(unreachable_db)?;
-        Ok(PgStore { config, pool })
+        Ok(PgStore {
+            config,
+            pool: Some(pool),
+        })
     }
 
     fn conn(&self) -> Result<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>, RelayError> {

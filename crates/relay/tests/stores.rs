@@ -179,3 +179,40 @@ fn postgres_store_refuses_a_bad_url_and_an_unreachable_server_clearly() {
         "{down}"
     );
 }
+
+/// The last holder of a store is often async code (a server dropping its state
+/// on shutdown); closing the PostgreSQL pool there must neither panic (it
+/// aborted a CI run) nor leave connections open on the server. The store is
+/// left untouched after opening: a query could start the pool topping itself
+/// up on its own thread, which would then hold the last reference instead.
+#[test]
+fn postgres_store_closes_its_connections_when_dropped_by_async_code() {
+    let Some(pg) = PgServer::start() else { return };
+    let url = pg.database("dropped");
+    let store: std::sync::Arc<dyn Store> =
+        std::sync::Arc::new(PgStore::open(&url, 4).expect("open"));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("runtime");
+    let dropped = runtime.block_on(runtime.spawn(async move { drop(store) }));
+    assert!(
+        dropped.is_ok(),
+        "dropping the store on a runtime worker failed"
+    );
+
+    let mut watcher = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let open = |c: &mut postgres::Client| -> i64 {
+        c.query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'citadesk-relay'",
+            &[],
+        )
+        .expect("count")
+        .get(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while open(&mut watcher) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(open(&mut watcher), 0, "the store's connections are closed");
+}
