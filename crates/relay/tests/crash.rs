@@ -4,9 +4,7 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::process::Command;
-use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use common::*;
@@ -22,109 +20,24 @@ async fn kill_9_mid_stream_loses_nothing_answered_200() {
     assert!(String::from_utf8_lossy(&listed.stdout).contains("Recepción 1"));
 
     let (mut child, base) = spawn_relay(dir.path(), "127.0.0.1:0");
-    let base = Arc::new(RwLock::new(base));
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
+    let stream = SteadyStream::start(vec![base], &token);
 
-    // The app: follows the stream, reconnecting from its last cursor.
-    let seen: Arc<Mutex<Vec<Delivered>>> = Arc::default();
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let app = {
-        let (base, seen, stop, token) = (base.clone(), seen.clone(), stop.clone(), token.clone());
-        let http = reqwest::Client::new();
-        tokio::spawn(async move {
-            let mut last: Option<i64> = None;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let url = base.read().expect("lock").clone();
-                let Ok(mut sse) = SseClient::connect(&http, &url, &token, Some(0), last).await
-                else {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                };
-                while let Some(f) = sse.next(Duration::from_secs(3)).await {
-                    if f.event == "webhook" {
-                        let d = f.webhook();
-                        last = Some(d.cursor);
-                        seen.lock().expect("lock").push(d);
-                    }
-                }
-            }
-        })
-    };
-
-    // GHL: four senders, each posting its own numbered webhooks in order.
-    let acked: Arc<Mutex<HashMap<usize, Vec<String>>>> = Arc::default();
-    let sending = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let mut senders = Vec::new();
-    for s in 0..4 {
-        let (base, acked, sending, http) =
-            (base.clone(), acked.clone(), sending.clone(), http.clone());
-        senders.push(tokio::spawn(async move {
-            let mut i = 0;
-            while sending.load(std::sync::atomic::Ordering::Relaxed) {
-                let id = format!("s{s}-{i:05}");
-                i += 1;
-                let url = base.read().expect("lock").clone();
-                let body = appointment_body(&id, "L1", &now_iso());
-                let sig = sign_ed25519("ed25519-test.pem", &body);
-                let req = http
-                    .post(format!("{url}/webhooks/ghl"))
-                    .header("x-ghl-signature", sig)
-                    .body(body)
-                    .send()
-                    .await;
-                match req {
-                    Ok(r) if r.status() == 200 => {
-                        acked.lock().expect("lock").entry(s).or_default().push(id)
-                    }
-                    // The relay is down or answered otherwise: GHL would not
-                    // count this one as delivered, and neither do we.
-                    _ => tokio::time::sleep(Duration::from_millis(20)).await,
-                }
-            }
-        }));
-    }
-
-    let acked_count = || {
-        acked
-            .lock()
-            .expect("lock")
-            .values()
-            .map(Vec::len)
-            .sum::<usize>()
-    };
     // Two kills, each while the senders are busy, each followed by a restart
     // on the same data directory.
     let mut at_kill = 0;
     for _ in 0..2 {
-        while acked_count() < at_kill + 300 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        stream.until_answered(at_kill + 300).await;
         child.kill().expect("kill -9");
         child.wait().expect("reap");
-        at_kill = acked_count();
+        at_kill = stream.answered();
         let (restarted, new_base) = spawn_relay(dir.path(), "127.0.0.1:0");
         child = restarted;
-        *base.write().expect("lock") = new_base;
+        stream.set_base(0, new_base);
     }
-    while acked_count() < at_kill + 300 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    sending.store(false, std::sync::atomic::Ordering::Relaxed);
-    for s in senders {
-        s.await.expect("sender");
-    }
-
-    let acked = acked.lock().expect("lock").clone();
-    let answered: usize = acked.values().map(Vec::len).sum();
-    let delivered = assert_acked_delivered_once_in_order(&seen, &acked).await;
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    stream.until_answered(at_kill + 300).await;
+    let (answered, delivered) = stream.finish().await;
     assert!(at_kill >= 600 && answered >= at_kill + 300);
-    eprintln!(
-        "answered 200: {answered} ({at_kill} before the last kill); delivered: {delivered} (any extra were committed but in flight at a kill)"
-    );
+    eprintln!("answered 200: {answered} ({at_kill} before the last kill); delivered: {delivered}");
 
     // SIGTERM: the relay stops cleanly (its app stream ends too).
     let pid = child.id().to_string();
@@ -145,5 +58,4 @@ async fn kill_9_mid_stream_loses_nothing_answered_200() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status}");
-    app.abort();
 }

@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashSet;
 use std::time::Duration;
 
 use citadesk_relay::config::DatabaseUrl;
@@ -276,128 +274,24 @@ async fn kill_9_of_one_instance_loses_nothing_answered_200() {
     let token = issue(&url, "Recepción 1", &["L1"]);
     let (mut first, base_1) = spawn_serving(command(), "127.0.0.1:0");
     let (second, base_2) = spawn_serving(command(), "127.0.0.1:0");
-    let bases = Arc::new(RwLock::new([base_1, base_2]));
-
-    let seen: Arc<Mutex<Vec<Delivered>>> = Arc::default();
-    let stop = Arc::new(AtomicBool::new(false));
-    let app = {
-        let (bases, seen, stop, token) = (bases.clone(), seen.clone(), stop.clone(), token.clone());
-        tokio::spawn(async move {
-            let http = reqwest::Client::new();
-            let mut last: Option<i64> = None;
-            let mut turn = 0;
-            while !stop.load(Ordering::Relaxed) {
-                turn += 1;
-                let base = bases.read().expect("lock")[turn % 2].clone();
-                let Ok(mut sse) = SseClient::connect(&http, &base, &token, Some(0), last).await
-                else {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                };
-                while let Some(f) = sse.next(Duration::from_secs(3)).await {
-                    if f.event == "webhook" {
-                        let d = f.webhook();
-                        last = Some(d.cursor);
-                        seen.lock().expect("lock").push(d);
-                    }
-                }
-            }
-        })
-    };
-
-    let acked: Arc<Mutex<HashMap<usize, Vec<String>>>> = Arc::default();
-    let sending = Arc::new(AtomicBool::new(true));
-    let http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(5))
-        .build()
-        .expect("client");
-    let mut senders = Vec::new();
-    for s in 0..4 {
-        let (bases, acked, sending, http) =
-            (bases.clone(), acked.clone(), sending.clone(), http.clone());
-        senders.push(tokio::spawn(async move {
-            let mut i = 0usize;
-            let mut pick = s;
-            while sending.load(Ordering::Relaxed) {
-                let id = format!("s{s}-{i:05}");
-                i += 1;
-                // Retried on the other instance until one answers 200: GHL
-                // retries on 429, and a balancer moves on from a dead backend.
-                loop {
-                    pick += 1;
-                    let base = bases.read().expect("lock")[pick % 2].clone();
-                    let status =
-                        tokio::time::timeout(Duration::from_secs(5), try_send(&http, &base, &id))
-                            .await
-                            .unwrap_or_default();
-                    if status == 200 {
-                        acked
-                            .lock()
-                            .expect("lock")
-                            .entry(s)
-                            .or_default()
-                            .push(id.clone());
-                        break;
-                    }
-                    if !sending.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            }
-        }));
-    }
-    let acked_count = || {
-        acked
-            .lock()
-            .expect("lock")
-            .values()
-            .map(Vec::len)
-            .sum::<usize>()
-    };
+    let stream = SteadyStream::start(vec![base_1, base_2], &token);
 
     let mut at_kill = 0;
     for _ in 0..2 {
-        while acked_count() < at_kill + 300 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        stream.until_answered(at_kill + 300).await;
         first.kill().expect("kill -9");
         first.wait().expect("reap");
-        at_kill = acked_count();
+        at_kill = stream.answered();
         let (restarted, base) = spawn_serving(command(), "127.0.0.1:0");
         first = restarted;
-        bases.write().expect("lock")[0] = base;
+        stream.set_base(0, base);
     }
-    while acked_count() < at_kill + 300 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    sending.store(false, Ordering::Relaxed);
-    for s in senders {
-        s.await.expect("sender");
-    }
-
-    let acked = acked.lock().expect("lock").clone();
-    let answered: usize = acked.values().map(Vec::len).sum();
-    let delivered = assert_acked_delivered_once_in_order(&seen, &acked).await;
-    stop.store(true, Ordering::Relaxed);
+    stream.until_answered(at_kill + 300).await;
+    let (answered, delivered) = stream.finish().await;
     assert!(at_kill >= 600 && answered >= at_kill + 300);
     eprintln!("answered 200: {answered} ({at_kill} before the last kill); delivered: {delivered}");
     first.kill().expect("kill");
     let mut second = second;
     second.kill().expect("kill");
     let _ = (first.wait(), second.wait());
-    app.abort();
-}
-
-/// The status GHL would see; 0 when the instance could not be reached.
-async fn try_send(http: &reqwest::Client, base: &str, id: &str) -> u16 {
-    let body = appointment_body(id, "L1", &now_iso());
-    let sig = sign_ed25519("ed25519-test.pem", &body);
-    let sent = http
-        .post(format!("{base}/webhooks/ghl"))
-        .header("x-ghl-signature", sig)
-        .body(body)
-        .send()
-        .await;
-    sent.map(|r| r.status().as_u16()).unwrap_or(0)
 }

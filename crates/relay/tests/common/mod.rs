@@ -457,6 +457,154 @@ pub async fn assert_acked_delivered_once_in_order(
     seen.len()
 }
 
+/// A steady stream of GHL webhooks through relay processes that a test
+/// kills and restarts. Four senders post numbered webhooks; one that is not
+/// answered 200 is posted again (on the next base when there are several:
+/// GHL retries, and a balancer moves on from a dead backend). An app follows
+/// the stream from the bases in turn, reconnecting from its last cursor.
+pub struct SteadyStream {
+    bases: std::sync::Arc<std::sync::RwLock<Vec<String>>>,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Delivered>>>,
+    acked: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<usize, Vec<String>>>>,
+    sending: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    following: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    senders: Vec<tokio::task::JoinHandle<()>>,
+    app: tokio::task::JoinHandle<()>,
+}
+
+impl SteadyStream {
+    pub fn start(bases: Vec<String>, token: &str) -> SteadyStream {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let bases = Arc::new(std::sync::RwLock::new(bases));
+        let base = |bases: &std::sync::RwLock<Vec<String>>, turn: usize| {
+            let bases = bases.read().expect("lock");
+            bases[turn % bases.len()].clone()
+        };
+        let seen: Arc<std::sync::Mutex<Vec<Delivered>>> = Arc::default();
+        let following = Arc::new(AtomicBool::new(true));
+        let app = {
+            let (bases, seen, following) = (bases.clone(), seen.clone(), following.clone());
+            let token = token.to_string();
+            tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                let mut last: Option<i64> = None;
+                let mut turn = 0;
+                while following.load(Ordering::Relaxed) {
+                    turn += 1;
+                    let url = base(&bases, turn);
+                    let Ok(mut sse) = SseClient::connect(&http, &url, &token, Some(0), last).await
+                    else {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    };
+                    while let Some(f) = sse.next(Duration::from_secs(3)).await {
+                        if f.event == "webhook" {
+                            let d = f.webhook();
+                            last = Some(d.cursor);
+                            seen.lock().expect("lock").push(d);
+                        }
+                    }
+                }
+            })
+        };
+        let acked: Arc<std::sync::Mutex<std::collections::HashMap<usize, Vec<String>>>> =
+            Arc::default();
+        let sending = Arc::new(AtomicBool::new(true));
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .expect("client");
+        let senders = (0..4)
+            .map(|s| {
+                let (bases, acked, sending, http) =
+                    (bases.clone(), acked.clone(), sending.clone(), http.clone());
+                tokio::spawn(async move {
+                    let mut turn = s;
+                    let mut i = 0usize;
+                    while sending.load(Ordering::Relaxed) {
+                        let id = format!("s{s}-{i:05}");
+                        i += 1;
+                        loop {
+                            turn += 1;
+                            let url = base(&bases, turn);
+                            if post_appointment(&http, &url, &id).await == 200 {
+                                let mut acked = acked.lock().expect("lock");
+                                acked.entry(s).or_default().push(id);
+                                break;
+                            }
+                            if !sending.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+        SteadyStream {
+            bases,
+            seen,
+            acked,
+            sending,
+            following,
+            senders,
+            app,
+        }
+    }
+
+    /// Points the stream at a restarted relay.
+    pub fn set_base(&self, index: usize, base: String) {
+        self.bases.write().expect("lock")[index] = base;
+    }
+
+    /// Webhooks answered 200 so far.
+    pub fn answered(&self) -> usize {
+        self.acked
+            .lock()
+            .expect("lock")
+            .values()
+            .map(Vec::len)
+            .sum()
+    }
+
+    pub async fn until_answered(&self, n: usize) {
+        while self.answered() < n {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops the senders, checks that every webhook answered 200 reached the
+    /// app exactly once and in order, stops the app; (answered, delivered).
+    pub async fn finish(self) -> (usize, usize) {
+        use std::sync::atomic::Ordering;
+        self.sending.store(false, Ordering::Relaxed);
+        for s in self.senders {
+            s.await.expect("sender");
+        }
+        let acked = self.acked.lock().expect("lock").clone();
+        let answered = acked.values().map(Vec::len).sum();
+        let delivered = assert_acked_delivered_once_in_order(&self.seen, &acked).await;
+        self.following.store(false, Ordering::Relaxed);
+        self.app.abort();
+        (answered, delivered)
+    }
+}
+
+/// Posts one signed appointment webhook for L1: the status GHL would see, 0
+/// when the relay could not be reached.
+pub async fn post_appointment(http: &reqwest::Client, base: &str, id: &str) -> u16 {
+    let body = appointment_body(id, "L1", &now_iso());
+    let sig = sign_ed25519("ed25519-test.pem", &body);
+    let sent = http
+        .post(format!("{base}/webhooks/ghl"))
+        .header("x-ghl-signature", sig)
+        .body(body)
+        .send()
+        .await;
+    sent.map(|r| r.status().as_u16()).unwrap_or(0)
+}
+
 pub mod app {
     use std::collections::HashMap;
     use std::path::Path;
