@@ -19,11 +19,7 @@ use common::*;
 async fn a_change_in_ghl_reaches_the_replica_and_an_echo_is_not_applied_twice() {
     let sb = sandbox().await;
     let loc = sb.location_id().to_string();
-    let relay_dir = tempfile::tempdir().expect("tempdir");
-    let (relay, base) = relay(relay_dir.path()).await;
-    sb.sandbox()
-        .webhooks()
-        .set_urls(vec![format!("{base}/webhooks/ghl")]);
+    let (relay_dir, relay, base) = relay_for(&sb).await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
     let ids: Vec<String> = citas(&desk, &loc).into_keys().collect();
@@ -42,12 +38,7 @@ async fn a_change_in_ghl_reaches_the_replica_and_an_echo_is_not_applied_twice() 
         "Control – ya sincronizado"
     );
 
-    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
-    let task = follow(&desk, &base, &tok).await;
-    wait_until("connected", Duration::from_secs(10), || {
-        desk.relay_state() == RelayState::Connected
-    })
-    .await;
+    let task = follow_connected(&desk, relay_dir.path(), &base, &loc).await;
     let log = desk.store().processed_webhooks(&loc).expect("log");
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].outcome, "echo", "{log:?}");
@@ -113,11 +104,7 @@ async fn a_change_in_ghl_reaches_the_replica_and_an_echo_is_not_applied_twice() 
 async fn an_app_offline_for_a_while_catches_up_in_order_and_a_tampered_event_is_not_applied() {
     let sb = sandbox().await;
     let loc = sb.location_id().to_string();
-    let relay_dir = tempfile::tempdir().expect("tempdir");
-    let (relay, base) = relay(relay_dir.path()).await;
-    sb.sandbox()
-        .webhooks()
-        .set_urls(vec![format!("{base}/webhooks/ghl")]);
+    let (relay_dir, relay, base) = relay_for(&sb).await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
     let ids: Vec<String> = citas(&desk, &loc).into_keys().take(3).collect();
@@ -209,11 +196,7 @@ fn fixture_event(location: &str, webhook_id: &str, cita: &str, title: &str) -> V
 async fn every_install_of_a_location_gets_everything_and_another_locations_install_nothing() {
     let sb = sandbox().await;
     let loc = sb.location_id().to_string();
-    let relay_dir = tempfile::tempdir().expect("tempdir");
-    let (relay, base) = relay(relay_dir.path()).await;
-    sb.sandbox()
-        .webhooks()
-        .set_urls(vec![format!("{base}/webhooks/ghl")]);
+    let (relay_dir, relay, base) = relay_for(&sb).await;
     let dirs: Vec<_> = (0..3)
         .map(|_| tempfile::tempdir().expect("tempdir"))
         .collect();
@@ -280,12 +263,7 @@ async fn kill_9_of_the_relay_under_a_steady_stream_loses_nothing_it_answered_200
         .set_urls(vec![format!("{base}/webhooks/ghl")]);
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
-    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
-    let task = follow(&desk, &base, &tok).await;
-    wait_until("connected", Duration::from_secs(10), || {
-        desk.relay_state() == RelayState::Connected
-    })
-    .await;
+    let task = follow_connected(&desk, relay_dir.path(), &base, &loc).await;
 
     // GHL: a steady stream of changes through the admin API.
     let ids: Vec<String> = citas(&desk, &loc).into_keys().take(20).collect();

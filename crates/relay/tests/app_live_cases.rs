@@ -77,12 +77,7 @@ async fn a_partial_webhook_is_completed_from_ghl_by_id() {
     let (relay, base) = relay(relay_dir.path()).await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
-    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
-    let task = follow(&desk, &base, &tok).await;
-    wait_until("connected", Duration::from_secs(10), || {
-        desk.relay_state() == RelayState::Connected
-    })
-    .await;
+    let task = follow_connected(&desk, relay_dir.path(), &base, &loc).await;
     let id = citas(&desk, &loc)
         .into_values()
         .find(|c| c.status != "cancelled")
@@ -171,19 +166,10 @@ async fn a_partial_webhook_is_completed_from_ghl_by_id() {
 async fn a_partial_webhook_for_a_cita_ghl_no_longer_has_keeps_the_replica_and_says_so() {
     let sb = sandbox().await;
     let loc = sb.location_id().to_string();
-    let relay_dir = tempfile::tempdir().expect("tempdir");
-    let (relay, base) = relay(relay_dir.path()).await;
-    sb.sandbox()
-        .webhooks()
-        .set_urls(vec![format!("{base}/webhooks/ghl")]);
+    let (relay_dir, relay, base) = relay_for(&sb).await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
-    let tok = install_token(relay_dir.path(), "Recepción 1", &loc);
-    let task = follow(&desk, &base, &tok).await;
-    wait_until("connected", Duration::from_secs(10), || {
-        desk.relay_state() == RelayState::Connected
-    })
-    .await;
+    let task = follow_connected(&desk, relay_dir.path(), &base, &loc).await;
     let ids: Vec<String> = citas(&desk, &loc).into_keys().take(2).collect();
     let (gone, other) = (ids[0].clone(), ids[1].clone());
     let before = citas(&desk, &loc)[&gone].clone();
@@ -301,11 +287,7 @@ async fn the_relay_install_token_lives_in_the_keychain_only() {
     }
     let sb = sandbox().await;
     let loc = sb.location_id().to_string();
-    let relay_dir = tempfile::tempdir().expect("tempdir");
-    let (relay, base) = relay(relay_dir.path()).await;
-    sb.sandbox()
-        .webhooks()
-        .set_urls(vec![format!("{base}/webhooks/ghl")]);
+    let (relay_dir, relay, base) = relay_for(&sb).await;
     let app_dir = tempfile::tempdir().expect("tempdir");
     let desk = desk(&sb, app_dir.path()).await;
     // A silent fallback to keyring's in-memory mock would pass the rest.

@@ -646,6 +646,34 @@ pub mod app {
         (relay, base)
     }
 
+    /// A relay in a folder of its own, registered as the sandbox's webhook
+    /// URL (as a clinic registers it in its GHL app).
+    pub async fn relay_for(sb: &RunningSandbox) -> (tempfile::TempDir, Relay, String) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (relay, base) = relay(dir.path()).await;
+        sb.sandbox()
+            .webhooks()
+            .set_urls(vec![format!("{base}/webhooks/ghl")]);
+        (dir, relay, base)
+    }
+
+    /// The desk follows the relay with a new install token for `location`;
+    /// returns once it is connected.
+    pub async fn follow_connected(
+        desk: &Arc<Desk>,
+        relay_dir: &Path,
+        base: &str,
+        location: &str,
+    ) -> tokio::task::JoinHandle<()> {
+        let token = install_token(relay_dir, "Recepción 1", location);
+        let task = follow(desk, base, &token).await;
+        wait_until("connected", Duration::from_secs(10), || {
+            desk.relay_state() == citadesk_core::model::RelayState::Connected
+        })
+        .await;
+        task
+    }
+
     /// An install token for one location, issued straight into the relay's store.
     pub fn install_token(dir: &Path, name: &str, location: &str) -> String {
         let store = SqliteStore::open(dir).expect("store");
