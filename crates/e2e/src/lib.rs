@@ -378,6 +378,20 @@ impl App {
         self.click(&el).await;
     }
 
+    /// Opens a cita's details panel with a click on its box in the week,
+    /// waiting up to `timeout` for the box to show.
+    pub async fn open_cita(&self, cita_id: &str, timeout: Duration) -> WebElement {
+        let item = self
+            .wait_for(&format!("[data-cita-id='{cita_id}']"), timeout)
+            .await;
+        self.click(&item).await;
+        self.wait_for(
+            &format!("[data-testid='cita-details'][data-cita-id='{cita_id}']"),
+            Duration::from_secs(10),
+        )
+        .await
+    }
+
     /// Replaces an input's text, as typed.
     pub async fn fill(&self, id: &str, value: &str) {
         let input = self.testid(id).await;

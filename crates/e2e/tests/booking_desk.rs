@@ -105,18 +105,7 @@ async fn book_a_new_patient_over_a_warning_then_mark_showed_and_cancel_another()
     }
 
     // The new cita: "Asistió".
-    let item = app
-        .wait_for(
-            &format!("[data-cita-id='{new_id}']"),
-            Duration::from_secs(15),
-        )
-        .await;
-    app.click(&item).await;
-    app.wait_for(
-        &format!("[data-testid='cita-details'][data-cita-id='{new_id}']"),
-        Duration::from_secs(10),
-    )
-    .await;
+    app.open_cita(&new_id, Duration::from_secs(15)).await;
     app.click_testid("cita-status-showed").await;
     app.until_ghl(&sandbox, "the new cita marked showed", |s| {
         s["appointments"][new_id.as_str()]["appointmentStatus"] == "showed"
@@ -142,18 +131,7 @@ async fn book_a_new_patient_over_a_warning_then_mark_showed_and_cancel_another()
         .unwrap();
 
     // The other cita: cancelled, with a reason.
-    let item = app
-        .wait_for(
-            &format!("[data-cita-id='{other_id}']"),
-            Duration::from_secs(10),
-        )
-        .await;
-    app.click(&item).await;
-    app.wait_for(
-        &format!("[data-testid='cita-details'][data-cita-id='{other_id}']"),
-        Duration::from_secs(10),
-    )
-    .await;
+    app.open_cita(other_id, Duration::from_secs(10)).await;
     app.click_testid("cita-cancel").await;
     app.fill("cita-cancel-reason", "El paciente viaja").await;
     app.click_testid("cita-cancel-confirm").await;

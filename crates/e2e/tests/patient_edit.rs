@@ -50,18 +50,7 @@ async fn a_patient_is_edited_from_the_cita_panel_and_ghl_has_it() {
         Duration::from_secs(30),
     )
     .await;
-    let item = app
-        .wait_for(
-            &format!("[data-cita-id='{cita_id}']"),
-            Duration::from_secs(20),
-        )
-        .await;
-    app.click(&item).await;
-    app.wait_for(
-        &format!("[data-testid='cita-details'][data-cita-id='{cita_id}']"),
-        Duration::from_secs(10),
-    )
-    .await;
+    app.open_cita(&cita_id, Duration::from_secs(20)).await;
     app.click_testid("cita-patient-edit").await;
     let first = app
         .wait_for(
