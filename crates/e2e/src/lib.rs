@@ -21,6 +21,19 @@ pub fn enabled() -> bool {
     std::env::var("CITADESK_E2E").is_ok_and(|v| v == "1")
 }
 
+/// A test home connected to a demo sandbox of its own; None (the test is
+/// skipped, and says so) unless e2e tests are enabled.
+pub fn connected_demo() -> Option<(TestHome, Sandbox)> {
+    if !enabled() {
+        eprintln!("skipped: set CITADESK_E2E=1 (scripts/test.sh does) to drive the real window");
+        return None;
+    }
+    let home = TestHome::new();
+    let sandbox = Sandbox::start(free_port());
+    connect(&home, &sandbox);
+    Some((home, sandbox))
+}
+
 /// The workspace's target/debug folder (or CITADESK_BIN_DIR).
 pub fn bin_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("CITADESK_BIN_DIR") {

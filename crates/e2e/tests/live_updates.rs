@@ -11,13 +11,9 @@ use citadesk_e2e::*;
 
 #[tokio::test]
 async fn a_change_in_ghl_shows_in_the_open_window_without_a_refresh() {
-    if !enabled() {
-        eprintln!("skipped: set CITADESK_E2E=1 (scripts/test.sh does) to drive the real window");
+    let Some((home, sandbox)) = connected_demo() else {
         return;
-    }
-    let home = TestHome::new();
-    let sandbox = Sandbox::start(free_port());
-    connect(&home, &sandbox);
+    };
     let relay = Relay::start(&sandbox).await;
     let token = relay.token(&sandbox.location_id);
     let today = todays_citas(&sandbox).await;

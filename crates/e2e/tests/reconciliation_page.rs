@@ -10,13 +10,9 @@ use thirtyfour::prelude::*;
 
 #[tokio::test]
 async fn open_the_report_and_apply_a_fix() {
-    if !enabled() {
-        eprintln!("skipped: set CITADESK_E2E=1 (scripts/test.sh does) to drive the real window");
+    let Some((home, sandbox)) = connected_demo() else {
         return;
-    }
-    let home = TestHome::new();
-    let sandbox = Sandbox::start(free_port());
-    connect(&home, &sandbox);
+    };
     let state = sandbox.state().await;
     let victim = todays_citas(&sandbox)
         .await
