@@ -10,6 +10,7 @@ import {
   escapeHtml,
   eventProps,
   FALLBACK_COLOR,
+  resourcesNearViewport,
   safeColor,
   sortCitas,
   tint,
@@ -197,5 +198,52 @@ describe("citaEventHtml", () => {
 describe("escapeHtml", () => {
   it("escapes the five HTML specials", () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  });
+});
+
+describe("resourcesNearViewport", () => {
+  // 20 calendars of 120 px; 800 px of them visible (about 6.7 calendars).
+  const g = { count: 20, scrollLeft: 0, viewportWidth: 800, contentWidth: 2400 };
+
+  it("at the start: the visible calendars and one more on the right", () => {
+    expect(resourcesNearViewport(g)).toEqual({ first: 0, last: 7 });
+    expect(resourcesNearViewport(g, 0)).toEqual({ first: 0, last: 6 });
+  });
+
+  it("in the middle: one more on each side", () => {
+    // 600..1400 px: calendars 5 (from 600) to 11 (up to 1440).
+    expect(resourcesNearViewport({ ...g, scrollLeft: 600 }, 0)).toEqual({ first: 5, last: 11 });
+    expect(resourcesNearViewport({ ...g, scrollLeft: 610 })).toEqual({ first: 4, last: 12 });
+  });
+
+  it("a column starting exactly at the right edge is not visible", () => {
+    expect(resourcesNearViewport({ ...g, viewportWidth: 720 }, 0)).toEqual({ first: 0, last: 5 });
+  });
+
+  it("scrolled to the end, and past it (elastic scrolling)", () => {
+    expect(resourcesNearViewport({ ...g, scrollLeft: 1600 })).toEqual({ first: 12, last: 19 });
+    expect(resourcesNearViewport({ ...g, scrollLeft: 5000 })).toEqual({ first: 19, last: 19 });
+    expect(resourcesNearViewport({ ...g, scrollLeft: -30 })).toEqual({ first: 0, last: 7 });
+  });
+
+  it("every calendar when they all fit, or with one calendar", () => {
+    expect(resourcesNearViewport({ ...g, viewportWidth: 2400 })).toEqual({ first: 0, last: 19 });
+    expect(resourcesNearViewport({ ...g, viewportWidth: 3000 })).toEqual({ first: 0, last: 19 });
+    expect(resourcesNearViewport({ count: 1, scrollLeft: 0, viewportWidth: 300, contentWidth: 900 })).toEqual({
+      first: 0,
+      last: 0,
+    });
+  });
+
+  it("every calendar before the first layout (zero sizes) or on nonsense", () => {
+    expect(resourcesNearViewport({ ...g, viewportWidth: 0, contentWidth: 0 })).toEqual({ first: 0, last: 19 });
+    expect(resourcesNearViewport({ ...g, viewportWidth: 0 })).toEqual({ first: 0, last: 19 });
+    expect(resourcesNearViewport({ ...g, contentWidth: 0 })).toEqual({ first: 0, last: 19 });
+    expect(resourcesNearViewport({ ...g, scrollLeft: NaN })).toEqual({ first: 0, last: 19 });
+  });
+
+  it("no calendars: an empty range", () => {
+    const r = resourcesNearViewport({ count: 0, scrollLeft: 0, viewportWidth: 800, contentWidth: 0 });
+    expect(r.last).toBeLessThan(r.first);
   });
 });

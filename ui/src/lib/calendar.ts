@@ -179,3 +179,45 @@ export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
     `<span class="cita-title">${escapeHtml(title)}</span>${subtitle}</div>`
   );
 }
+
+/** Resource (calendar) indices `first..=last`; `last < first` when there are none. */
+export interface ResourceRange {
+  first: number;
+  last: number;
+}
+
+/** Where the grid's calendars sit, in px, as the scroller reports it. */
+export interface GridGeometry {
+  /** Calendars in the grid, each the same width. */
+  count: number;
+  /** The scroller's scrollLeft. */
+  scrollLeft: number;
+  /** Width of the visible part of the calendar columns (scroller width minus the time axis). */
+  viewportWidth: number;
+  /** Width of all calendar columns together (scroll width minus the time axis). */
+  contentWidth: number;
+}
+
+/**
+ * The calendars whose columns are on screen, plus `margin` on each side:
+ * only their citas are handed to EventCalendar (drawing every box of a
+ * wide grid costs start-up time and memory for nothing). With no layout yet
+ * (zero sizes) or anything odd, every calendar: never a cita missing on screen.
+ */
+export function resourcesNearViewport(g: GridGeometry, margin = 1): ResourceRange {
+  const all = { first: 0, last: g.count - 1 };
+  const sane = [g.scrollLeft, g.viewportWidth, g.contentWidth].every(Number.isFinite);
+  if (g.count <= 1 || !sane || g.viewportWidth <= 0 || g.contentWidth <= 0 || g.viewportWidth >= g.contentWidth) {
+    return all;
+  }
+  const width = g.contentWidth / g.count;
+  const left = Math.max(0, g.scrollLeft);
+  const first = Math.floor(left / width) - margin;
+  // A column whose left edge is exactly at the viewport's right edge is not visible.
+  const last = Math.ceil((left + g.viewportWidth) / width) - 1 + margin;
+  return { first: Math.max(0, Math.min(first, g.count - 1)), last: Math.max(0, Math.min(last, g.count - 1)) };
+}
+
+export function sameRange(a: ResourceRange, b: ResourceRange): boolean {
+  return a.first === b.first && a.last === b.last;
+}
