@@ -122,9 +122,15 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
+    /// The demo clinic.
     pub fn start(port: u16) -> Self {
+        Self::start_seeded(port, "demo")
+    }
+
+    /// `seed`: demo, empty or large (20 calendars, 40 citas a day each).
+    pub fn start_seeded(port: u16, seed: &str) -> Self {
         let mut child = Command::new(bin_dir().join("ghl-sandbox"))
-            .args(["--port", &port.to_string(), "--seed", "demo"])
+            .args(["--port", &port.to_string(), "--seed", seed])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

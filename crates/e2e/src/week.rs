@@ -1,7 +1,7 @@
 //! What the week on screen must show, read from the sandbox itself.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::America::Lima;
@@ -9,6 +9,7 @@ use thirtyfour::prelude::*;
 
 use crate::{App, Sandbox};
 
+#[derive(Clone)]
 pub struct Expected {
     pub title: String,
     pub calendar_id: String,
@@ -51,58 +52,10 @@ pub async fn todays_citas(sandbox: &Sandbox) -> BTreeMap<String, Expected> {
 }
 
 /// Every expected cita is on screen with its title and Lima times, tagged
-/// with its calendar and drawn inside that calendar's column.
+/// with its calendar and drawn inside that calendar's column; today's agenda
+/// lists exactly today's citas.
 pub async fn assert_week_shows(app: &App, expected: &BTreeMap<String, Expected>) {
-    for (id, exp) in expected {
-        let el = app
-            .wait_for(&format!("[data-cita-id='{id}']"), Duration::from_secs(20))
-            .await;
-        let text = app.text_of(&el).await;
-        assert!(
-            text.contains(&exp.title),
-            "cita {id}: {text:?} lacks title {:?}",
-            exp.title
-        );
-        assert!(
-            text.contains(&exp.start_hhmm),
-            "cita {id}: {text:?} lacks start {}",
-            exp.start_hhmm
-        );
-        assert!(
-            text.contains(&exp.end_hhmm),
-            "cita {id}: {text:?} lacks end {}",
-            exp.end_hhmm
-        );
-        assert_eq!(
-            el.attr("data-calendar-id").await.unwrap().as_deref(),
-            Some(exp.calendar_id.as_str())
-        );
-
-        // Both boxes measured in the same scroll state, after bringing the cita into view.
-        let geometry = app
-            .driver
-            .execute(
-                r#"const [id, cal] = arguments;
-                   const el = document.querySelector(`[data-cita-id="${id}"]`);
-                   const col = document.querySelector(`[data-resource-id="${cal}"]`);
-                   if (!el || !col) return null;
-                   el.scrollIntoView({ block: "center", inline: "center" });
-                   const a = el.getBoundingClientRect(), b = col.getBoundingClientRect();
-                   return [a.left + a.width / 2, b.left, b.right];"#,
-                vec![serde_json::json!(id), serde_json::json!(exp.calendar_id)],
-            )
-            .await
-            .unwrap()
-            .json()
-            .clone();
-        let g: Vec<f64> =
-            serde_json::from_value(geometry).expect("cita and its column header are in the page");
-        let (centre, left, right) = (g[0], g[1], g[2]);
-        assert!(
-            centre >= left && centre <= right,
-            "cita {id} (x {centre}) is not under its calendar's column ({left} .. {right})"
-        );
-    }
+    assert_citas_shown(app, expected).await;
     // Today's agenda lists exactly today's citas.
     let items = app
         .driver
@@ -116,4 +69,67 @@ pub async fn assert_week_shows(app: &App, expected: &BTreeMap<String, Expected>)
     ids.sort();
     let want: Vec<String> = expected.keys().cloned().collect();
     assert_eq!(ids, want, "today's agenda");
+}
+
+/// A cita's box in the grid (today's agenda beside it has the same data
+/// attributes).
+pub const GRID_CITA: &str = ".cita-content";
+
+/// Each expected cita is on screen with its title and Lima times, tagged
+/// with its calendar and drawn inside that calendar's column (each is
+/// scrolled into view first, as a person would). Every look is one fresh
+/// query in the page: the grid may redraw its boxes between two looks.
+pub async fn assert_citas_shown(app: &App, expected: &BTreeMap<String, Expected>) {
+    for (id, exp) in expected {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let seen = loop {
+            let found = app
+                .driver
+                .execute(
+                    r#"const [id, cal] = arguments;
+                       const el = document.querySelector(`.cita-content[data-cita-id="${id}"]`);
+                       const col = document.querySelector(`[data-resource-id="${cal}"]`);
+                       if (!el || !col) return null;
+                       el.scrollIntoView({ block: "center", inline: "center" });
+                       const a = el.getBoundingClientRect(), b = col.getBoundingClientRect();
+                       return { text: el.textContent, calendar: el.dataset.calendarId,
+                                centre: a.left + a.width / 2, left: b.left, right: b.right };"#,
+                    vec![serde_json::json!(id), serde_json::json!(exp.calendar_id)],
+                )
+                .await
+                .unwrap()
+                .json()
+                .clone();
+            if !found.is_null() {
+                break found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cita {id} ({}) is not in the grid",
+                exp.title
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let text = seen["text"].as_str().unwrap_or_default();
+        for (what, want) in [
+            ("title", &exp.title),
+            ("start", &exp.start_hhmm),
+            ("end", &exp.end_hhmm),
+        ] {
+            assert!(
+                text.contains(want.as_str()),
+                "cita {id}: {text:?} lacks {what} {want:?}"
+            );
+        }
+        assert_eq!(seen["calendar"].as_str(), Some(exp.calendar_id.as_str()));
+        let (centre, left, right) = (
+            seen["centre"].as_f64().unwrap(),
+            seen["left"].as_f64().unwrap(),
+            seen["right"].as_f64().unwrap(),
+        );
+        assert!(
+            centre >= left && centre <= right,
+            "cita {id} (x {centre}) is not under its calendar's column ({left} .. {right})"
+        );
+    }
 }
