@@ -86,15 +86,19 @@ pub async fn assert_citas_shown(app: &App, expected: &BTreeMap<String, Expected>
             let found = app
                 .driver
                 .execute(
-                    r#"const [id, cal] = arguments;
-                       const el = document.querySelector(`.cita-content[data-cita-id="${id}"]`);
+                    r#"const [id, cal, box] = arguments;
+                       const el = document.querySelector(`${box}[data-cita-id="${id}"]`);
                        const col = document.querySelector(`[data-resource-id="${cal}"]`);
                        if (!el || !col) return null;
                        el.scrollIntoView({ block: "center", inline: "center" });
                        const a = el.getBoundingClientRect(), b = col.getBoundingClientRect();
                        return { text: el.textContent, calendar: el.dataset.calendarId,
                                 centre: a.left + a.width / 2, left: b.left, right: b.right };"#,
-                    vec![serde_json::json!(id), serde_json::json!(exp.calendar_id)],
+                    vec![
+                        serde_json::json!(id),
+                        serde_json::json!(exp.calendar_id),
+                        serde_json::json!(GRID_CITA),
+                    ],
                 )
                 .await
                 .unwrap()
