@@ -763,6 +763,11 @@ impl Desk {
         ))
     }
 
+    /// The replica's schema version (doctor).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+
     /// Which keychain backend is in use ("secret-service", "mock", ...).
     pub fn keychain_backend(&self) -> Result<&'static str> {
         Ok(self.tokens.backend()?)

@@ -28,5 +28,19 @@ pub use frontdesk::{
     LocationSettings, PatientChoice, PatientEdit, RefusedWrite,
 };
 pub use reconcile_fix::{
-    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress,
+    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
+
+// The IPC types (the TypeScript contract) and what the app, the CLI and the
+// tests need besides `Desk`: reach them here, not through the modules.
+pub use booking::{Finding, OverlapMode, Severity};
+pub use live::{RelayError, RelayTuning};
+pub use model::{
+    AppStatus, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda, ErrorPayload,
+    Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncState, SyncSummary, WeekView,
+};
+pub use reconcile::{
+    Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine,
+};
+pub use time::parse_date;
+
