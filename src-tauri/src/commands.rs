@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::model::{
+use citadesk_core::ReconciliationReport;
+use citadesk_core::{
     AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView,
     RelaySettings, SyncSummary, WeekView,
 };
-use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::{
     AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, Desk, ExportFormat,
     FixOutcome, FixRequest, FreeSlot, HealthReport, LocationSettings, OAuthConnectRequest,

@@ -10,10 +10,10 @@ mod demo;
 use std::sync::Arc;
 use std::time::Instant;
 
-use citadesk_core::model::{AppStatus, Locale};
-use citadesk_core::reconcile::ReconciliationReport;
 use citadesk_core::ReconcileProgress;
+use citadesk_core::ReconciliationReport;
 use citadesk_core::{paths, telemetry, Desk, DeskOptions, Notifier};
+use citadesk_core::{AppStatus, Locale};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// When the process started, for the start-to-interactive figure.

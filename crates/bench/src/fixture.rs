@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{Duration, NaiveDate, Utc};
-use citadesk_core::store::{CalendarRow, CitaRow, ConnectionRow, Store};
+use citadesk_core::testing::{CalendarRow, CitaRow, ConnectionRow, Store};
 
 pub const LOCATION: &str = "BenchLocation0000001";
 pub const ZONE: &str = "America/Lima";
@@ -54,9 +54,9 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
         .collect();
     store.replace_calendars(LOCATION, &cals).unwrap();
 
-    let today = citadesk_core::time::today_in(zone, Utc::now());
-    let monday = citadesk_core::time::monday_of(today);
-    let week_start = citadesk_core::time::start_of_day(monday, zone);
+    let today = citadesk_core::testing::time::today_in(zone, Utc::now());
+    let monday = citadesk_core::testing::time::monday_of(today);
+    let week_start = citadesk_core::testing::time::start_of_day(monday, zone);
     // Rows per calendar, each a 30-minute cita; the week's share first.
     let mut per_cal: Vec<Vec<CitaRow>> = vec![Vec::new(); calendars];
     for n in 0..total {

@@ -270,9 +270,10 @@ fn week_query(out: &Path, iterations: usize) {
     let dir = tempfile::tempdir().unwrap();
     let seeded = fixture::seed_replica(dir.path(), 50_000, 20, 2_000);
     let store =
-        citadesk_core::store::Store::open(&citadesk_core::paths::replica_path(dir.path())).unwrap();
+        citadesk_core::testing::Store::open(&citadesk_core::paths::replica_path(dir.path()))
+            .unwrap();
     let zone: chrono_tz::Tz = fixture::ZONE.parse().unwrap();
-    let (start, end) = citadesk_core::time::days_range(seeded.week_monday, 7, zone);
+    let (start, end) = citadesk_core::testing::time::days_range(seeded.week_monday, 7, zone);
     let mut times = Vec::with_capacity(iterations);
     let mut rows = 0;
     for _ in 0..iterations {

@@ -5,12 +5,12 @@ use std::io::Read;
 use std::process::ExitCode;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::model::{CitaView, Locale};
-use citadesk_core::reconcile::ReconciliationReport;
+use citadesk_core::ReconciliationReport;
 use citadesk_core::{
     paths, BookingOutcome, BookingRequest, CitaAction, CoreError, Desk, DeskOptions, FixAction,
     FixRequest, PatientChoice, TokenKeeping, TOKEN_ENV,
 };
+use citadesk_core::{CitaView, Locale};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -343,16 +343,13 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
             format,
             apply_ghl,
         } => {
-            let anchor = date
-                .as_deref()
-                .map(citadesk_core::time::parse_date)
-                .transpose()?;
+            let anchor = date.as_deref().map(citadesk_core::parse_date).transpose()?;
             let report = desk
                 .reconcile_around(
                     anchor,
                     days_back,
                     days_ahead,
-                    citadesk_core::reconcile_fix::RunTrigger::Manual,
+                    citadesk_core::RunTrigger::Manual,
                 )
                 .await?;
             match format.as_str() {
@@ -360,7 +357,13 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
                     "{}",
                     serde_json::to_string_pretty(&report).unwrap_or_default()
                 ),
-                "csv" => print!("{}", citadesk_core::reconcile::to_csv(&report)),
+                "csv" => print!(
+                    "{}",
+                    desk.report_text(
+                        report.id.unwrap_or_default(),
+                        citadesk_core::ExportFormat::Csv
+                    )?
+                ),
                 _ => {
                     let c = &report.counts;
                     println!(
@@ -623,8 +626,7 @@ async fn doctor(desk: &Desk) -> ExitCode {
     let locale = desk.locale();
     check(
         "replica",
-        desk.store()
-            .schema_version()
+        desk.schema_version()
             .map(|v| {
                 format!(
                     "{} (schema {v})",

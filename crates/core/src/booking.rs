@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
-use citadesk_ghl::models::OpenHours;
+use citadesk_ghl::models::{HourRange, OpenHours};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::Locale;
+use crate::time::parse_hhmm;
 
 /// Citas shorter than this are refused.
 pub const MIN_MINUTES: i64 = 15;
@@ -520,4 +521,53 @@ mod tests {
         );
         assert_eq!(codes(&f), ["booking.too_short", "booking.overlap"]);
     }
+}
+
+/// A location's front-desk settings. The zone always comes from GHL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LocationSettings {
+    pub overlap_mode: OverlapMode,
+    pub default_calendar_id: Option<String>,
+    /// `HH:MM`, used for calendars GHL gives no open hours.
+    pub fallback_open: String,
+    pub fallback_close: String,
+    /// `HH:MM` local: the daily reconciliation.
+    pub reconcile_at: String,
+    #[ts(type = "number")]
+    pub reconcile_days_back: i64,
+    #[ts(type = "number")]
+    pub reconcile_days_ahead: i64,
+}
+
+impl Default for LocationSettings {
+    fn default() -> Self {
+        Self {
+            overlap_mode: OverlapMode::Flexible,
+            default_calendar_id: None,
+            fallback_open: "08:00".into(),
+            fallback_close: "20:00".into(),
+            reconcile_at: "06:30".into(),
+            reconcile_days_back: 1,
+            reconcile_days_ahead: 30,
+        }
+    }
+}
+
+pub(crate) fn fallback_hours(s: &LocationSettings) -> Vec<OpenHours> {
+    let (Ok(open), Ok(close)) = (parse_hhmm(&s.fallback_open), parse_hhmm(&s.fallback_close))
+    else {
+        return Vec::new();
+    };
+    use chrono::Timelike;
+    vec![OpenHours {
+        days_of_the_week: (0..7).collect(),
+        hours: vec![HourRange {
+            open_hour: open.hour() as _,
+            open_minute: open.minute() as _,
+            close_hour: close.hour() as _,
+            close_minute: close.minute() as _,
+        }],
+    }]
 }

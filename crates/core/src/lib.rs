@@ -1,46 +1,74 @@
 //! Citadesk's domain: citas, patients, calendars and locations; the SQLite
-//! replica; the pull sync. No Tauri: the app, the CLI and the tests share it.
+//! replica; sync, the outbox, reconciliation and live updates. No Tauri: the
+//! app, the CLI and the tests share it through `Desk`.
+//!
+//! Three layers (the rule is written in crates/core/README.md):
+//! - `store/`: all SQL, a file per table or table family (`impl Store`);
+//! - pure domain modules: booking rules, time, the reconciliation diff, the
+//!   mapping from GHL's models, the cita and outbox types, errors;
+//! - `desk/`: one file per feature, its `impl Desk` and its IPC types.
 
-pub mod booking;
-mod desk;
+// Domain: pure rules and types; they import neither `desk` nor `store`.
+mod booking;
+mod cita;
 mod error;
-pub mod frontdesk;
-pub mod live;
-pub mod model;
-pub mod outbox;
+mod live;
+mod mapping;
+mod model;
+mod outbox;
+mod patients;
+mod reconcile;
+mod time;
+
+// The SQLite replica.
+mod store;
+
+// The features: the API the app, the CLI and the tests share.
+mod desk;
+
+// Process plumbing the app and the CLI set up before opening a `Desk`.
 pub mod paths;
-pub mod patients;
-pub mod reconcile;
-pub mod reconcile_fix;
-pub mod store;
-pub mod sync;
 pub mod telemetry;
-pub mod time;
 
 pub use citadesk_ghl as ghl;
+
 pub use desk::{
-    DemoConnection, Desk, DeskOptions, HealthReport, Notifier, OAuthConnectRequest,
-    OperationHealth, RateLimitHealth, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
+    BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
+    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
+    OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
+    ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
+    TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, Result};
-pub use frontdesk::{
-    AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, FreeSlot,
-    LocationSettings, PatientChoice, PatientEdit, RefusedWrite,
-};
-pub use reconcile_fix::{
-    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
-};
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the
 // tests need besides `Desk`: reach them here, not through the modules.
+pub use booking::LocationSettings;
 pub use booking::{Finding, OverlapMode, Severity};
-pub use live::{RelayError, RelayTuning};
+pub use desk::relay_account;
+pub use live::{ProcessedWebhook, RelayError, RelayTuning};
 pub use model::{
-    AppStatus, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda, ErrorPayload,
-    Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncState, SyncSummary, WeekView,
+    AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda,
+    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncState,
+    SyncSummary, WeekView,
 };
-pub use reconcile::{
-    Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine,
-};
+pub use reconcile::{Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine};
 pub use time::parse_date;
 
+/// The replica and a few domain helpers for tests and benchmarks (the
+/// `testing` feature): never part of the app's API.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::booking::{overlaps, within_open_hours};
+    pub use crate::cita::CitaRow;
+    pub use crate::outbox::RefusedCreate;
+    pub use crate::reconcile::to_csv;
+    pub use crate::store::{CalendarRow, ConnectionRow, Store};
+    /// Time helpers the tests and benchmarks build their data with.
+    pub mod time {
+        pub use crate::time::{
+            days_range, local_string, local_to_utc, monday_of, parse_ghl_time, start_of_day,
+            today_in,
+        };
+    }
+}

@@ -227,3 +227,29 @@ pub struct PatientView {
     pub phone: Option<String>,
     pub email: Option<String>,
 }
+
+/// One line of a cita's audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub cita_id: Option<String>,
+    pub action: String,
+    pub actor: String,
+    /// `YYYY-MM-DDTHH:MM:SS` in the location's zone.
+    pub at_local: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub ghl_answer: Option<String>,
+    pub reason: Option<String>,
+}
+
+pub(crate) fn pick(locale: Locale, es: String, en: String) -> String {
+    if locale == Locale::En {
+        en
+    } else {
+        es
+    }
+}

@@ -1,6 +1,8 @@
 //! Patients (GHL contacts): the search key that makes "nunez" find "Núñez",
 //! and phone numbers in E.164 so GHL's duplicate check sees one patient.
 
+use crate::error::{CoreError, Result};
+
 /// Lower case, accents and ñ folded, punctuation to spaces: what a
 /// receptionist types against how a name was written.
 pub fn fold(text: &str) -> String {
@@ -107,5 +109,53 @@ mod tests {
             None,
             "no rule for a bare number elsewhere"
         );
+    }
+}
+
+/// A typed phone in E.164 (default country PE), or a message saying how to type it.
+pub(crate) fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
+    let Some(p) = input.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    normalize_phone(p, "PE").map(Some).ok_or_else(|| CoreError::Rejected {
+        code: "patient.invalid_phone".into(),
+        es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
+        en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
+    })
+}
+
+pub(crate) fn patient_not_found() -> CoreError {
+    CoreError::Rejected {
+        code: "patient.not_found".into(),
+        es: "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
+        en: "That patient is not in the local agenda. Search again.".into(),
+    }
+}
+
+/// A plausible address, lower-cased; GHL would refuse a broken one only
+/// later, from the outbox, after the desk has moved on.
+pub(crate) fn patient_email(input: Option<&str>) -> Result<Option<String>> {
+    let Some(e) = input.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let valid = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(Some(e.to_lowercase()))
+    } else {
+        Err(CoreError::Rejected {
+            code: "patient.invalid_email".into(),
+            es: format!("El correo «{e}» no es válido. Escríbalo como nombre@dominio.pe."),
+            en: format!("The email {e:?} is not valid. Type it as name@domain.com."),
+        })
     }
 }

@@ -17,8 +17,8 @@ use citadesk_ghl::models::Appointment;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::cita::CitaRow;
 use crate::error::Result;
-use crate::store::CitaRow;
 use crate::time;
 
 /// GHL's `appointmentStatus` for a cancelled cita.
@@ -46,7 +46,7 @@ impl CitaSnapshot {
     /// a cita that synced cleanly compares equal to its replica row.
     pub fn from_ghl(e: &Appointment, zone: Tz) -> Result<Self> {
         let location_id = e.location_id.as_deref().unwrap_or_default();
-        crate::sync::cita_row(location_id, e, zone).map(Self::from)
+        crate::mapping::cita_row(location_id, e, zone).map(Self::from)
     }
 
     fn is_cancelled(&self) -> bool {
@@ -96,6 +96,7 @@ pub enum PendingNotInGhl {
     Skip,
     /// Reported in `faltantes_remoto` (e.g. the caller passes every id in the
     /// outbox, refused or not, and wants all that GHL lacks listed).
+    #[cfg_attr(not(test), allow(dead_code))]
     Report,
 }
 
@@ -899,7 +900,7 @@ mod tests {
         assert_eq!(s.status, "new");
         assert_eq!(s.contact_id, None);
         assert_eq!(time::local_string(s.start, lima()), "2026-11-23T23:30:00");
-        let row = crate::sync::cita_row("loc-1", &e, lima()).unwrap();
+        let row = crate::mapping::cita_row("loc-1", &e, lima()).unwrap();
         assert_eq!(CitaSnapshot::from(&row), s);
         assert!(run(std::slice::from_ref(&s), &[CitaSnapshot::from(row)]).is_empty());
 

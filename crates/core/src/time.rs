@@ -2,7 +2,9 @@
 //! location's IANA zone; day and week bounds are computed in that zone so a
 //! daylight-saving change never shifts or duplicates a cita.
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 use crate::error::{CoreError, Result};
@@ -177,4 +179,12 @@ mod tests {
             "2026-11-23"
         );
     }
+}
+
+pub fn parse_hhmm(s: &str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| CoreError::Rejected {
+        code: "input.invalid_time".into(),
+        es: format!("Hora no válida «{s}»: use HH:MM."),
+        en: format!("Invalid time {s:?}: use HH:MM."),
+    })
 }

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::model::SyncState;
+use citadesk_core::SyncState;
 use citadesk_core::{
     BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions, FreeSlot, LocationSettings,
     PatientChoice,
@@ -239,7 +239,7 @@ async fn an_overlap_warns_an_override_is_audited_and_strict_mode_blocks() {
     let refused = desk.book(clash.clone()).await.unwrap_err();
     assert_eq!(refused.code(), "booking.override_required");
     assert!(refused
-        .message(citadesk_core::model::Locale::EsPe)
+        .message(citadesk_core::Locale::EsPe)
         .contains("motivo"));
 
     clash.override_reason = Some("Paciente con dolor, el doctor acepta".into());
@@ -258,7 +258,7 @@ async fn an_overlap_warns_an_override_is_audited_and_strict_mode_blocks() {
     assert!(!ovr.actor.is_empty());
 
     desk.set_location_settings(LocationSettings {
-        overlap_mode: citadesk_core::booking::OverlapMode::Strict,
+        overlap_mode: citadesk_core::OverlapMode::Strict,
         ..desk.location_settings().unwrap()
     })
     .unwrap();
@@ -458,7 +458,7 @@ async fn a_booking_ghl_refuses_is_taken_back_and_reported() {
         .await
         .unwrap_err();
     assert!(err.code().starts_with("ghl."), "{err:?}");
-    let message = err.message(citadesk_core::model::Locale::EsPe);
+    let message = err.message(citadesk_core::Locale::EsPe);
     assert!(message.contains("GHL no aceptó la cita"), "{message}");
     assert!(
         message.contains("Eulalia Prueba"),

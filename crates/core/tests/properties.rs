@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use citadesk_core::booking::{overlaps, within_open_hours};
-use citadesk_core::time;
+use citadesk_core::testing::time;
+use citadesk_core::testing::{overlaps, within_open_hours};
 use proptest::prelude::*;
 
 const ZONES: [Tz; 3] = [

@@ -12,7 +12,7 @@ use ghl_sandbox::faults::{FaultKind, FaultRule};
 use ghl_sandbox::{SandboxConfig, Seed};
 use reqwest::Method;
 
-fn ids(lines: &[citadesk_core::reconcile::ReportLine]) -> Vec<String> {
+fn ids(lines: &[citadesk_core::ReportLine]) -> Vec<String> {
     let mut v: Vec<String> = lines.iter().map(|l| l.id.clone()).collect();
     v.sort();
     v

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::model::ConnectionState;
+use citadesk_core::ConnectionState;
 use citadesk_core::{DemoConnection, Desk, DeskOptions, TokenKeeping};
 use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed};
 
@@ -354,7 +354,7 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
     .await;
 
     let report = desk.reconcile(1, 30).await.unwrap();
-    let ids = |lines: &[citadesk_core::reconcile::ReportLine]| {
+    let ids = |lines: &[citadesk_core::ReportLine]| {
         lines.iter().map(|l| l.id.clone()).collect::<Vec<_>>()
     };
     assert_eq!(
@@ -399,7 +399,7 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
         )
     );
     assert_eq!(desk.reconciliation_reports(10).unwrap().len(), 3);
-    let csv = citadesk_core::reconcile::to_csv(&report);
+    let csv = citadesk_core::testing::to_csv(&report);
     assert!(csv.starts_with("fecha,categoria,"));
     assert!(csv.contains(&format!("canceladas_no_actualizadas,{}", cancelled.id)));
 

@@ -73,7 +73,7 @@ async fn main() {
     .await
     .expect("relay settings");
     tokio::spawn(desk.clone().run_relay_loop());
-    while desk.relay_state() != citadesk_core::model::RelayState::Connected {
+    while desk.relay_state() != citadesk_core::RelayState::Connected {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let now = Utc::now();

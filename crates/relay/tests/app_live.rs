@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use citadesk_core::model::RelayState;
+use citadesk_core::RelayState;
 use citadesk_relay::sqlite::SqliteStore;
 use citadesk_relay::store::{NewEvent, Store as _};
 use common::app::*;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use citadesk_core::ghl::{Secret, TokenStore, TokenStoreError};
-use citadesk_core::model::RelayState;
+use citadesk_core::RelayState;
 use citadesk_core::{Desk, TokenKeeping};
 use common::app::*;
 use common::now_iso;
@@ -304,7 +304,7 @@ async fn the_relay_install_token_lives_in_the_keychain_only() {
         .await
         .expect("relay settings");
     assert!(settings.has_token);
-    let account = citadesk_core::live::relay_account(&loc);
+    let account = citadesk_core::relay_account(&loc);
     let keychain = TokenStore::new();
     let kept = {
         let (k, a) = (keychain.clone(), account.clone());

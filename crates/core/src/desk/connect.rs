@@ -9,11 +9,12 @@ use citadesk_ghl::{ClientConfig, GhlClient, OAuthSession, Secret};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Desk, ACTIVE_LOCATION};
+use super::{Desk, TokenKeeping, ACTIVE_LOCATION, TOKEN_ENV};
 use crate::error::{CoreError, Result};
-use crate::model::LocationInfo;
+use crate::model::{AppStatus, ConnectionInfo, LocationInfo};
 use crate::store::ConnectionRow;
 use crate::time;
+use citadesk_ghl::TokenStore;
 
 /// What IT enters in "Conectar GHL" for OAuth.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -143,5 +144,161 @@ impl Desk {
     /// Removes a location's OAuth tokens and app from the keychain.
     pub(super) async fn forget_oauth(&self, location_id: &str) -> Result<()> {
         auth::forget(location_id).await.map_err(CoreError::from)
+    }
+}
+
+impl Desk {
+    /// Verifies a Private Integration Token by fetching its location, then
+    /// stores the token in the keychain (unless `keep` says the token comes
+    /// from the environment on each run) and the connection in the replica.
+    pub async fn connect_pit(
+        &self,
+        base_url: &str,
+        location_id: &str,
+        token: Secret,
+        keep: TokenKeeping,
+    ) -> Result<LocationInfo> {
+        let client =
+            GhlClient::new(ClientConfig::new(base_url, token.clone()).for_location(location_id))?
+                .with_limiter(self.limiter.clone());
+        let location = client.get_location(location_id).await?;
+        let zone = location.timezone.clone().unwrap_or_else(|| "UTC".into());
+        time::parse_zone(&zone)?;
+        if keep == TokenKeeping::Keychain {
+            let tokens = self.tokens.clone();
+            let account = TokenStore::pit_account(location_id);
+            tokio::task::spawn_blocking(move || tokens.save(&account, &token))
+                .await
+                .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        }
+        let name = location.name.clone().unwrap_or_else(|| location.id.clone());
+        let raw = serde_json::to_string(&location).unwrap_or_default();
+        self.store.upsert_location(
+            &location.id,
+            &name,
+            location.company_id.as_deref(),
+            &zone,
+            &raw,
+        )?;
+        self.store.save_connection(&ConnectionRow {
+            location_id: location.id.clone(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+            auth_kind: "pit".into(),
+        })?;
+        self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
+        self.runtime.lock().unwrap().client = None;
+        self.active_location_changed();
+        self.wake.notify_one();
+        Ok(LocationInfo {
+            id: location.id,
+            name,
+            time_zone: zone,
+        })
+    }
+
+    /// Every connected location, the active one marked.
+    pub fn connections(&self) -> Result<Vec<ConnectionInfo>> {
+        let active = self.active_location()?;
+        self.store
+            .connections()?
+            .into_iter()
+            .map(|c| {
+                let loc = self.store.location(&c.location_id)?;
+                Ok(ConnectionInfo {
+                    active: active.as_deref() == Some(c.location_id.as_str()),
+                    name: loc
+                        .as_ref()
+                        .map(|l| l.name.clone())
+                        .unwrap_or_else(|| c.location_id.clone()),
+                    time_zone: loc.map(|l| l.time_zone),
+                    location_id: c.location_id,
+                    base_url: c.base_url,
+                    auth_kind: c.auth_kind,
+                })
+            })
+            .collect()
+    }
+
+    /// Makes another connected location the one the desk works on.
+    pub fn switch_location(&self, location_id: &str) -> Result<AppStatus> {
+        if !self
+            .store
+            .connections()?
+            .iter()
+            .any(|c| c.location_id == location_id)
+        {
+            return Err(CoreError::NotConnected);
+        }
+        self.store.set_setting(ACTIVE_LOCATION, location_id)?;
+        self.runtime.lock().unwrap().client = None;
+        self.slot_cache.lock().unwrap().clear();
+        // The relay connection is per location too.
+        self.active_location_changed();
+        self.wake.notify_one();
+        let status = self.status()?;
+        self.notify_status(&status);
+        if let Some(n) = self.notifier() {
+            n.replica_changed(location_id);
+        }
+        Ok(status)
+    }
+
+    /// Forgets a location: its connection, and its token leaves the keychain.
+    pub async fn disconnect(&self, location_id: &str) -> Result<()> {
+        let tokens = self.tokens.clone();
+        let account = TokenStore::pit_account(location_id);
+        tokio::task::spawn_blocking(move || tokens.delete(&account))
+            .await
+            .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        self.forget_oauth(location_id).await?;
+        self.store.remove_connection(location_id)?;
+        self.runtime.lock().unwrap().client = None;
+        self.active_location_changed();
+        self.notify_status_now();
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    pub(crate) async fn client_for(&self, location_id: &str) -> Result<Arc<GhlClient>> {
+        if let Some((id, client)) = &self.runtime.lock().unwrap().client {
+            if id == location_id {
+                return Ok(client.clone());
+            }
+        }
+        let conn = self
+            .store
+            .connections()?
+            .into_iter()
+            .find(|c| c.location_id == location_id)
+            .ok_or(CoreError::NotConnected)?;
+        let client = if conn.auth_kind == "oauth" {
+            Arc::new(self.oauth_client(&conn.base_url, location_id).await?)
+        } else {
+            Arc::new(self.pit_client(&conn.base_url, location_id).await?)
+        };
+        self.runtime.lock().unwrap().client = Some((location_id.to_string(), client.clone()));
+        Ok(client)
+    }
+
+    pub(crate) async fn pit_client(&self, base_url: &str, location_id: &str) -> Result<GhlClient> {
+        let token = match &self.options.demo {
+            Some(demo) if demo.location_id == location_id => demo.token.clone(),
+            _ => match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
+                Some(t) => Secret::new(t),
+                None => {
+                    let tokens = self.tokens.clone();
+                    let account = TokenStore::pit_account(location_id);
+                    tokio::task::spawn_blocking(move || tokens.load(&account))
+                        .await
+                        .map_err(|e| CoreError::Io(std::io::Error::other(e)))??
+                }
+            },
+        };
+        // One limiter for the process: a client rebuilt after a token change
+        // spends the same quota.
+        Ok(
+            GhlClient::new(ClientConfig::new(base_url, token).for_location(location_id))?
+                .with_limiter(self.limiter.clone()),
+        )
     }
 }

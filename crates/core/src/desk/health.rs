@@ -127,3 +127,31 @@ impl Desk {
         })
     }
 }
+
+impl Desk {
+    /// The last rate-limit figures GHL sent for the active location, as text.
+    pub fn rate_limit_summary(&self) -> Option<String> {
+        let rt = self.runtime.lock().unwrap();
+        let (location, client) = rt.client.as_ref()?;
+        let f = client.rate_figures(location)?;
+        let show = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_else(|| "?".into());
+        Some(format!(
+            "{} of {} left per {} ms; {} of {} left today",
+            show(f.remaining.map(u64::from)),
+            show(f.max.map(u64::from)),
+            show(f.interval_ms),
+            show(f.daily_remaining),
+            show(f.daily_limit)
+        ))
+    }
+
+    /// The replica's schema version (doctor).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+
+    /// Which keychain backend is in use ("secret-service", "mock", ...).
+    pub fn keychain_backend(&self) -> Result<&'static str> {
+        Ok(self.tokens.backend()?)
+    }
+}

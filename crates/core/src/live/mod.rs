@@ -6,10 +6,8 @@
 //! acknowledges, and tells the UI at once. See crates/relay/README.md for
 //! the wire protocol.
 
-pub mod apply;
 mod client;
-mod desk;
-pub mod sse;
+mod sse;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,10 +17,10 @@ use citadesk_ghl::webhook::WebhookKeys;
 use citadesk_ghl::Secret;
 use tokio::sync::{watch, Notify};
 
+use crate::cita::CitaRow;
 use crate::model::RelayState;
 
-pub use apply::{Outcome, ProcessedWebhook};
-pub use desk::relay_account;
+pub(crate) use client::{http, jitter, Event, Session, Target, WebhookFrame};
 
 /// Environment overrides for headless runs and tests: the relay of the
 /// active location, read instead of the saved settings when both are set.
@@ -102,23 +100,23 @@ impl RelayTuning {
 }
 
 #[derive(Default)]
-struct LiveInner {
-    state: RelayState,
-    last_event_at: Option<DateTime<Utc>>,
+pub(crate) struct LiveInner {
+    pub(crate) state: RelayState,
+    pub(crate) last_event_at: Option<DateTime<Utc>>,
     /// Tokens given for this run only (`TokenKeeping::Environment`), by location.
-    session_tokens: std::collections::HashMap<String, Secret>,
-    keys: Option<Arc<WebhookKeys>>,
-    tuning: Option<RelayTuning>,
+    pub(crate) session_tokens: std::collections::HashMap<String, Secret>,
+    pub(crate) keys: Option<Arc<WebhookKeys>>,
+    pub(crate) tuning: Option<RelayTuning>,
 }
 
 /// The relay connection's shared state, held by the Desk.
 pub struct LiveState {
     inner: Mutex<LiveInner>,
     /// Settings changed: drop the connection and start over.
-    reconfigure: Notify,
+    pub(crate) reconfigure: Notify,
     /// The desk's active location: the relay settings are per location, so
     /// the connection follows it (a switch drops the old one's stream).
-    active: watch::Sender<Option<String>>,
+    pub(crate) active: watch::Sender<Option<String>>,
 }
 
 impl Default for LiveState {
@@ -132,7 +130,7 @@ impl Default for LiveState {
 }
 
 impl LiveState {
-    fn lock(&self) -> std::sync::MutexGuard<'_, LiveInner> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, LiveInner> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -179,10 +177,92 @@ fn env_keys(name: &str) -> Option<Vec<String>> {
 }
 
 /// GHL's published keys unless the environment names others.
-fn default_keys() -> Result<WebhookKeys, RelayError> {
+pub(crate) fn default_keys() -> Result<WebhookKeys, RelayError> {
     match (env_keys(ED25519_KEYS_ENV), env_keys(RSA_KEYS_ENV)) {
         (None, None) => Ok(WebhookKeys::ghl_default()),
         (ed, rsa) => WebhookKeys::from_config(&ed.unwrap_or_default(), &rsa.unwrap_or_default())
             .map_err(|e| RelayError::Keys(e.to_string())),
     }
+}
+
+/// What became of one webhook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The replica changed.
+    Applied,
+    /// The replica already held this (the app's own write echoed back, or a
+    /// second event for one change).
+    Echo,
+    /// The replica holds a newer version (newest `dateUpdated` wins).
+    Stale,
+    /// A local write of this cita waits in the outbox; the outbox settles it.
+    Deferred,
+    /// Not something the replica keeps (another location, an unknown type).
+    Ignored,
+    /// A partial payload named a cita GHL no longer has: the replica keeps
+    /// its copy (a delete comes as its own event; the next pull settles it).
+    NotFound,
+    /// A partial payload whose cita GHL would not give (a refused token,
+    /// ...): the replica keeps its copy until the next pull.
+    Unfetched,
+    /// The signature did not verify or the body was unreadable: not applied.
+    Rejected,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Applied => "applied",
+            Outcome::Echo => "echo",
+            Outcome::Stale => "stale",
+            Outcome::Deferred => "deferred",
+            Outcome::Ignored => "ignored",
+            Outcome::NotFound => "not_found",
+            Outcome::Unfetched => "unfetched",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// One line of the processed-webhook log.
+#[derive(Debug, Clone)]
+pub struct ProcessedWebhook {
+    pub relay_cursor: i64,
+    pub webhook_id: String,
+    pub event_type: String,
+    pub outcome: String,
+    pub subject_id: Option<String>,
+}
+
+/// What to do to the replica, worked out before the transaction (a partial
+/// payload may need a fetch from GHL first).
+#[derive(Debug, Clone)]
+pub enum Change {
+    UpsertCita(CitaRow),
+    DeleteCita(String),
+    UpsertContact {
+        id: String,
+        display_name: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        date_updated: Option<String>,
+        raw: String,
+    },
+    DeleteContact(String),
+    /// Nothing to change, about one record (logged with its id).
+    Untouched {
+        id: String,
+        outcome: Outcome,
+    },
+    Nothing(Outcome),
+}
+
+/// Identity of a webhook in the log.
+#[derive(Debug, Clone)]
+pub struct Handled<'a> {
+    pub location_id: &'a str,
+    pub cursor: i64,
+    pub webhook_id: &'a str,
+    pub payload_hash: &'a str,
+    pub event_type: &'a str,
 }

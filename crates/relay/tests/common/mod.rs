@@ -614,8 +614,8 @@ pub mod app {
     use chrono::Utc;
     use citadesk_core::ghl::webhook::WebhookKeys;
     use citadesk_core::ghl::Secret;
-    use citadesk_core::live::RelayTuning;
-    use citadesk_core::store::CitaRow;
+    use citadesk_core::testing::CitaRow;
+    use citadesk_core::RelayTuning;
     use citadesk_core::{DemoConnection, Desk, DeskOptions, TokenKeeping};
     use citadesk_relay::sqlite::SqliteStore;
     use citadesk_relay::{tokens, Relay};
@@ -668,7 +668,7 @@ pub mod app {
         let token = install_token(relay_dir, "Recepción 1", location);
         let task = follow(desk, base, &token).await;
         wait_until("connected", Duration::from_secs(10), || {
-            desk.relay_state() == citadesk_core::model::RelayState::Connected
+            desk.relay_state() == citadesk_core::RelayState::Connected
         })
         .await;
         task

@@ -7,20 +7,21 @@ use std::sync::Arc;
 
 use chrono::{Duration, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
-use citadesk_ghl::EventsQuery;
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::desk::Desk;
+use super::actor;
+use super::sync::MAX_WINDOW_DAYS;
+use super::Desk;
+use crate::cita::*;
 use crate::error::{CoreError, Result};
-use crate::model::{ErrorPayload, Locale};
-use crate::outbox::{
-    self, AuditRecord, CitaCreate, CitaSnapshotRow, CitaUpdate, NewWrite, WriteKind,
-};
-use crate::reconcile::ReconciliationReport;
-use crate::store::Store;
-use crate::{sync, time};
+use crate::mapping;
+use crate::model::*;
+use crate::outbox::{self, *};
+use crate::reconcile::{self, ReconciliationReport};
+use crate::store::AuditRecord;
+use crate::time;
+use citadesk_ghl::EventsQuery;
 
 /// What to do with a line of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,48 +92,6 @@ pub enum RunTrigger {
     Scheduled,
 }
 
-impl Store {
-    pub fn report_by_id(&self, id: i64) -> Result<Option<ReconciliationReport>> {
-        let json: Option<String> = self.with(|c| {
-            c.query_row(
-                "SELECT report FROM reconciliation_reports WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()
-        })?;
-        Ok(json
-            .and_then(|j| serde_json::from_str::<ReconciliationReport>(&j).ok())
-            .map(|mut r| {
-                r.id = Some(id);
-                r
-            }))
-    }
-
-    pub fn last_scheduled_run(&self, location_id: &str) -> Result<Option<String>> {
-        self.with(|c| {
-            c.query_row(
-                "SELECT last_scheduled_run FROM location_settings WHERE location_id = ?1",
-                [location_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map(Option::flatten)
-        })
-    }
-
-    pub fn set_last_scheduled_run(&self, location_id: &str, fecha: &str) -> Result<()> {
-        self.with(|c| {
-            c.execute(
-                "INSERT INTO location_settings (location_id, last_scheduled_run) VALUES (?1, ?2)
-                 ON CONFLICT (location_id) DO UPDATE SET last_scheduled_run = excluded.last_scheduled_run",
-                params![location_id, fecha],
-            )
-            .map(drop)
-        })
-    }
-}
-
 fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, String, String)> {
     let plain = [
         (Category::MissingHere, &report.faltantes_local),
@@ -175,7 +134,7 @@ impl Desk {
                 es: "Ese reporte ya no existe. Ejecute la reconciliación de nuevo.".into(),
                 en: "That report no longer exists. Run the reconciliation again.".into(),
             })?;
-        let who = crate::frontdesk::actor(&self.store);
+        let who = actor(&self.store);
         let mut outcome = FixOutcome {
             applied: 0,
             pending: 0,
@@ -302,21 +261,13 @@ impl Desk {
             };
             let after = match in_ghl {
                 Some(e) => {
-                    let row = sync::cita_row(location_id, &e, zone)?;
-                    self.store
-                        .with(|c| crate::store::upsert_cita_row(c, &row, "synced"))?;
-                    Some(outbox::snapshot_json(&row))
+                    let row = mapping::cita_row(location_id, &e, zone)?;
+                    self.store.record(|w| w.cita(&row, "synced"))?;
+                    Some(snapshot_json(&row))
                 }
                 None => {
                     // Not in GHL: the replica lets it go; a refused create is acknowledged.
-                    self.store.with(|c| {
-                        c.execute("DELETE FROM citas WHERE id = ?1", [id])?;
-                        c.execute(
-                            "UPDATE outbox SET state = 'dropped', acknowledged = 1 WHERE subject_id = ?1 AND state = 'refused'",
-                            [id],
-                        )
-                        .map(drop)
-                    })?;
+                    self.store.record(|w| w.cita_let_go(id, None))?;
                     None
                 }
             };
@@ -363,21 +314,18 @@ impl Desk {
         after: Option<String>,
         ghl_answer: Option<String>,
     ) -> Result<()> {
-        self.store.with(|c| {
-            outbox::insert_audit(
-                c,
-                &AuditRecord {
-                    location_id,
-                    cita_id: Some(cita_id),
-                    contact_id: None,
-                    action: "reconciliation_fix",
-                    actor: who,
-                    before,
-                    after,
-                    ghl_answer,
-                    reason: Some(action),
-                },
-            )
+        self.store.record(|w| {
+            w.audit(&AuditRecord {
+                location_id,
+                cita_id: Some(cita_id),
+                contact_id: None,
+                action: "reconciliation_fix",
+                actor: who,
+                before,
+                after,
+                ghl_answer,
+                reason: Some(action),
+            })
         })
     }
 
@@ -422,34 +370,26 @@ impl Desk {
         if only_in_ghl {
             // Not in the replica: nothing to show, the write alone.
             let json = serde_json::to_string(&update).unwrap_or_default();
-            return self.store.with(|c| {
-                let tx = c.transaction()?;
-                outbox::insert_write(
-                    &tx,
-                    &NewWrite {
-                        location_id,
-                        kind: WriteKind::UpdateCita,
-                        subject_id: id,
-                        payload: json,
-                        actor: who,
-                        before: None,
-                    },
-                )?;
-                outbox::insert_audit(
-                    &tx,
-                    &AuditRecord {
-                        location_id,
-                        cita_id: Some(id),
-                        contact_id: None,
-                        action: "reconciliation_fix",
-                        actor: who,
-                        before: None,
-                        after: None,
-                        ghl_answer: None,
-                        reason: Some("mark_cancelled"),
-                    },
-                )?;
-                tx.commit()
+            return self.store.record(|w| {
+                w.queue(&NewWrite {
+                    location_id,
+                    kind: WriteKind::UpdateCita,
+                    subject_id: id,
+                    payload: json,
+                    actor: who,
+                    before: None,
+                })?;
+                w.audit(&AuditRecord {
+                    location_id,
+                    cita_id: Some(id),
+                    contact_id: None,
+                    action: "reconciliation_fix",
+                    actor: who,
+                    before: None,
+                    after: None,
+                    ghl_answer: None,
+                    reason: Some("mark_cancelled"),
+                })
             });
         }
         let s = self.snapshot(id)?;
@@ -467,38 +407,27 @@ impl Desk {
         let before = serde_json::to_string(s).unwrap_or_default();
         let status = update.status.clone().unwrap_or_else(|| s.status.clone());
         let json = serde_json::to_string(&update).unwrap_or_default();
-        self.store.with(|c| {
-            let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE citas SET status = ?2, sync_state = 'pending_push' WHERE id = ?1",
-                params![s.id, status],
-            )?;
-            outbox::insert_write(
-                &tx,
-                &NewWrite {
-                    location_id,
-                    kind: WriteKind::UpdateCita,
-                    subject_id: &s.id,
-                    payload: json,
-                    actor: who,
-                    before: Some(before.clone()),
-                },
-            )?;
-            outbox::insert_audit(
-                &tx,
-                &AuditRecord {
-                    location_id,
-                    cita_id: Some(&s.id),
-                    contact_id: s.contact_id.as_deref(),
-                    action: "reconciliation_fix",
-                    actor: who,
-                    before: Some(before),
-                    after: None,
-                    ghl_answer: None,
-                    reason: Some(fix),
-                },
-            )?;
-            tx.commit()
+        self.store.record(|w| {
+            w.cita_status(&s.id, &status)?;
+            w.queue(&NewWrite {
+                location_id,
+                kind: WriteKind::UpdateCita,
+                subject_id: &s.id,
+                payload: json,
+                actor: who,
+                before: Some(before.clone()),
+            })?;
+            w.audit(&AuditRecord {
+                location_id,
+                cita_id: Some(&s.id),
+                contact_id: s.contact_id.as_deref(),
+                action: "reconciliation_fix",
+                actor: who,
+                before: Some(before),
+                after: None,
+                ghl_answer: None,
+                reason: Some(fix),
+            })
         })
     }
 
@@ -509,10 +438,8 @@ impl Desk {
             .store
             .cita_snapshot(id)?
             .map(|(_, s, _)| serde_json::to_string(&s).unwrap_or_default());
-        self.store.with(|c| {
-            c.execute("UPDATE citas SET status = 'cancelled' WHERE id = ?1", [id])?;
-            c.execute("UPDATE outbox SET state = 'dropped', acknowledged = 1 WHERE subject_id = ?1 AND state = 'refused'", [id]).map(drop)
-        })?;
+        self.store
+            .record(|w| w.cita_let_go(id, Some("cancelled")))?;
         self.audit_fix(location_id, id, who, "mark_cancelled", before, None, None)
     }
 
@@ -527,10 +454,9 @@ impl Desk {
             .find(|r| r.local_id == id)
         {
             self.store.requeue(refused.outbox_id)?;
-            self.store.with(|c| {
-                crate::store::upsert_cita_row(
-                    c,
-                    &crate::store::CitaRow {
+            self.store.record(|w| {
+                w.cita(
+                    &CitaRow {
                         id: id.to_string(),
                         location_id: location_id.to_string(),
                         calendar_id: refused.plan.calendar_id.clone(),
@@ -567,43 +493,28 @@ impl Desk {
             new_patient: false,
         };
         let before = serde_json::to_string(&s).unwrap_or_default();
-        self.store.with(|c| {
-            let tx = c.transaction()?;
+        self.store.record(|w| {
             // The old id is gone from GHL for good: the row continues under the new one.
-            tx.execute(
-                "UPDATE citas SET id = ?2, sync_state = 'pending_push' WHERE id = ?1",
-                params![id, local],
-            )?;
-            tx.execute(
-                "UPDATE audit_log SET cita_id = ?2 WHERE cita_id = ?1",
-                params![id, local],
-            )?;
-            outbox::insert_write(
-                &tx,
-                &NewWrite {
-                    location_id,
-                    kind: WriteKind::CreateCita,
-                    subject_id: &local,
-                    payload: serde_json::to_string(&plan).unwrap_or_default(),
-                    actor: who,
-                    before: None,
-                },
-            )?;
-            outbox::insert_audit(
-                &tx,
-                &AuditRecord {
-                    location_id,
-                    cita_id: Some(&local),
-                    contact_id: plan.contact_ref.as_str().into(),
-                    action: "reconciliation_fix",
-                    actor: who,
-                    before: Some(before),
-                    after: None,
-                    ghl_answer: None,
-                    reason: Some("recreate"),
-                },
-            )?;
-            tx.commit()
+            w.cita_renamed(id, &local)?;
+            w.queue(&NewWrite {
+                location_id,
+                kind: WriteKind::CreateCita,
+                subject_id: &local,
+                payload: serde_json::to_string(&plan).unwrap_or_default(),
+                actor: who,
+                before: None,
+            })?;
+            w.audit(&AuditRecord {
+                location_id,
+                cita_id: Some(&local),
+                contact_id: plan.contact_ref.as_str().into(),
+                action: "reconciliation_fix",
+                actor: who,
+                before: Some(before),
+                after: None,
+                ghl_answer: None,
+                reason: Some("recreate"),
+            })
         })
     }
 
@@ -712,5 +623,144 @@ fn failure(id: &str, e: &CoreError, locale: Locale) -> FixFailure {
         cita_id: id.to_string(),
         code,
         message,
+    }
+}
+
+impl Desk {
+    /// Compares GHL and the replica over `[today - days_back, today +
+    /// days_ahead + 1)` in the location's zone, one GHL call per calendar per
+    /// window of at most 31 days, and stores the report. Writes still pending
+    /// in the outbox are not reported as drift.
+    pub async fn reconcile(&self, days_back: i64, days_ahead: i64) -> Result<ReconciliationReport> {
+        self.reconcile_with(days_back, days_ahead, RunTrigger::Manual)
+            .await
+    }
+
+    pub async fn reconcile_with(
+        &self,
+        days_back: i64,
+        days_ahead: i64,
+        trigger: RunTrigger,
+    ) -> Result<ReconciliationReport> {
+        self.reconcile_around(None, days_back, days_ahead, trigger)
+            .await
+    }
+
+    /// A run whose window is placed around `anchor` (a date in the
+    /// location's zone; default today), which is also the report's `fecha`.
+    pub async fn reconcile_around(
+        &self,
+        anchor: Option<chrono::NaiveDate>,
+        days_back: i64,
+        days_ahead: i64,
+        trigger: RunTrigger,
+    ) -> Result<ReconciliationReport> {
+        let _one_at_a_time = self.reconcile_lock.lock().await;
+        let started = std::time::Instant::now();
+        let (location, zone) = self.require_location()?;
+        let client = self.client_for(&location.id).await?;
+        let calls_before = client.calls();
+        let today = anchor.unwrap_or_else(|| time::today_in(zone, Utc::now()));
+        let window = time::days_range(
+            today - chrono::Duration::days(days_back),
+            days_back + days_ahead + 1,
+            zone,
+        );
+        let calendars = client.list_calendars(&location.id).await?;
+        let mut ghl = Vec::new();
+        let mut unreadable = std::collections::HashSet::new();
+        let progress = |done: usize| {
+            if let Some(n) = self.notifier() {
+                n.reconcile_progress(&ReconcileProgress {
+                    location_id: location.id.clone(),
+                    done: done as u32,
+                    total: calendars.len() as u32,
+                });
+            }
+        };
+        progress(0);
+        for (done, cal) in calendars.iter().enumerate() {
+            if done > 0 {
+                progress(done);
+            }
+            for w in time::windows(window.0, window.1, MAX_WINDOW_DAYS) {
+                let events = client
+                    .list_events(&citadesk_ghl::EventsQuery {
+                        location_id: &location.id,
+                        calendar_id: &cal.id,
+                        start: w.0,
+                        end: w.1,
+                    })
+                    .await?;
+                for e in events.iter().filter(|e| e.calendar_id == cal.id) {
+                    match reconcile::CitaSnapshot::from_ghl(e, zone) {
+                        // Same rule as the replica: a cita belongs to the window it starts in.
+                        Ok(s) if s.start >= window.0 && s.start < window.1 => ghl.push(s),
+                        Ok(_) => {}
+                        Err(err) => {
+                            tracing::warn!(cita = %e.id, "GHL sent a cita that could not be read: {err}");
+                            unreadable.insert(e.id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        progress(calendars.len());
+        let mut local: Vec<reconcile::CitaSnapshot> = self
+            .store
+            .cita_rows_starting_in(&location.id, window.0, window.1)?
+            .into_iter()
+            .filter(|r| !unreadable.contains(&r.id))
+            .map(reconcile::CitaSnapshot::from)
+            .collect();
+        // Creates GHL refused are here and not in GHL until someone acts.
+        for refused in self.store.refused_cita_creates(&location.id)? {
+            let start = time::from_ms(refused.plan.start_ms);
+            if start >= window.0
+                && start < window.1
+                && self.store.refusal_open(refused.outbox_id)?
+            {
+                local.push(reconcile::CitaSnapshot {
+                    id: refused.local_id,
+                    calendar_id: refused.plan.calendar_id,
+                    contact_id: Some(refused.plan.contact_ref),
+                    assigned_user_id: refused.plan.assigned_user_id,
+                    title: refused.plan.title,
+                    status: "confirmed".into(),
+                    start,
+                    end: time::from_ms(refused.plan.end_ms),
+                });
+            }
+        }
+        let pending = self.store.pending_cita_ids(&location.id)?;
+        let diff_started = std::time::Instant::now();
+        let diff = reconcile::diff(
+            &ghl,
+            &local,
+            &pending,
+            zone,
+            reconcile::PendingNotInGhl::Skip,
+        );
+        let diff_us = diff_started.elapsed().as_micros() as u64;
+        let report = ReconciliationReport::new(
+            &location.id,
+            today,
+            window,
+            diff,
+            (client.calls() - calls_before) as u32,
+            started.elapsed().as_millis() as u64,
+        );
+        let mut report = report;
+        report.diff_us = diff_us;
+        report.compared = (ghl.len() + local.len()) as u32;
+        report.id = Some(self.store.save_report(&report)?);
+        tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, ?trigger, "reconciliation done");
+        Ok(report)
+    }
+
+    /// Past reports of the active location, newest first.
+    pub fn reconciliation_reports(&self, limit: u32) -> Result<Vec<ReconciliationReport>> {
+        let (location, _) = self.require_location()?;
+        self.store.reports(&location.id, limit)
     }
 }

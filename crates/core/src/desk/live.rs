@@ -9,13 +9,14 @@ use citadesk_ghl::webhook::{payload_hash, WebhookKeys, WebhookPayload};
 use citadesk_ghl::{GhlError, Secret};
 use tokio::sync::watch;
 
-use super::apply::{Change, Handled, Outcome};
-use super::client::{self, Event, Session, Target, WebhookFrame};
-use super::{RelayError, RelayTuning, RELAY_TOKEN_ENV, RELAY_URL_ENV};
 use crate::desk::{Desk, TokenKeeping};
 use crate::error::{CoreError, Result};
+use crate::live::{
+    self as client, Change, Event, Handled, Outcome, RelayError, RelayTuning, Session, Target,
+    WebhookFrame, RELAY_TOKEN_ENV, RELAY_URL_ENV,
+};
 use crate::model::{RelaySettings, RelayState};
-use crate::{sync, time};
+use crate::{mapping, time};
 
 fn url_key(location_id: &str) -> String {
     format!("relay_url:{location_id}")
@@ -185,7 +186,7 @@ impl Desk {
         if let Some(k) = &inner.keys {
             return Ok(k.clone());
         }
-        let keys = Arc::new(super::default_keys()?);
+        let keys = Arc::new(crate::live::default_keys()?);
         inner.keys = Some(keys.clone());
         Ok(keys)
     }
@@ -468,7 +469,7 @@ impl Desk {
                         }
                     },
                 };
-                match sync::cita_row(location_id, &full, zone) {
+                match mapping::cita_row(location_id, &full, zone) {
                     Ok(row) => Change::UpsertCita(row),
                     Err(err) => {
                         tracing::warn!(cita = %full.id, "webhook cita unreadable: {err}");

@@ -2,15 +2,18 @@
 //! calendars and practitioners are fetched, then each calendar's citas over
 //! windows of at most 31 days, and upserted into the replica.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
-use citadesk_ghl::models::{Appointment, Calendar};
 use citadesk_ghl::{EventsQuery, GhlClient};
 
+use super::Desk;
+use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
-use crate::model::SyncSummary;
-use crate::store::{CalendarRow, CitaRow, Store};
+use crate::mapping::{calendar_row, cita_row};
+use crate::model::{ConnectionState, Locale, SyncSummary};
+use crate::store::{CalendarRow, Store};
 use crate::time;
 
 /// GHL's cap on one event listing.
@@ -171,51 +174,118 @@ pub async fn pull_location(
     })
 }
 
-fn calendar_row(location_id: &str, c: &Calendar) -> CalendarRow {
-    CalendarRow {
-        id: c.id.clone(),
-        location_id: location_id.to_string(),
-        name: c.name.clone(),
-        is_active: c.is_active,
-        primary_user_id: c.primary_user_id().map(str::to_string),
-        slot_minutes: c.slot_minutes(),
-        open_hours_json: serde_json::to_string(&c.open_hours).unwrap_or_else(|_| "[]".into()),
-        raw: serde_json::to_string(c).unwrap_or_default(),
-    }
-}
-
 /// Above this many unknown patients, the sync pages through contact search.
 const PAGED_CONTACTS_FROM: usize = 50;
 const CONTACT_PAGE: u32 = 500;
 /// GHL's ceiling on `page * pageLimit` for contact search.
 const SEARCH_WINDOW: u64 = 10_000;
 
-pub(crate) fn cita_row(location_id: &str, e: &Appointment, zone: chrono_tz::Tz) -> Result<CitaRow> {
-    let start = time::parse_ghl_time(&e.start_time, zone)?;
-    let end = time::parse_ghl_time(&e.end_time, zone)?;
-    if end < start {
-        return Err(CoreError::InvalidTime(format!(
-            "{} ends before it starts",
-            e.id
-        )));
+impl Desk {
+    /// Pulls the active location from GHL into the replica. One at a time.
+    pub async fn sync_now(&self) -> Result<SyncSummary> {
+        let _one_at_a_time = self.sync_lock.lock().await;
+        let location_id = self.active_location()?.ok_or(CoreError::NotConnected)?;
+        {
+            // While offline or failing, the banner stays up during retries.
+            let mut rt = self.runtime.lock().unwrap();
+            if matches!(
+                rt.connection,
+                ConnectionState::Online | ConnectionState::NotConnected
+            ) {
+                rt.connection = ConnectionState::Syncing;
+            }
+        }
+        self.notify_status_now();
+        let result = match self.client_for(&location_id).await {
+            Ok(client) => {
+                pull_location(
+                    &client,
+                    &self.store,
+                    &location_id,
+                    self.options.window,
+                    Utc::now(),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(summary) => {
+                self.store.record_sync(&location_id, true, None)?;
+                let mut rt = self.runtime.lock().unwrap();
+                rt.connection = ConnectionState::Online;
+                rt.last_error = None;
+                drop(rt);
+                tracing::info!(
+                    location = %location_id,
+                    citas = summary.citas_upserted,
+                    removed = summary.citas_removed,
+                    calls = summary.ghl_calls,
+                    ms = summary.duration_ms,
+                    "sync done"
+                );
+            }
+            Err(e) => {
+                let es = e.payload(Locale::EsPe);
+                let en = e.payload(Locale::En);
+                self.store
+                    .record_sync(&location_id, false, Some((e.code(), &en.message)))?;
+                let mut rt = self.runtime.lock().unwrap();
+                rt.connection = if e.is_offline() {
+                    ConnectionState::Offline
+                } else {
+                    ConnectionState::Error
+                };
+                if matches!(
+                    e,
+                    CoreError::Ghl(
+                        citadesk_ghl::GhlError::AuthExpired { .. }
+                            | citadesk_ghl::GhlError::ReconnectRequired { .. }
+                    )
+                ) {
+                    // A new token may be stored by then; read it again next time.
+                    rt.client = None;
+                }
+                rt.last_error = Some((es, en));
+                drop(rt);
+                tracing::warn!(location = %location_id, code = e.code(), "sync failed: {e}");
+            }
+        }
+        self.notify_status_now();
+        if result.is_ok() {
+            if let Some(n) = self.notifier() {
+                n.replica_changed(&location_id);
+            }
+        }
+        result
     }
-    Ok(CitaRow {
-        id: e.id.clone(),
-        location_id: e
-            .location_id
-            .clone()
-            .unwrap_or_else(|| location_id.to_string()),
-        calendar_id: e.calendar_id.clone(),
-        contact_id: e.contact_id.clone().filter(|s| !s.is_empty()),
-        assigned_user_id: e.assigned_user_id.clone(),
-        title: e.title.clone().unwrap_or_default(),
-        status: e
-            .appointment_status
-            .clone()
-            .unwrap_or_else(|| "new".to_string()),
-        start,
-        end,
-        date_updated: e.date_updated.clone(),
-        raw: serde_json::to_string(e).unwrap_or_default(),
-    })
+
+    /// Wakes the sync loop now (the "Sincronizar" button, a reconnect).
+    pub fn request_sync(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Runs forever: sync, then wait (shorter while offline), or until woken.
+    pub async fn run_sync_loop(self: Arc<Self>) {
+        loop {
+            // Writes first: what the desk booked offline goes out on reconnect,
+            // and the pull then sees GHL with it.
+            if let Err(e) = self.push_outbox().await {
+                tracing::debug!(code = e.code(), "outbox waits: {e}");
+            }
+            let wait = match self.sync_now().await {
+                Ok(_) => self.options.sync_interval,
+                Err(CoreError::NotConnected) => StdDuration::from_secs(3600),
+                Err(CoreError::Ghl(citadesk_ghl::GhlError::RateLimited { retry_after })) => {
+                    retry_after
+                }
+                Err(e) if e.is_offline() => self.options.retry_interval,
+                Err(_) => self.options.retry_interval * 4,
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+            }
+        }
+    }
 }

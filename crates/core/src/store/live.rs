@@ -6,91 +6,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use crate::cita::CitaRow;
 use crate::error::Result;
-use crate::store::{CitaRow, Store};
-
-/// What became of one webhook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// The replica changed.
-    Applied,
-    /// The replica already held this (the app's own write echoed back, or a
-    /// second event for one change).
-    Echo,
-    /// The replica holds a newer version (newest `dateUpdated` wins).
-    Stale,
-    /// A local write of this cita waits in the outbox; the outbox settles it.
-    Deferred,
-    /// Not something the replica keeps (another location, an unknown type).
-    Ignored,
-    /// A partial payload named a cita GHL no longer has: the replica keeps
-    /// its copy (a delete comes as its own event; the next pull settles it).
-    NotFound,
-    /// A partial payload whose cita GHL would not give (a refused token,
-    /// ...): the replica keeps its copy until the next pull.
-    Unfetched,
-    /// The signature did not verify or the body was unreadable: not applied.
-    Rejected,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Applied => "applied",
-            Outcome::Echo => "echo",
-            Outcome::Stale => "stale",
-            Outcome::Deferred => "deferred",
-            Outcome::Ignored => "ignored",
-            Outcome::NotFound => "not_found",
-            Outcome::Unfetched => "unfetched",
-            Outcome::Rejected => "rejected",
-        }
-    }
-}
-
-/// One line of the processed-webhook log.
-#[derive(Debug, Clone)]
-pub struct ProcessedWebhook {
-    pub relay_cursor: i64,
-    pub webhook_id: String,
-    pub event_type: String,
-    pub outcome: String,
-    pub subject_id: Option<String>,
-}
-
-/// What to do to the replica, worked out before the transaction (a partial
-/// payload may need a fetch from GHL first).
-#[derive(Debug, Clone)]
-pub enum Change {
-    UpsertCita(CitaRow),
-    DeleteCita(String),
-    UpsertContact {
-        id: String,
-        display_name: Option<String>,
-        phone: Option<String>,
-        email: Option<String>,
-        date_updated: Option<String>,
-        raw: String,
-    },
-    DeleteContact(String),
-    /// Nothing to change, about one record (logged with its id).
-    Untouched {
-        id: String,
-        outcome: Outcome,
-    },
-    Nothing(Outcome),
-}
-
-/// Identity of a webhook in the log.
-#[derive(Debug, Clone)]
-pub struct Handled<'a> {
-    pub location_id: &'a str,
-    pub cursor: i64,
-    pub webhook_id: &'a str,
-    pub payload_hash: &'a str,
-    pub event_type: &'a str,
-}
-
+use crate::live::{Change, Handled, Outcome, ProcessedWebhook};
+use crate::store::Store;
 impl Store {
     /// The relay cursor of the last event handled for `location_id` from
     /// `relay_url` (0 when none, or when the relay changed).

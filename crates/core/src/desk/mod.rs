@@ -1,0 +1,361 @@
+//! The front desk: one long-lived service per process that owns the replica,
+//! the GHL client for the active location and the sync loop. The Tauri
+//! commands and the CLI are thin calls over it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use citadesk_ghl::rate_limit::RateLimiter;
+use citadesk_ghl::{GhlClient, Secret, TokenStore};
+use tokio::sync::Notify;
+
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::reconcile::ReconciliationReport;
+use crate::store::{ConnectionRow, Store};
+use crate::{paths, time};
+
+mod agenda;
+mod booking;
+mod citas;
+mod connect;
+mod health;
+mod live;
+mod outbox;
+mod patients;
+mod reconcile;
+mod settings;
+mod sync;
+
+pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
+pub use citas::CitaAction;
+pub use connect::{OAuthConnectRequest, SystemBrowser};
+pub use health::{HealthReport, OperationHealth, RateLimitHealth, TokenHealth};
+pub use live::relay_account;
+pub use outbox::RefusedWrite;
+pub use patients::PatientEdit;
+pub use reconcile::{
+    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
+};
+pub use sync::SyncWindow;
+
+/// Environment variable with a Private Integration Token for headless use
+/// (CLI, cron, CI), read instead of the keychain when set.
+pub const TOKEN_ENV: &str = "CITADESK_GHL_TOKEN";
+
+pub(crate) const ACTIVE_LOCATION: &str = "active_location";
+pub(crate) const LOCALE: &str = "locale";
+
+/// Receives what the UI must hear about: the app forwards these as events.
+pub trait Notifier: Send + Sync {
+    fn status_changed(&self, status: &AppStatus);
+    fn replica_changed(&self, location_id: &str);
+    /// A reconciliation run's progress (calendars done of total).
+    fn reconcile_progress(&self, _progress: &ReconcileProgress) {}
+    /// A scheduled reconciliation found differences (a desktop notification).
+    fn reconciliation_found(&self, _report: &ReconciliationReport) {}
+}
+
+/// Where a connected location's token is kept between runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKeeping {
+    /// The OS keychain (the app, and IT at a desk).
+    Keychain,
+    /// Nowhere: headless use passes it in `CITADESK_GHL_TOKEN` on every run.
+    Environment,
+}
+
+/// The built-in demo clinic's connection (served by ghl-sandbox).
+#[derive(Debug, Clone)]
+pub struct DemoConnection {
+    pub base_url: String,
+    pub location_id: String,
+    pub token: Secret,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeskOptions {
+    pub data_dir: PathBuf,
+    pub demo: Option<DemoConnection>,
+    /// Pause between syncs while GHL answers.
+    pub sync_interval: Duration,
+    /// Pause between attempts while GHL is out of reach.
+    pub retry_interval: Duration,
+    pub window: SyncWindow,
+}
+
+impl DeskOptions {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            demo: None,
+            sync_interval: Duration::from_secs(300),
+            retry_interval: Duration::from_secs(15),
+            window: SyncWindow::default(),
+        }
+    }
+
+    /// Interval overrides from the environment (`CITADESK_SYNC_INTERVAL_SECS`,
+    /// `CITADESK_RETRY_SECS`), for tests and IT.
+    pub fn with_env_overrides(mut self) -> Self {
+        let secs = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        if let Some(s) = secs("CITADESK_SYNC_INTERVAL_SECS") {
+            self.sync_interval = Duration::from_secs(s.max(1));
+        }
+        if let Some(s) = secs("CITADESK_RETRY_SECS") {
+            self.retry_interval = Duration::from_secs(s.max(1));
+        }
+        self
+    }
+}
+
+pub(crate) struct Runtime {
+    connection: ConnectionState,
+    last_error: Option<(ErrorPayload, ErrorPayload)>,
+    client: Option<(String, Arc<GhlClient>)>,
+}
+
+pub struct Desk {
+    pub(crate) options: DeskOptions,
+    pub(crate) store: Store,
+    pub(crate) tokens: TokenStore,
+    pub(crate) limiter: Arc<RateLimiter>,
+    pub(crate) runtime: Mutex<Runtime>,
+    notice: Option<(ErrorPayload, ErrorPayload)>,
+    reconcile_lock: tokio::sync::Mutex<()>,
+    sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) wake: Notify,
+    pub(crate) push_lock: tokio::sync::Mutex<()>,
+    pub(crate) slot_cache: Mutex<booking::SlotCache>,
+    pub(crate) notifier: Mutex<Option<Arc<dyn Notifier>>>,
+    /// The companion relay's connection (live/).
+    pub(crate) live: crate::live::LiveState,
+}
+
+impl Desk {
+    /// Opens the replica under `options.data_dir` (the demo's own folder in
+    /// demo mode) and works out the starting state from it.
+    pub fn open(options: DeskOptions) -> Result<Arc<Self>> {
+        let (store, notice) = open_or_set_aside(&paths::replica_path(&options.data_dir))?;
+        if let Some(demo) = &options.demo {
+            store.save_connection(&ConnectionRow {
+                location_id: demo.location_id.clone(),
+                base_url: demo.base_url.clone(),
+                auth_kind: "pit".into(),
+            })?;
+            store.set_setting(ACTIVE_LOCATION, &demo.location_id)?;
+        }
+        let desk = Arc::new(Self {
+            options,
+            store,
+            tokens: TokenStore::new(),
+            limiter: Arc::new(RateLimiter::new()),
+            runtime: Mutex::new(Runtime {
+                connection: ConnectionState::NotConnected,
+                last_error: None,
+                client: None,
+            }),
+            notice,
+            reconcile_lock: tokio::sync::Mutex::new(()),
+            sync_lock: tokio::sync::Mutex::new(()),
+            wake: Notify::new(),
+            push_lock: tokio::sync::Mutex::new(()),
+            slot_cache: Mutex::new(Default::default()),
+            notifier: Mutex::new(None),
+            live: Default::default(),
+        });
+        let initial = match desk.active_location()? {
+            None => ConnectionState::NotConnected,
+            Some(loc) => {
+                let rec = desk.store.sync_record(&loc)?;
+                match rec.last_error_code.as_deref() {
+                    Some("network.unreachable" | "network.timeout") => ConnectionState::Offline,
+                    Some(_) => ConnectionState::Error,
+                    None if rec.last_success.is_some() => ConnectionState::Online,
+                    None => ConnectionState::Syncing,
+                }
+            }
+        };
+        desk.runtime.lock().unwrap().connection = initial;
+        desk.active_location_changed();
+        Ok(desk)
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.options.data_dir
+    }
+
+    /// The replica, for tests and benchmarks only.
+    #[cfg(feature = "testing")]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.options.demo.is_some()
+    }
+
+    pub fn set_notifier(&self, notifier: Arc<dyn Notifier>) {
+        *self.notifier.lock().unwrap() = Some(notifier);
+    }
+
+    pub fn locale(&self) -> Locale {
+        match self.store.setting(LOCALE).ok().flatten().as_deref() {
+            Some("en") => Locale::En,
+            _ => Locale::EsPe,
+        }
+    }
+
+    /// The location the desk works on: the saved choice, else the first connected.
+    pub fn active_location(&self) -> Result<Option<String>> {
+        if let Some(id) = self.store.setting(ACTIVE_LOCATION)? {
+            if self
+                .store
+                .connections()?
+                .iter()
+                .any(|c| c.location_id == id)
+            {
+                return Ok(Some(id));
+            }
+        }
+        Ok(self
+            .store
+            .connections()?
+            .into_iter()
+            .next()
+            .map(|c| c.location_id))
+    }
+
+    pub(crate) fn require_location(&self) -> Result<(LocationInfo, chrono_tz::Tz)> {
+        let id = self.active_location()?.ok_or(CoreError::NotConnected)?;
+        let info = self.store.location(&id)?.ok_or(CoreError::NotConnected)?;
+        let zone = time::parse_zone(&info.time_zone)?;
+        Ok((info, zone))
+    }
+
+    pub fn status(&self) -> Result<AppStatus> {
+        let locale = self.locale();
+        let location_id = self.active_location()?;
+        let location = match &location_id {
+            Some(id) => self.store.location(id)?,
+            None => None,
+        };
+        let last_success = match &location_id {
+            Some(id) => self.store.sync_record(id)?.last_success,
+            None => None,
+        };
+        let zone = location
+            .as_ref()
+            .and_then(|l| time::parse_zone(&l.time_zone).ok());
+        let relay_last = self.live.last_event_at();
+        let rt = self.runtime.lock().unwrap();
+        Ok(AppStatus {
+            location,
+            connection: if location_id.is_none() {
+                ConnectionState::NotConnected
+            } else {
+                rt.connection
+            },
+            last_sync_at: last_success.map(|t| t.to_rfc3339()),
+            last_sync_local: last_success.zip(zone).map(|(t, z)| time::hhmm(t, z)),
+            last_error: rt.last_error.as_ref().map(|(es, en)| {
+                if locale == Locale::En {
+                    en.clone()
+                } else {
+                    es.clone()
+                }
+            }),
+            demo: self.is_demo(),
+            notice: self.notice.as_ref().map(|(es, en)| {
+                if locale == Locale::En {
+                    en.clone()
+                } else {
+                    es.clone()
+                }
+            }),
+            locale,
+            pending_writes: match &location_id {
+                Some(id) => self.store.pending_writes(id)?,
+                None => 0,
+            },
+            refused_writes: match &location_id {
+                Some(id) => self.store.unacknowledged_refusal_count(id)?,
+                None => 0,
+            },
+            relay: self.live.state(),
+            relay_last_event_at: relay_last.map(|t| t.to_rfc3339()),
+            relay_last_event_local: relay_last.zip(zone).map(|(t, z)| time::hhmm(t, z)),
+        })
+    }
+
+    pub(crate) fn notifier(&self) -> Option<Arc<dyn Notifier>> {
+        self.notifier.lock().unwrap().clone()
+    }
+
+    fn notify_status(&self, status: &AppStatus) {
+        if let Some(n) = self.notifier() {
+            n.status_changed(status);
+        }
+    }
+
+    pub(crate) fn notify_status_now(&self) {
+        if let Ok(s) = self.status() {
+            self.notify_status(&s);
+        }
+    }
+}
+
+/// Opens the replica; a file SQLite cannot read is renamed aside (never
+/// deleted) and a fresh replica is started, since GHL holds the data. The
+/// notice says where the old file went.
+fn open_or_set_aside(path: &Path) -> Result<(Store, Option<(ErrorPayload, ErrorPayload)>)> {
+    match Store::open(path) {
+        Ok(store) => Ok((store, None)),
+        Err(CoreError::StoreOpen { reason, .. }) if path.exists() => {
+            let stamp = Utc::now().format("%Y%m%d-%H%M%S");
+            let aside = path.with_file_name(format!("citadesk.damaged-{stamp}.db"));
+            for (from, to) in [
+                (path.to_path_buf(), aside.clone()),
+                (
+                    path.with_extension("db-wal"),
+                    aside.with_extension("db-wal"),
+                ),
+                (
+                    path.with_extension("db-shm"),
+                    aside.with_extension("db-shm"),
+                ),
+            ] {
+                if from.exists() {
+                    std::fs::rename(&from, &to)?;
+                }
+            }
+            tracing::error!(damaged = %aside.display(), %reason, "local database unreadable; set aside, starting a fresh replica");
+            let store = Store::open(path)?;
+            let shown = aside.display();
+            let es = ErrorPayload {
+                code: "store.recovered".into(),
+                message: format!("La base de datos local estaba dañada y se guardó aparte en {shown}. Se vuelve a descargar la agenda desde GHL; si la sede no aparece, conéctela de nuevo."),
+            };
+            let en = ErrorPayload {
+                code: "store.recovered".into(),
+                message: format!("The local database was damaged and was set aside at {shown}. The agenda is downloaded again from GHL; if the location is missing, connect it again."),
+            };
+            Ok((store, Some((es, en))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The name the audit log records: the desk's configured user, else the OS account.
+pub(crate) fn actor(store: &Store) -> String {
+    store
+        .setting("desk_user")
+        .ok()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "recepcion".into())
+}

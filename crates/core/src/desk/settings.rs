@@ -1,0 +1,41 @@
+//! The location's booking settings and the desk's language.
+
+use super::Desk;
+use super::LOCALE;
+use crate::booking::LocationSettings;
+use crate::error::{CoreError, Result};
+use crate::model::*;
+use crate::time::parse_hhmm;
+
+impl Desk {
+    pub fn location_settings(&self) -> Result<LocationSettings> {
+        let (location, _) = self.require_location()?;
+        self.store.location_settings(&location.id)
+    }
+
+    pub fn set_location_settings(&self, settings: LocationSettings) -> Result<LocationSettings> {
+        let (location, _) = self.require_location()?;
+        parse_hhmm(&settings.fallback_open)?;
+        parse_hhmm(&settings.fallback_close)?;
+        parse_hhmm(&settings.reconcile_at)?;
+        if !(0..=60).contains(&settings.reconcile_days_back)
+            || !(0..=365).contains(&settings.reconcile_days_ahead)
+        {
+            return Err(CoreError::Rejected {
+                code: "input.invalid_window".into(),
+                es: "La ventana de reconciliación debe ir de 0 a 60 días atrás y de 0 a 365 adelante.".into(),
+                en: "The reconciliation window must be 0 to 60 days back and 0 to 365 ahead.".into(),
+            });
+        }
+        self.store.save_location_settings(&location.id, &settings)?;
+        Ok(settings)
+    }
+
+    pub fn set_locale(&self, locale: Locale) -> Result<AppStatus> {
+        let value = if locale == Locale::En { "en" } else { "es-PE" };
+        self.store.set_setting(LOCALE, value)?;
+        let status = self.status()?;
+        self.notify_status(&status);
+        Ok(status)
+    }
+}
