@@ -5,7 +5,6 @@ use citadesk_ghl::models::{Appointment, Calendar};
 
 use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
-use crate::store::CalendarRow;
 use crate::time;
 
 pub(crate) fn calendar_row(location_id: &str, c: &Calendar) -> CalendarRow {
@@ -49,4 +48,16 @@ pub(crate) fn cita_row(location_id: &str, e: &Appointment, zone: chrono_tz::Tz) 
         date_updated: e.date_updated.clone(),
         raw: serde_json::to_string(e).unwrap_or_default(),
     })
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarRow {
+    pub id: String,
+    pub location_id: String,
+    pub name: String,
+    pub is_active: bool,
+    pub primary_user_id: Option<String>,
+    pub slot_minutes: u32,
+    pub open_hours_json: String,
+    pub raw: String,
 }

@@ -24,18 +24,6 @@ pub struct ConnectionRow {
     pub auth_kind: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct CalendarRow {
-    pub id: String,
-    pub location_id: String,
-    pub name: String,
-    pub is_active: bool,
-    pub primary_user_id: Option<String>,
-    pub slot_minutes: u32,
-    pub open_hours_json: String,
-    pub raw: String,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct SyncRecord {
     pub last_success: Option<DateTime<Utc>>,

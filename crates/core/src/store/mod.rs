@@ -22,7 +22,8 @@ mod settings;
 pub(crate) use audit::{insert_audit, AuditRecord};
 pub(crate) use citas::upsert_cita_row;
 pub(crate) use contacts::write_contact;
-pub use locations::{CalendarRow, ConnectionRow};
+pub use crate::mapping::CalendarRow;
+pub use locations::ConnectionRow;
 pub(crate) use outbox::{insert_write, RefusedRow};
 
 mod embedded {
