@@ -1,0 +1,32 @@
+// The one way a rejected core call becomes what the UI shows: an
+// ErrorPayload `{code, message}`, its message, or a sentence around it.
+
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import { toErrorPayload } from "./api";
+import type { MessageKey, Translator } from "./i18n";
+
+/** Any rejection as `{code, message}`; a rejection without text says "error.unknown". */
+export function errorOf(error: unknown, t: Translator): ErrorPayload {
+  return toErrorPayload(error, t("error.unknown"));
+}
+
+/** The rejection's message alone. */
+export function errorMessage(error: unknown, t: Translator): string {
+  return errorOf(error, t).message;
+}
+
+/** The rejection's message inside a sentence whose `{message}` it fills (e.g. "sync.failed"). */
+export function failedWith(key: MessageKey, error: unknown, t: Translator): string {
+  return t(key, { message: errorMessage(error, t) });
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+/** Awaits a core call without throwing: its value, or its error as `{code, message}`. */
+export async function settle<T>(call: Promise<T>, t: Translator): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await call };
+  } catch (e) {
+    return { ok: false, error: errorOf(e, t) };
+  }
+}
