@@ -14,7 +14,7 @@ import type { WeekView } from "../bindings/WeekView";
 import * as api from "./api";
 import { bannerFor } from "./banner";
 import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
-import { errorOf, failedWith } from "./errors";
+import { attempt, errorOf } from "./errors";
 import { I18n } from "./i18n.svelte";
 import {
   citasOnScreen,
@@ -231,13 +231,9 @@ export class Desk {
     if (this.syncing || this.notConnected) return;
     this.syncing = true;
     this.syncError = null;
-    try {
-      await api.syncNow();
-    } catch (e) {
-      this.syncError = failedWith("sync.failed", e, this.i18n.t);
-    } finally {
-      this.syncing = false;
-    }
+    const t = this.i18n.t;
+    await attempt(() => api.syncNow(), t, (e) => (this.syncError = t("sync.failed", { message: e.message })));
+    this.syncing = false;
     await this.load();
   };
 
@@ -279,7 +275,8 @@ export class Desk {
     if (this.switchingLocation) return;
     this.switchingLocation = true;
     this.switchError = null;
-    try {
+    const t = this.i18n.t;
+    const switched = async () => {
       this.status = await api.switchLocation(locationId);
       onswitched();
       this.pickedDay = null;
@@ -287,12 +284,10 @@ export class Desk {
       this.foundReport = null;
       this.loadDefaultCalendar();
       await this.load();
-    } catch (e) {
-      this.switchError = failedWith("location.switchFailed", e, this.i18n.t);
-    } finally {
-      this.switchingLocation = false;
-      this.loadLocations();
-    }
+    };
+    await attempt(switched, t, (e) => (this.switchError = t("location.switchFailed", { message: e.message })));
+    this.switchingLocation = false;
+    this.loadLocations();
   }
 
   /** Reads the status, subscribes to the core's events and loads the first week; returns the clean-up. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_ERROR } from "./api";
-import { errorMessage, errorOf, failedWith, settle } from "./errors";
+import { attempt, errorMessage, errorOf, failedWith } from "./errors";
 import { translator } from "./i18n";
 
 const t = translator("en");
@@ -19,8 +19,11 @@ describe("errors", () => {
     expect(failedWith("sync.failed", "offline", t)).toBe(t("sync.failed", { message: "offline" }));
   });
 
-  it("settles a call to its value or its error", async () => {
-    expect(await settle(Promise.resolve(3), t)).toEqual({ ok: true, value: 3 });
-    expect(await settle(Promise.reject({ code: "x", message: "y" }), t)).toEqual({ ok: false, error: { code: "x", message: "y" } });
+  it("hands a rejection to onerror and tells whether the work went through", async () => {
+    const seen: string[] = [];
+    expect(await attempt(() => Promise.resolve(1), t, (e) => seen.push(e.code))).toBe(true);
+    expect(await attempt(() => Promise.reject({ code: "x", message: "y" }), t, (e) => seen.push(e.code))).toBe(false);
+    expect(await attempt(async () => { throw new Error("late"); }, t, (e) => seen.push(e.message))).toBe(false);
+    expect(seen).toEqual(["x", "late"]);
   });
 });

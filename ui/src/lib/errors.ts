@@ -20,13 +20,20 @@ export function failedWith(key: MessageKey, error: unknown, t: Translator): stri
   return t(key, { message: errorMessage(error, t) });
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
-
-/** Awaits a core call without throwing: its value, or its error as `{code, message}`. */
-export async function settle<T>(call: Promise<T>, t: Translator): Promise<Outcome<T>> {
+/**
+ * Runs `work` (a core call and what follows it); a rejection is handed to
+ * `onerror` as `{code, message}` instead of thrown. Resolves to whether it went through.
+ */
+export async function attempt(
+  work: () => Promise<unknown>,
+  t: Translator,
+  onerror: (error: ErrorPayload) => void,
+): Promise<boolean> {
   try {
-    return { ok: true, value: await call };
+    await work();
+    return true;
   } catch (e) {
-    return { ok: false, error: errorOf(e, t) };
+    onerror(errorOf(e, t));
+    return false;
   }
 }

@@ -7,7 +7,7 @@ import * as api from "./api";
 import { initialCalendarId, nextHalfHour, type ProposedMove } from "./booking";
 import { locationNow } from "./dates";
 import type { Desk } from "./desk.svelte";
-import { errorOf } from "./errors";
+import { attempt } from "./errors";
 import { isInWeek } from "./view";
 import { shortcutFor, type ShortcutAction } from "./shortcuts";
 
@@ -67,12 +67,12 @@ export class Panels {
   moveByDrag = async (move: { citaId: string; action: api.CitaActionWire & { kind: "move" }; revert: () => void }) => {
     const t = this.#desk.i18n.t;
     this.moveError = null;
-    try {
+    const moved = async () => {
       await api.changeCita(move.citaId, move.action);
       this.#desk.scheduleReload();
-    } catch (e) {
+    };
+    await attempt(moved, t, (error) => {
       move.revert();
-      const error = errorOf(e, t);
       const cita = this.#desk.findCita(move.citaId);
       if (error.code === api.OVERRIDE_REQUIRED && cita) {
         // Warnings only: the panel proposes the same move and asks for the reason.
@@ -81,7 +81,7 @@ export class Panels {
       } else {
         this.moveError = t("cita.moveFailed", { message: error.message });
       }
-    }
+    });
   };
 
   switchLocation = (locationId: string) =>
