@@ -26,4 +26,10 @@ describe("errors", () => {
     expect(await attempt(async () => { throw new Error("late"); }, t, (e) => seen.push(e.message))).toBe(false);
     expect(seen).toEqual(["x", "late"]);
   });
+
+  it("tells busy while the work runs, also when it fails", async () => {
+    const events: string[] = [];
+    await attempt(() => Promise.reject(new Error("no")), t, (e) => events.push(e.message), (on) => events.push(`busy ${on}`));
+    expect(events).toEqual(["busy true", "no", "busy false"]);
+  });
 });

@@ -22,18 +22,23 @@ export function failedWith(key: MessageKey, error: unknown, t: Translator): stri
 
 /**
  * Runs `work` (a core call and what follows it); a rejection is handed to
- * `onerror` as `{code, message}` instead of thrown. Resolves to whether it went through.
+ * `onerror` as `{code, message}` instead of thrown, and `busy` (when given)
+ * is told while it runs. Resolves to whether it went through.
  */
 export async function attempt(
   work: () => Promise<unknown>,
   t: Translator,
   onerror: (error: ErrorPayload) => void,
+  busy?: (on: boolean) => void,
 ): Promise<boolean> {
+  busy?.(true);
   try {
     await work();
     return true;
   } catch (e) {
     onerror(errorOf(e, t));
     return false;
+  } finally {
+    busy?.(false);
   }
 }
