@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayHeaderLabel, parseIsoDate, timeRange, wallDate, wallTime, weekRangeLabel } from "./dates";
+import { addDays, dayHeaderLabel, locationNow, parseIsoDate, timeRange, wallDate, wallTime, weekRangeLabel } from "./dates";
 
 describe("wall-clock strings", () => {
   it("reads HH:MM without any zone conversion", () => {
@@ -40,5 +40,15 @@ describe("labels", () => {
     const en = weekRangeLabel("2026-11-30", "en");
     expect(en).toMatch(/Nov 30/);
     expect(en).toMatch(/Dec 6/);
+  });
+});
+
+describe("locationNow", () => {
+  it("tells the time in the location's zone", () => {
+    expect(locationNow("America/Lima", new Date("2026-03-02T15:07:00Z"))).toBe("10:07");
+  });
+
+  it("starts at 09:00 when the zone is unknown", () => {
+    expect(locationNow("Not/AZone", new Date("2026-03-02T15:07:00Z"))).toBe("09:00");
   });
 });

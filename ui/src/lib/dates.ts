@@ -109,3 +109,15 @@ export function weekRangeLabel(weekStart: string, locale: Locale): string {
 export function capitalizeFirst(text: string, locale: Locale): string {
   return text ? text.charAt(0).toLocaleUpperCase(locale) + text.slice(1) : text;
 }
+
+/** `HH:MM` now in the location's zone: only the dialog's default start for today. */
+export function locationNow(timeZone: string | undefined, now: Date = new Date()): string {
+  try {
+    const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(now);
+    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+    return `${get("hour")}:${get("minute")}`;
+  } catch {
+    return "09:00";
+  }
+}

@@ -1,0 +1,340 @@
+// The desk's state: the core's status, the active location (sede) and the
+// others connected, the week and today's agenda, the day/week view, and the
+// core's events. App.svelte creates one and hands it down through context.
+
+import { tick } from "svelte";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { CitaView } from "../bindings/CitaView";
+import type { ConnectionInfo } from "../bindings/ConnectionInfo";
+import type { DayAgenda } from "../bindings/DayAgenda";
+import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { Locale } from "../bindings/Locale";
+import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { WeekView } from "../bindings/WeekView";
+import * as api from "./api";
+import { bannerFor } from "./banner";
+import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
+import { attempt, errorOf } from "./errors";
+import { I18n } from "./i18n.svelte";
+import {
+  citasOnScreen,
+  defaultDay,
+  effectiveMode,
+  isInWeek,
+  loadPrefs,
+  loadSkeleton,
+  MAX_WEEK_CALENDARS,
+  savePrefs,
+  saveSkeleton,
+  toggleCalendar,
+  weekCalendarIds,
+  withMode,
+  withWeekCalendars,
+  type GridSkeleton,
+  type ViewMode,
+  type ViewPrefs,
+} from "./view";
+
+function browserStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export class Desk {
+  status = $state.raw<AppStatus | null>(null);
+  readonly i18n = new I18n(() => this.status?.locale ?? null);
+
+  week = $state.raw<WeekView | null>(null);
+  agenda = $state.raw<DayAgenda | null>(null);
+  weekError = $state.raw<ErrorPayload | null>(null);
+  agendaError = $state.raw<ErrorPayload | null>(null);
+  notConnected = $state(false);
+  loading = $state(false);
+  syncing = $state(false);
+  syncError = $state<string | null>(null);
+  /** Set once the first week is on screen (start-up benchmark, e2e). */
+  ready = $state(false);
+  /** Connected locations, for the header's switcher. */
+  locations = $state.raw<ConnectionInfo[]>([]);
+  switchingLocation = $state(false);
+  switchError = $state<string | null>(null);
+  /** The location's default calendar (settings), for the booking dialog. */
+  defaultCalendarId = $state<string | null>(null);
+  /** A scheduled reconciliation found differences: offered in a banner. */
+  foundReport = $state.raw<ReconciliationReport | null>(null);
+
+  prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
+  /** The day picked in the day view (null: today, or the week's Monday). */
+  pickedDay = $state<string | null>(null);
+
+  /** The week asked for: any date in it, or null for the location's current week. */
+  #requestedWeek: string | null = null;
+  #loadSeq = 0;
+  #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  // Until the first week arrives, the grid is laid out from the columns of
+  // the last run (no citas), while the core is still opening its cache; the
+  // same calendar instance then only receives the citas.
+  readonly #skeleton: GridSkeleton | null = loadSkeleton(browserStorage());
+  #savedSkeleton: string | null = null;
+
+  get locale(): Locale {
+    return this.i18n.locale;
+  }
+
+  /** What the grid is drawn from: the week, or the skeleton before the first one. */
+  readonly grid = $derived(
+    this.week ??
+      (this.#skeleton && !this.notConnected && !this.weekError
+        ? { ...this.#skeleton, location: { id: this.#skeleton.locationId }, citas: [] as CitaView[] }
+        : null),
+  );
+  readonly mode: ViewMode = $derived(effectiveMode(this.prefs, this.grid?.calendars.length ?? 0));
+  readonly locationId = $derived(this.grid?.location.id ?? "");
+  readonly weekIds = $derived(
+    this.grid ? weekCalendarIds(this.grid.calendars, this.prefs.weekCalendars?.[this.locationId]) : [],
+  );
+  readonly day = $derived(
+    this.grid
+      ? this.pickedDay && isInWeek(this.pickedDay, this.grid.weekStart)
+        ? this.pickedDay
+        : defaultDay(this.grid.weekStart, this.grid.today)
+      : null,
+  );
+  // What the grid shows: the day of every calendar, or the week of the chosen ones.
+  readonly gridCalendars = $derived.by(() => {
+    if (!this.grid) return [];
+    if (this.mode === "day") return this.grid.calendars;
+    const ids = this.weekIds; // at most MAX_WEEK_CALENDARS
+    return this.grid.calendars.filter((c) => ids.includes(c.id));
+  });
+  readonly gridCitas = $derived(
+    this.grid
+      ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
+      : [],
+  );
+  readonly showPicker = $derived(this.mode === "week" && !!this.grid && this.grid.calendars.length > MAX_WEEK_CALENDARS);
+  /** The calendars of the location, from the week or else today's agenda. */
+  readonly calendars = $derived(this.week?.calendars ?? this.agenda?.calendars ?? []);
+  readonly banner = $derived(bannerFor(this.status, this.locale));
+  readonly weekLabel = $derived(
+    this.week
+      ? this.mode === "day" && this.day
+        ? capitalizeFirst(longDateLabel(this.day, this.locale), this.locale)
+        : this.i18n.t("week.label", { range: weekRangeLabel(this.week.weekStart, this.locale) })
+      : this.loading
+        ? this.i18n.t("week.loading")
+        : "",
+  );
+  readonly locationName = $derived(this.status?.location?.name ?? this.week?.location.name ?? null);
+
+  #updatePrefs(next: ViewPrefs) {
+    this.prefs = next;
+    savePrefs(browserStorage(), next);
+  }
+
+  async #markReady() {
+    if (this.ready) return;
+    await tick();
+    performance.mark("ui:rendered");
+    // One more task so EventCalendar has laid out the citas it was just given,
+    // then the next painted frame: that is "interactive" for the start-up benchmark.
+    setTimeout(() => {
+      performance.mark("ui:task");
+      this.ready = true;
+      requestAnimationFrame(() => {
+        performance.mark("ui:frame");
+        void api.uiReady().catch(() => undefined);
+      });
+    }, 0);
+  }
+
+  load = async () => {
+    const seq = ++this.#loadSeq;
+    this.loading = true;
+    const [w, a] = await Promise.allSettled([api.weekView(this.#requestedWeek), api.dayAgenda(null)]);
+    if (seq !== this.#loadSeq) return; // a newer load superseded this one
+    performance.mark("ui:data");
+    this.loading = false;
+
+    const t = this.i18n.t;
+    if (w.status === "fulfilled") {
+      const week = w.value;
+      this.week = week;
+      this.weekError = null;
+      this.notConnected = false;
+      if (week.calendars.length > 0) {
+        const next = { locationId: week.location.id, weekStart: week.weekStart, today: week.today, calendars: week.calendars };
+        this.#savedSkeleton = saveSkeleton(browserStorage(), next, this.#savedSkeleton);
+      }
+    } else {
+      const error = errorOf(w.reason, t);
+      this.week = null;
+      this.notConnected = error.code === api.NOT_CONNECTED;
+      this.weekError = this.notConnected ? null : error;
+    }
+    if (a.status === "fulfilled") {
+      this.agenda = a.value;
+      this.agendaError = null;
+    } else {
+      this.agenda = null;
+      const error = errorOf(a.reason, t);
+      this.agendaError = error.code === api.NOT_CONNECTED ? null : error;
+    }
+    void this.#markReady();
+  };
+
+  /** Coalesces bursts of change notifications into one reload. */
+  scheduleReload = () => {
+    if (this.#reloadTimer !== undefined) return;
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = undefined;
+      void this.load();
+    }, 25);
+  };
+
+  #goTo(target: string | null) {
+    this.#requestedWeek = target;
+    void this.load();
+  }
+  /** One step back or forward: a day in the day view, else a week. */
+  step(direction: 1 | -1) {
+    const week = this.week;
+    if (!week) return;
+    if (this.mode === "day" && this.day) {
+      const target = addDays(this.day, direction);
+      this.pickedDay = target;
+      // The loaded week holds the next day unless it crosses into another week.
+      if (!isInWeek(target, week.weekStart)) this.#goTo(target);
+      return;
+    }
+    this.pickedDay = null;
+    this.#goTo(addDays(week.weekStart, 7 * direction));
+  }
+  prevWeek = () => this.step(-1);
+  nextWeek = () => this.step(1);
+  thisWeek = () => {
+    this.pickedDay = null;
+    this.#goTo(null);
+  };
+  setMode = (next: ViewMode) => {
+    if (next !== this.mode || this.prefs.mode !== next) this.#updatePrefs(withMode(this.prefs, next));
+  };
+  toggleWeekCalendar = (id: string) => {
+    if (!this.week) return;
+    this.#updatePrefs(withWeekCalendars(this.prefs, this.locationId, toggleCalendar(this.weekIds, id, this.week.calendars)));
+  };
+
+  syncNow = async () => {
+    if (this.syncing || this.notConnected) return;
+    this.syncing = true;
+    this.syncError = null;
+    const t = this.i18n.t;
+    await attempt(() => api.syncNow(), t, (e) => (this.syncError = t("sync.failed", { message: e.message })));
+    this.syncing = false;
+    await this.load();
+  };
+
+  changeLocale = async (next: Locale) => {
+    this.i18n.override = next;
+    try {
+      this.status = await api.setLocale(next);
+      this.i18n.override = null;
+    } catch {
+      // The core did not take it (e.g. not running); keep the choice for this window.
+    }
+    // Error messages from the core are in the old language; read again.
+    if (this.weekError || this.agendaError) void this.load();
+  };
+
+  findCita(id: string): CitaView | null {
+    return this.week?.citas.find((c) => c.id === id) ?? this.agenda?.citas.find((c) => c.id === id) ?? null;
+  }
+
+  loadDefaultCalendar() {
+    api
+      .locationSettings()
+      .then((s) => (this.defaultCalendarId = s.defaultCalendarId))
+      .catch(() => undefined);
+  }
+
+  loadLocations = () => {
+    api
+      .connections()
+      .then((list) => (this.locations = list))
+      .catch(() => undefined);
+  };
+
+  /**
+   * Another location on screen: its week from its own today, its settings.
+   * `onswitched` runs as soon as the core has switched (the panels close).
+   */
+  async switchLocation(locationId: string, onswitched: () => void) {
+    if (this.switchingLocation) return;
+    this.switchingLocation = true;
+    this.switchError = null;
+    const t = this.i18n.t;
+    const switched = async () => {
+      this.status = await api.switchLocation(locationId);
+      onswitched();
+      this.pickedDay = null;
+      this.#requestedWeek = null;
+      this.foundReport = null;
+      this.loadDefaultCalendar();
+      await this.load();
+    };
+    await attempt(switched, t, (e) => (this.switchError = t("location.switchFailed", { message: e.message })));
+    this.switchingLocation = false;
+    this.loadLocations();
+  }
+
+  /** Reads the status, subscribes to the core's events and loads the first week; returns the clean-up. */
+  start(): () => void {
+    let disposed = false;
+    const unlisteners: Array<() => void> = [];
+
+    api
+      .appStatus()
+      .then((s) => {
+        if (!disposed) this.status = s;
+      })
+      .catch(() => {
+        // Shown through the week view's own error; nothing else to do here.
+      });
+
+    const subscribe = async () => {
+      try {
+        unlisteners.push(
+          await api.onStatusChanged((next) => {
+            const wasDisconnected = this.status?.connection === "not_connected";
+            // Another location became active (connected, switched, disconnected elsewhere).
+            if ((next.location?.id ?? null) !== (this.status?.location?.id ?? null)) this.loadLocations();
+            this.status = next;
+            if (wasDisconnected && next.connection !== "not_connected") this.scheduleReload();
+          }),
+        );
+        unlisteners.push(await api.onReplicaChanged(() => this.scheduleReload()));
+        unlisteners.push(
+          await api.onReconciliationFound((report) => {
+            if (report.counts.total > 0) this.foundReport = report;
+          }),
+        );
+      } catch {
+        // No event bridge (not running inside Tauri): the view still works, without live updates.
+      }
+      if (disposed) unlisteners.forEach((u) => u());
+    };
+    void subscribe();
+    void this.load();
+    this.loadDefaultCalendar();
+    this.loadLocations();
+
+    return () => {
+      disposed = true;
+      unlisteners.forEach((u) => u());
+      if (this.#reloadTimer !== undefined) clearTimeout(this.#reloadTimer);
+    };
+  }
+}

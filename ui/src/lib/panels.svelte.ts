@@ -1,0 +1,145 @@
+// What is open over the desk: the page (agenda or Reconciliación), the booking
+// dialog, the cita panel, settings, connections and help; and the keyboard
+// shortcuts that open them. Reads the desk's week for where a new cita starts.
+
+import type { CitaView } from "../bindings/CitaView";
+import * as api from "./api";
+import { initialCalendarId, nextHalfHour, type ProposedMove } from "./booking";
+import { locationNow } from "./dates";
+import type { Desk } from "./desk.svelte";
+import { attempt } from "./errors";
+import { isInWeek } from "./view";
+import { shortcutFor, type ShortcutAction } from "./shortcuts";
+
+export type Page = "desk" | "reconcile";
+export interface BookingSlot {
+  calendarId: string;
+  date: string;
+  start: string;
+}
+
+export class Panels {
+  readonly #desk: Desk;
+  page = $state<Page>("desk");
+  booking = $state.raw<BookingSlot | null>(null);
+  details = $state.raw<{ cita: CitaView; proposed: ProposedMove | null } | null>(null);
+  settingsOpen = $state(false);
+  helpOpen = $state(false);
+  connectionsOpen = $state(false);
+  /** A refused drag, shown in a banner. */
+  moveError = $state<string | null>(null);
+  /** The report the Reconciliación page opens on (from the banner). */
+  reportToOpen = $state<number | null>(null);
+  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen);
+
+  constructor(desk: Desk) {
+    this.#desk = desk;
+  }
+
+  showPage = (next: Page) => {
+    this.page = next;
+    if (next === "desk") this.reportToOpen = null;
+  };
+  /** The header's switch and `C`: not while no location is connected. */
+  switchPage = (next: Page) => {
+    if (!this.#desk.notConnected) this.showPage(next);
+  };
+  /** The found-report banner's "open". */
+  openReport = (id: number | null) => {
+    this.reportToOpen = id;
+    this.page = "reconcile";
+  };
+
+  openBooking = (slot?: BookingSlot) => {
+    const { week, mode, day, defaultCalendarId } = this.#desk;
+    if (!week || week.calendars.length === 0) return;
+    this.details = null;
+    const date = slot?.date ?? (mode === "day" && day ? day : isInWeek(week.today, week.weekStart) ? week.today : week.weekStart);
+    const start = slot?.start ?? (date === week.today ? nextHalfHour(locationNow(week.location.timeZone)) : "09:00");
+    this.booking = { calendarId: initialCalendarId(week.calendars, slot?.calendarId ?? null, defaultCalendarId), date, start };
+  };
+
+  openCita = (id: string) => {
+    const cita = this.#desk.findCita(id);
+    if (cita) this.details = { cita, proposed: null };
+  };
+
+  moveByDrag = async (move: { citaId: string; action: api.CitaActionWire & { kind: "move" }; revert: () => void }) => {
+    const t = this.#desk.i18n.t;
+    this.moveError = null;
+    const moved = async () => {
+      await api.changeCita(move.citaId, move.action);
+      this.#desk.scheduleReload();
+    };
+    await attempt(moved, t, (error) => {
+      move.revert();
+      const cita = this.#desk.findCita(move.citaId);
+      if (error.code === api.OVERRIDE_REQUIRED && cita) {
+        // Warnings only: the panel proposes the same move and asks for the reason.
+        const { date, start, durationMinutes, calendarId } = move.action;
+        this.details = { cita, proposed: { date, start, durationMinutes, calendarId: calendarId ?? cita.calendarId, error } };
+      } else {
+        this.moveError = t("cita.moveFailed", { message: error.message });
+      }
+    });
+  };
+
+  switchLocation = (locationId: string) =>
+    this.#desk.switchLocation(locationId, () => {
+      this.details = null;
+      this.booking = null;
+      this.reportToOpen = null;
+    });
+
+  runShortcut(action: ShortcutAction) {
+    const desk = this.#desk;
+    switch (action) {
+      case "prev-week":
+        desk.prevWeek();
+        break;
+      case "next-week":
+        desk.nextWeek();
+        break;
+      case "today":
+        desk.thisWeek();
+        break;
+      case "day-view":
+        if (desk.week) desk.setMode("day");
+        break;
+      case "week-view":
+        if (desk.week) desk.setMode("week");
+        break;
+      case "sync":
+        void desk.syncNow();
+        break;
+      case "help":
+        this.helpOpen = !this.helpOpen;
+        break;
+      case "close":
+        this.helpOpen = false;
+        break;
+      case "new-cita":
+        if (this.page === "desk") this.openBooking();
+        break;
+      case "reconcile":
+        this.switchPage(this.page === "reconcile" ? "desk" : "reconcile");
+        break;
+      case "settings":
+        if (!desk.notConnected) this.settingsOpen = true;
+        break;
+      case "location":
+        document.querySelector<HTMLSelectElement>("[data-testid='location-switcher']")?.focus();
+        break;
+    }
+  }
+
+  /** The window's keys; a dialog handles its own while open. */
+  onkeydown = (event: KeyboardEvent) => {
+    if (event.defaultPrevented || this.modalOpen) return;
+    const action = shortcutFor(event);
+    if (!action || (action === "sync" && event.repeat)) return;
+    if (action === "close" && !this.helpOpen) return;
+    event.preventDefault();
+    this.runShortcut(action);
+  };
+}
