@@ -8,6 +8,7 @@ use citadesk_ghl::models::{HourRange, OpenHours};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::ErrorCode;
 use crate::model::Locale;
 use crate::time::parse_hhmm;
 
@@ -44,7 +45,7 @@ pub enum Severity {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Finding {
-    pub code: String,
+    pub code: crate::error::ErrorCode,
     pub severity: Severity,
     pub message: String,
     /// The cita it collides with, for overlaps.
@@ -150,9 +151,9 @@ pub fn check(
         Severity::Warning
     };
     let mut out = Vec::new();
-    let mut push = |code: &str, severity, message: String, with: Option<&BookedCita>| {
+    let mut push = |code: ErrorCode, severity, message: String, with: Option<&BookedCita>| {
         out.push(Finding {
-            code: code.to_string(),
+            code,
             severity,
             message,
             conflicting_cita_id: with.map(|c| c.id.clone()),
@@ -162,7 +163,7 @@ pub fn check(
 
     let Some(calendar) = calendars.iter().find(|c| c.id == draft.calendar_id) else {
         push(
-            "booking.calendar_unknown",
+            ErrorCode::BookingCalendarUnknown,
             Severity::Blocking,
             if es {
                 "El calendario no existe en esta sede. Sincronice y elija otro.".into()
@@ -175,7 +176,7 @@ pub fn check(
     };
     if !calendar.is_active {
         push(
-            "booking.calendar_inactive",
+            ErrorCode::BookingCalendarInactive,
             Severity::Blocking,
             if es {
                 format!("El calendario «{}» está inactivo en GHL.", calendar.name)
@@ -187,7 +188,7 @@ pub fn check(
     }
     if draft.end <= draft.start {
         push(
-            "booking.end_before_start",
+            ErrorCode::BookingEndBeforeStart,
             Severity::Blocking,
             if es {
                 "La hora de fin debe ser posterior a la de inicio.".into()
@@ -201,7 +202,7 @@ pub fn check(
     let minutes = (draft.end - draft.start).num_minutes();
     if minutes < MIN_MINUTES {
         push(
-            "booking.too_short",
+            ErrorCode::BookingTooShort,
             Severity::Blocking,
             if es {
                 format!("La cita dura {minutes} min; el mínimo es {MIN_MINUTES} min.")
@@ -213,7 +214,7 @@ pub fn check(
     }
     if !within_open_hours(&calendar.open_hours, draft.start, draft.end, zone) {
         push(
-            "booking.outside_hours",
+            ErrorCode::BookingOutsideHours,
             soft,
             if es {
                 format!(
@@ -248,7 +249,7 @@ pub fn check(
                     .is_some_and(|c| c.practitioner_id == calendar.practitioner_id));
         if same_calendar || same_practitioner {
             push(
-                "booking.overlap",
+                ErrorCode::BookingOverlap,
                 soft,
                 if es {
                     format!(
@@ -269,7 +270,7 @@ pub fn check(
             );
         } else if draft.contact_id.is_some() && other.contact_id == draft.contact_id {
             push(
-                "booking.patient_overlap",
+                ErrorCode::BookingPatientOverlap,
                 soft,
                 if es {
                     format!(

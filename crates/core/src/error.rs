@@ -1,5 +1,9 @@
 use citadesk_ghl::{GhlError, TokenStoreError};
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::messages;
 use crate::model::{ErrorPayload, Locale};
 
 /// The core's errors. Each has a stable code and a message in the user's
@@ -28,7 +32,7 @@ pub enum CoreError {
     /// refused); the messages say what to do.
     #[error("{en}")]
     Rejected {
-        code: String,
+        code: ErrorCode,
         es: String,
         en: String,
     },
@@ -37,77 +41,50 @@ pub enum CoreError {
 }
 
 impl CoreError {
-    pub fn code(&self) -> &str {
+    /// A domain rule's refusal, with its message in both languages (built
+    /// by the catalog in `messages.rs`).
+    pub(crate) fn rejected(code: ErrorCode, es: String, en: String) -> Self {
+        CoreError::Rejected { code, es, en }
+    }
+
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            CoreError::Ghl(e) => e.code(),
-            CoreError::Keychain(e) => e.code(),
-            CoreError::NotConnected => "setup.not_connected",
-            CoreError::Store(_) => "store.error",
-            CoreError::StoreOpen { .. } => "store.open_failed",
-            CoreError::InvalidDate(_) => "input.invalid_date",
-            CoreError::InvalidZone(_) => "input.invalid_zone",
-            CoreError::InvalidTime(_) => "ghl.invalid_time",
-            CoreError::Io(_) => "io.error",
-            CoreError::Rejected { code, .. } => code,
-            CoreError::Relay(e) => e.code(),
+            CoreError::Ghl(e) => ErrorCode::parse(e.code()).unwrap_or(ErrorCode::GhlServer),
+            CoreError::Keychain(e) => {
+                ErrorCode::parse(e.code()).unwrap_or(ErrorCode::KeychainError)
+            }
+            CoreError::NotConnected => ErrorCode::SetupNotConnected,
+            CoreError::Store(_) => ErrorCode::StoreError,
+            CoreError::StoreOpen { .. } => ErrorCode::StoreOpenFailed,
+            CoreError::InvalidDate(_) => ErrorCode::InputInvalidDate,
+            CoreError::InvalidZone(_) => ErrorCode::InputInvalidZone,
+            CoreError::InvalidTime(_) => ErrorCode::GhlInvalidTime,
+            CoreError::Io(_) => ErrorCode::IoError,
+            CoreError::Rejected { code, .. } => *code,
+            CoreError::Relay(e) => ErrorCode::parse(e.code()).unwrap_or(ErrorCode::RelayProtocol),
         }
+    }
+
+    /// The stable code as text (logs, the CLI's output).
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
     }
 
     /// What the person in front of the screen should read.
     pub fn message(&self, locale: Locale) -> String {
-        let es = locale == Locale::EsPe;
-        if let CoreError::Rejected { es: in_es, en, .. } = self {
-            return if es { in_es.clone() } else { en.clone() };
+        if let CoreError::Rejected { es, en, .. } = self {
+            return if locale == Locale::En {
+                en.clone()
+            } else {
+                es.clone()
+            };
         }
-        let detail = self.to_string();
-        let text = match (self.code(), es) {
-            ("auth.expired", true) => "GHL rechazó el token (vencido o no válido). Revise el token de integración privada, o genere uno nuevo en GHL, y conecte la sede de nuevo.".to_string(),
-            ("auth.expired", false) => "GHL refused the token (expired or not valid). Check the Private Integration Token, or create a new one in GHL, and connect the location again.".to_string(),
-            ("auth.reconnect_required", true) => "GHL ya no acepta la conexión de esta sede (permiso revocado, app desinstalada o sede inactiva). Vuelva a conectarla en Conectar GHL.".to_string(),
-            ("auth.reconnect_required", false) => "GHL no longer accepts this location's connection (access revoked, app uninstalled or location inactive). Connect it again in Conectar GHL.".to_string(),
-            ("auth.oauth_client", true) => "GHL rechazó el Client ID o el Client Secret de la app. Revíselos en el Marketplace de GHL e intente de nuevo.".to_string(),
-            ("auth.oauth_client", false) => "GHL refused the app's Client ID or Client Secret. Check them in GHL's Marketplace and try again.".to_string(),
-            ("auth.oauth_state", true) => "La respuesta del navegador no corresponde a esta solicitud y se rechazó. Intente conectar de nuevo.".to_string(),
-            ("auth.oauth_state", false) => "The browser's answer does not belong to this request and was refused. Try connecting again.".to_string(),
-            ("auth.oauth_denied", true) => format!("GHL no concedió el acceso. Intente de nuevo y elija la sede. ({detail})"),
-            ("auth.oauth_denied", false) => format!("GHL did not grant access. Try again and choose the location. ({detail})"),
-            ("auth.oauth_timeout", true) => "No se completó la autorización en el navegador a tiempo. Intente de nuevo.".to_string(),
-            ("auth.oauth_timeout", false) => "The authorization in the browser was not completed in time. Try again.".to_string(),
-            ("auth.forbidden_location", true) => "El token no tiene acceso a esta sede de GHL. Revise el token o la sede elegida.".to_string(),
-            ("auth.forbidden_location", false) => "The token has no access to this GHL location. Check the token or the chosen location.".to_string(),
-            ("auth.token_missing", true) => "No hay token guardado para esta sede. Vuelva a conectarla.".to_string(),
-            ("auth.token_missing", false) => "No token is stored for this location. Connect it again.".to_string(),
-            ("ghl.rate_limited", true) => "GHL pide esperar unos segundos (límite de solicitudes). Se reintentará solo.".to_string(),
-            ("ghl.rate_limited", false) => "GHL asks to wait a few seconds (rate limit). It will retry by itself.".to_string(),
-            ("ghl.rate_limited_daily", true) => "Se alcanzó el límite diario de GHL. La sincronización se reanudará mañana.".to_string(),
-            ("ghl.rate_limited_daily", false) => "GHL's daily limit was reached. Sync resumes tomorrow.".to_string(),
-            ("ghl.server", true) => format!("GHL tiene un problema temporal. Se reintentará. ({detail})"),
-            ("ghl.server", false) => format!("GHL has a temporary problem. It will retry. ({detail})"),
-            ("network.unreachable" | "network.timeout", true) => "Sin conexión con GHL: se muestran los datos guardados.".to_string(),
-            ("network.unreachable" | "network.timeout", false) => "No connection to GHL: showing saved data.".to_string(),
-            ("keychain.unavailable", true) => "No se pudo abrir el llavero del sistema. Inicie sesión en el escritorio (o instale gnome-keyring) y vuelva a intentar.".to_string(),
-            ("keychain.locked", true) => "El llavero del sistema está bloqueado. Desbloquéelo e intente de nuevo.".to_string(),
-            ("setup.not_connected", true) => "No hay ninguna sede de GHL conectada todavía.".to_string(),
-            ("setup.not_connected", false) => "No GHL location is connected yet.".to_string(),
-            ("store.open_failed", true) => format!("No se pudo abrir la base de datos local. {detail}"),
-            ("input.invalid_date", true) => format!("Fecha no válida: use AAAA-MM-DD. ({detail})"),
-            ("relay.bad_url", true) => "La dirección del relay no es válida: escriba una URL completa, por ejemplo https://relay.suclinica.pe".to_string(),
-            ("relay.bad_url", false) => "The relay address is not valid: enter a full URL, for example https://relay.yourclinic.com".to_string(),
-            ("relay.unauthorized", true) => "El relay rechazó el token de instalación. Pida uno nuevo a quien administra el relay (citadesk-relay token create) y guárdelo en Ajustes.".to_string(),
-            ("relay.unauthorized", false) => "The relay refused the install token. Ask whoever runs the relay for a new one (citadesk-relay token create) and save it in Settings.".to_string(),
-            ("relay.unreachable" | "relay.status" | "relay.protocol", true) => format!("Sin conexión con el relay: los cambios llegarán con la próxima sincronización. Se reintentará solo. ({detail})"),
-            ("relay.unreachable" | "relay.status" | "relay.protocol", false) => format!("No connection to the relay: changes arrive with the next sync. It will retry by itself. ({detail})"),
-            ("relay.keys", true) => format!("Las claves públicas de webhooks de GHL configuradas no son válidas. Revise CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
-            ("relay.keys", false) => format!("The configured GHL webhook public keys are not valid. Check CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
-            (_, true) => format!("Error: {detail}"),
-            (_, false) => detail,
-        };
-        text
+        messages::describe(self.error_code(), &self.to_string(), locale)
     }
 
     pub fn payload(&self, locale: Locale) -> ErrorPayload {
         ErrorPayload {
-            code: self.code().to_string(),
+            code: self.error_code(),
             message: self.message(locale),
         }
     }
@@ -115,6 +92,286 @@ impl CoreError {
     /// True when GHL was simply out of reach (the agenda is served from cache).
     pub fn is_offline(&self) -> bool {
         matches!(self, CoreError::Ghl(e) if e.is_offline())
+    }
+}
+
+/// Every code an error can cross the IPC boundary with: the UI and the CLI's
+/// scripts compare against these, never against free text. Exported to
+/// TypeScript (`ErrorCode.ts`), so the UI's comparisons are type-checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum ErrorCode {
+    #[serde(rename = "auth.expired")]
+    AuthExpired,
+    #[serde(rename = "auth.forbidden_location")]
+    AuthForbiddenLocation,
+    #[serde(rename = "auth.oauth_client")]
+    AuthOauthClient,
+    #[serde(rename = "auth.oauth_denied")]
+    AuthOauthDenied,
+    #[serde(rename = "auth.oauth_state")]
+    AuthOauthState,
+    #[serde(rename = "auth.oauth_timeout")]
+    AuthOauthTimeout,
+    #[serde(rename = "auth.reconnect_required")]
+    AuthReconnectRequired,
+    #[serde(rename = "auth.token_missing")]
+    AuthTokenMissing,
+    #[serde(rename = "booking.calendar_inactive")]
+    BookingCalendarInactive,
+    #[serde(rename = "booking.calendar_unknown")]
+    BookingCalendarUnknown,
+    #[serde(rename = "booking.create_refused")]
+    BookingCreateRefused,
+    #[serde(rename = "booking.end_before_start")]
+    BookingEndBeforeStart,
+    #[serde(rename = "booking.outside_hours")]
+    BookingOutsideHours,
+    #[serde(rename = "booking.overlap")]
+    BookingOverlap,
+    #[serde(rename = "booking.override_required")]
+    BookingOverrideRequired,
+    #[serde(rename = "booking.patient_overlap")]
+    BookingPatientOverlap,
+    #[serde(rename = "booking.patient_refused")]
+    BookingPatientRefused,
+    #[serde(rename = "booking.patient_required")]
+    BookingPatientRequired,
+    #[serde(rename = "booking.pending_sync")]
+    BookingPendingSync,
+    #[serde(rename = "booking.too_short")]
+    BookingTooShort,
+    #[serde(rename = "cita.cancel_reason_required")]
+    CitaCancelReasonRequired,
+    #[serde(rename = "cita.invalid_status")]
+    CitaInvalidStatus,
+    #[serde(rename = "cita.not_found")]
+    CitaNotFound,
+    #[serde(rename = "ghl.config")]
+    GhlConfig,
+    #[serde(rename = "ghl.decode")]
+    GhlDecode,
+    #[serde(rename = "ghl.invalid_time")]
+    GhlInvalidTime,
+    #[serde(rename = "ghl.not_found")]
+    GhlNotFound,
+    #[serde(rename = "ghl.rate_limited")]
+    GhlRateLimited,
+    #[serde(rename = "ghl.rate_limited_daily")]
+    GhlRateLimitedDaily,
+    #[serde(rename = "ghl.server")]
+    GhlServer,
+    #[serde(rename = "ghl.validation")]
+    GhlValidation,
+    #[serde(rename = "input.invalid_date")]
+    InputInvalidDate,
+    #[serde(rename = "input.invalid_time")]
+    InputInvalidTime,
+    #[serde(rename = "input.invalid_window")]
+    InputInvalidWindow,
+    #[serde(rename = "input.invalid_zone")]
+    InputInvalidZone,
+    #[serde(rename = "io.error")]
+    IoError,
+    #[serde(rename = "keychain.error")]
+    KeychainError,
+    #[serde(rename = "keychain.locked")]
+    KeychainLocked,
+    #[serde(rename = "keychain.unavailable")]
+    KeychainUnavailable,
+    #[serde(rename = "network.timeout")]
+    NetworkTimeout,
+    #[serde(rename = "network.unreachable")]
+    NetworkUnreachable,
+    #[serde(rename = "outbox.unreadable")]
+    OutboxUnreadable,
+    #[serde(rename = "patient.contact_required")]
+    PatientContactRequired,
+    #[serde(rename = "patient.invalid_email")]
+    PatientInvalidEmail,
+    #[serde(rename = "patient.invalid_phone")]
+    PatientInvalidPhone,
+    #[serde(rename = "patient.name_required")]
+    PatientNameRequired,
+    #[serde(rename = "patient.not_found")]
+    PatientNotFound,
+    #[serde(rename = "reconcile.fix_not_applicable")]
+    ReconcileFixNotApplicable,
+    #[serde(rename = "reconcile.no_patient")]
+    ReconcileNoPatient,
+    #[serde(rename = "reconcile.report_not_found")]
+    ReconcileReportNotFound,
+    #[serde(rename = "relay.bad_url")]
+    RelayBadUrl,
+    #[serde(rename = "relay.keys")]
+    RelayKeys,
+    #[serde(rename = "relay.protocol")]
+    RelayProtocol,
+    #[serde(rename = "relay.status")]
+    RelayStatus,
+    #[serde(rename = "relay.unauthorized")]
+    RelayUnauthorized,
+    #[serde(rename = "relay.unreachable")]
+    RelayUnreachable,
+    #[serde(rename = "setup.not_connected")]
+    SetupNotConnected,
+    #[serde(rename = "store.error")]
+    StoreError,
+    #[serde(rename = "store.open_failed")]
+    StoreOpenFailed,
+    #[serde(rename = "store.recovered")]
+    StoreRecovered,
+    #[serde(rename = "ui.unknown")]
+    UiUnknown,
+}
+
+impl ErrorCode {
+    pub const ALL: &[ErrorCode] = &[
+        ErrorCode::AuthExpired,
+        ErrorCode::AuthForbiddenLocation,
+        ErrorCode::AuthOauthClient,
+        ErrorCode::AuthOauthDenied,
+        ErrorCode::AuthOauthState,
+        ErrorCode::AuthOauthTimeout,
+        ErrorCode::AuthReconnectRequired,
+        ErrorCode::AuthTokenMissing,
+        ErrorCode::BookingCalendarInactive,
+        ErrorCode::BookingCalendarUnknown,
+        ErrorCode::BookingCreateRefused,
+        ErrorCode::BookingEndBeforeStart,
+        ErrorCode::BookingOutsideHours,
+        ErrorCode::BookingOverlap,
+        ErrorCode::BookingOverrideRequired,
+        ErrorCode::BookingPatientOverlap,
+        ErrorCode::BookingPatientRefused,
+        ErrorCode::BookingPatientRequired,
+        ErrorCode::BookingPendingSync,
+        ErrorCode::BookingTooShort,
+        ErrorCode::CitaCancelReasonRequired,
+        ErrorCode::CitaInvalidStatus,
+        ErrorCode::CitaNotFound,
+        ErrorCode::GhlConfig,
+        ErrorCode::GhlDecode,
+        ErrorCode::GhlInvalidTime,
+        ErrorCode::GhlNotFound,
+        ErrorCode::GhlRateLimited,
+        ErrorCode::GhlRateLimitedDaily,
+        ErrorCode::GhlServer,
+        ErrorCode::GhlValidation,
+        ErrorCode::InputInvalidDate,
+        ErrorCode::InputInvalidTime,
+        ErrorCode::InputInvalidWindow,
+        ErrorCode::InputInvalidZone,
+        ErrorCode::IoError,
+        ErrorCode::KeychainError,
+        ErrorCode::KeychainLocked,
+        ErrorCode::KeychainUnavailable,
+        ErrorCode::NetworkTimeout,
+        ErrorCode::NetworkUnreachable,
+        ErrorCode::OutboxUnreadable,
+        ErrorCode::PatientContactRequired,
+        ErrorCode::PatientInvalidEmail,
+        ErrorCode::PatientInvalidPhone,
+        ErrorCode::PatientNameRequired,
+        ErrorCode::PatientNotFound,
+        ErrorCode::ReconcileFixNotApplicable,
+        ErrorCode::ReconcileNoPatient,
+        ErrorCode::ReconcileReportNotFound,
+        ErrorCode::RelayBadUrl,
+        ErrorCode::RelayKeys,
+        ErrorCode::RelayProtocol,
+        ErrorCode::RelayStatus,
+        ErrorCode::RelayUnauthorized,
+        ErrorCode::RelayUnreachable,
+        ErrorCode::SetupNotConnected,
+        ErrorCode::StoreError,
+        ErrorCode::StoreOpenFailed,
+        ErrorCode::StoreRecovered,
+        ErrorCode::UiUnknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::AuthExpired => "auth.expired",
+            ErrorCode::AuthForbiddenLocation => "auth.forbidden_location",
+            ErrorCode::AuthOauthClient => "auth.oauth_client",
+            ErrorCode::AuthOauthDenied => "auth.oauth_denied",
+            ErrorCode::AuthOauthState => "auth.oauth_state",
+            ErrorCode::AuthOauthTimeout => "auth.oauth_timeout",
+            ErrorCode::AuthReconnectRequired => "auth.reconnect_required",
+            ErrorCode::AuthTokenMissing => "auth.token_missing",
+            ErrorCode::BookingCalendarInactive => "booking.calendar_inactive",
+            ErrorCode::BookingCalendarUnknown => "booking.calendar_unknown",
+            ErrorCode::BookingCreateRefused => "booking.create_refused",
+            ErrorCode::BookingEndBeforeStart => "booking.end_before_start",
+            ErrorCode::BookingOutsideHours => "booking.outside_hours",
+            ErrorCode::BookingOverlap => "booking.overlap",
+            ErrorCode::BookingOverrideRequired => "booking.override_required",
+            ErrorCode::BookingPatientOverlap => "booking.patient_overlap",
+            ErrorCode::BookingPatientRefused => "booking.patient_refused",
+            ErrorCode::BookingPatientRequired => "booking.patient_required",
+            ErrorCode::BookingPendingSync => "booking.pending_sync",
+            ErrorCode::BookingTooShort => "booking.too_short",
+            ErrorCode::CitaCancelReasonRequired => "cita.cancel_reason_required",
+            ErrorCode::CitaInvalidStatus => "cita.invalid_status",
+            ErrorCode::CitaNotFound => "cita.not_found",
+            ErrorCode::GhlConfig => "ghl.config",
+            ErrorCode::GhlDecode => "ghl.decode",
+            ErrorCode::GhlInvalidTime => "ghl.invalid_time",
+            ErrorCode::GhlNotFound => "ghl.not_found",
+            ErrorCode::GhlRateLimited => "ghl.rate_limited",
+            ErrorCode::GhlRateLimitedDaily => "ghl.rate_limited_daily",
+            ErrorCode::GhlServer => "ghl.server",
+            ErrorCode::GhlValidation => "ghl.validation",
+            ErrorCode::InputInvalidDate => "input.invalid_date",
+            ErrorCode::InputInvalidTime => "input.invalid_time",
+            ErrorCode::InputInvalidWindow => "input.invalid_window",
+            ErrorCode::InputInvalidZone => "input.invalid_zone",
+            ErrorCode::IoError => "io.error",
+            ErrorCode::KeychainError => "keychain.error",
+            ErrorCode::KeychainLocked => "keychain.locked",
+            ErrorCode::KeychainUnavailable => "keychain.unavailable",
+            ErrorCode::NetworkTimeout => "network.timeout",
+            ErrorCode::NetworkUnreachable => "network.unreachable",
+            ErrorCode::OutboxUnreadable => "outbox.unreadable",
+            ErrorCode::PatientContactRequired => "patient.contact_required",
+            ErrorCode::PatientInvalidEmail => "patient.invalid_email",
+            ErrorCode::PatientInvalidPhone => "patient.invalid_phone",
+            ErrorCode::PatientNameRequired => "patient.name_required",
+            ErrorCode::PatientNotFound => "patient.not_found",
+            ErrorCode::ReconcileFixNotApplicable => "reconcile.fix_not_applicable",
+            ErrorCode::ReconcileNoPatient => "reconcile.no_patient",
+            ErrorCode::ReconcileReportNotFound => "reconcile.report_not_found",
+            ErrorCode::RelayBadUrl => "relay.bad_url",
+            ErrorCode::RelayKeys => "relay.keys",
+            ErrorCode::RelayProtocol => "relay.protocol",
+            ErrorCode::RelayStatus => "relay.status",
+            ErrorCode::RelayUnauthorized => "relay.unauthorized",
+            ErrorCode::RelayUnreachable => "relay.unreachable",
+            ErrorCode::SetupNotConnected => "setup.not_connected",
+            ErrorCode::StoreError => "store.error",
+            ErrorCode::StoreOpenFailed => "store.open_failed",
+            ErrorCode::StoreRecovered => "store.recovered",
+            ErrorCode::UiUnknown => "ui.unknown",
+        }
+    }
+
+    /// The code of a citadesk-ghl error (that crate keeps its codes as text).
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+}
+
+/// A code compares equal to its text (tests, scripts reading the CLI).
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -132,6 +389,26 @@ mod tests {
         assert!(e.message(Locale::En).contains("location"));
         let e = CoreError::Ghl(GhlError::Unreachable("refused".into()));
         assert!(e.is_offline());
-        assert_eq!(e.payload(Locale::EsPe).code, "network.unreachable");
+        assert_eq!(e.payload(Locale::EsPe).code, ErrorCode::NetworkUnreachable);
+    }
+
+    #[test]
+    fn every_ghl_code_is_an_error_code() {
+        use citadesk_ghl::GhlError as G;
+        use std::time::Duration;
+        let ghl = [
+            G::Unreachable("x".into()),
+            G::Timeout,
+            G::RateLimited {
+                retry_after: Duration::from_secs(1),
+            },
+        ];
+        for e in ghl {
+            assert!(ErrorCode::parse(e.code()).is_some(), "{}", e.code());
+        }
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
+            assert!(!crate::messages::describe(*code, "x", Locale::En).is_empty());
+        }
     }
 }

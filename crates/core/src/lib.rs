@@ -14,6 +14,7 @@ mod cita;
 mod error;
 mod live;
 mod mapping;
+mod messages;
 mod model;
 mod outbox;
 mod patients;
@@ -39,7 +40,7 @@ pub use desk::{
     ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
     TokenKeeping, TOKEN_ENV,
 };
-pub use error::{CoreError, Result};
+pub use error::{CoreError, ErrorCode, Result};
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the
 // tests need besides `Desk`: reach them here, not through the modules.

@@ -109,7 +109,7 @@ pub enum ConnectionState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ErrorPayload {
-    pub code: String,
+    pub code: crate::error::ErrorCode,
     pub message: String,
 }
 

@@ -117,6 +117,8 @@ pub struct CitaUpdate {
 #[derive(Debug, Clone)]
 pub struct OutboxItem {
     pub id: i64,
+    /// The idempotency key, as recorded (read with the row; logs never show it).
+    #[allow(dead_code)]
     pub key: String,
     pub location_id: String,
     pub kind: WriteKind,
@@ -153,6 +155,8 @@ pub struct RefusedCreate {
     pub outbox_id: i64,
     pub local_id: String,
     pub plan: CitaCreate,
+    /// GHL's answer, for the tests that check what was kept.
+    #[allow(dead_code)]
     pub error: Option<String>,
 }
 

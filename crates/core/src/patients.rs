@@ -2,6 +2,7 @@
 //! and phone numbers in E.164 so GHL's duplicate check sees one patient.
 
 use crate::error::{CoreError, Result};
+use crate::messages;
 
 /// Lower case, accents and ñ folded, punctuation to spaces: what a
 /// receptionist types against how a name was written.
@@ -117,19 +118,13 @@ pub(crate) fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
     let Some(p) = input.map(str::trim).filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
-    normalize_phone(p, "PE").map(Some).ok_or_else(|| CoreError::Rejected {
-        code: "patient.invalid_phone".into(),
-        es: format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
-        en: format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
-    })
+    normalize_phone(p, "PE")
+        .map(Some)
+        .ok_or_else(|| messages::patient_invalid_phone(p))
 }
 
 pub(crate) fn patient_not_found() -> CoreError {
-    CoreError::Rejected {
-        code: "patient.not_found".into(),
-        es: "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
-        en: "That patient is not in the local agenda. Search again.".into(),
-    }
+    messages::patient_not_found()
 }
 
 /// A plausible address, lower-cased; GHL would refuse a broken one only
@@ -152,10 +147,6 @@ pub(crate) fn patient_email(input: Option<&str>) -> Result<Option<String>> {
     if valid {
         Ok(Some(e.to_lowercase()))
     } else {
-        Err(CoreError::Rejected {
-            code: "patient.invalid_email".into(),
-            es: format!("El correo «{e}» no es válido. Escríbalo como nombre@dominio.pe."),
-            en: format!("The email {e:?} is not valid. Type it as name@domain.com."),
-        })
+        Err(messages::patient_invalid_email(e))
     }
 }

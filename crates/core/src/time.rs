@@ -8,6 +8,7 @@ use chrono::{
 use chrono_tz::Tz;
 
 use crate::error::{CoreError, Result};
+use crate::messages;
 
 pub fn parse_zone(name: &str) -> Result<Tz> {
     name.parse::<Tz>()
@@ -182,9 +183,5 @@ mod tests {
 }
 
 pub fn parse_hhmm(s: &str) -> Result<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| CoreError::Rejected {
-        code: "input.invalid_time".into(),
-        es: format!("Hora no válida «{s}»: use HH:MM."),
-        en: format!("Invalid time {s:?}: use HH:MM."),
-    })
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| messages::invalid_time(s))
 }

@@ -16,6 +16,7 @@ use super::Desk;
 use crate::booking::{self, BookingDraft, Finding, LocationSettings, OverlapMode, Severity};
 use crate::cita::*;
 use crate::error::{CoreError, Result};
+use crate::messages;
 use crate::model::pick;
 use crate::model::*;
 use crate::outbox::{self, *};
@@ -118,11 +119,7 @@ pub(crate) fn to_instant(date: &str, start: &str, zone: Tz) -> Result<DateTime<U
         }
         chrono::LocalResult::None => {}
     }
-    Err(CoreError::Rejected {
-        code: "input.invalid_time".into(),
-        es: format!("La hora {start} del {date} no existe en la zona {zone} (cambio de hora)."),
-        en: format!("{start} on {date} does not exist in {zone} (clock change)."),
-    })
+    Err(messages::time_in_clock_change(start, date, zone))
 }
 
 impl Desk {
@@ -180,11 +177,10 @@ impl Desk {
         let (location, zone) = self.require_location()?;
         let check = self.check_booking(&req)?;
         let reason = gate(&check, req.override_reason.as_deref(), self.locale())?;
-        let patient = req.patient.clone().ok_or_else(|| CoreError::Rejected {
-            code: "booking.patient_required".into(),
-            es: "Elija un paciente o registre uno nuevo.".into(),
-            en: "Choose a patient or register a new one.".into(),
-        })?;
+        let patient = req
+            .patient
+            .clone()
+            .ok_or_else(|| messages::booking_patient_required())?;
         let start = to_instant(&req.date, &req.start, zone)?;
         let end = start + Duration::minutes(req.duration_minutes);
         let who = actor(&self.store);
@@ -206,11 +202,7 @@ impl Desk {
             } => {
                 let first = first_name.trim();
                 if first.is_empty() {
-                    return Err(CoreError::Rejected {
-                        code: "patient.name_required".into(),
-                        es: "Escriba al menos el nombre del paciente.".into(),
-                        en: "Type at least the patient's first name.".into(),
-                    });
+                    return Err(messages::patient_name_required());
                 }
                 let phone = patient_phone(phone.as_deref())?;
                 let email = email
@@ -219,11 +211,7 @@ impl Desk {
                     .filter(|e| !e.is_empty())
                     .map(str::to_lowercase);
                 if phone.is_none() && email.is_none() {
-                    return Err(CoreError::Rejected {
-                        code: "patient.contact_required".into(),
-                        es: "Escriba el teléfono o el correo del paciente: GHL los usa para no duplicarlo.".into(),
-                        en: "Type the patient's phone or email: GHL uses them to avoid duplicates.".into(),
-                    });
+                    return Err(messages::patient_contact_required());
                 }
                 Some(NewContact {
                     location_id: location.id.clone(),
@@ -402,7 +390,7 @@ pub(crate) fn gate(
     match override_reason.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => Ok(Some(r.to_string())),
         None => Err(CoreError::Rejected {
-            code: "booking.override_required".into(),
+            code: crate::error::ErrorCode::BookingOverrideRequired,
             es: format!(
                 "Hay avisos: {}. Para reservar igual, escriba el motivo.",
                 check
@@ -469,7 +457,7 @@ mod tests {
     #[test]
     fn warnings_need_a_reason_and_blocks_never_pass() {
         let warn = Finding {
-            code: "booking.overlap".into(),
+            code: crate::error::ErrorCode::BookingOverlap,
             severity: Severity::Warning,
             message: "Se cruza".into(),
             conflicting_cita_id: Some("x".into()),

@@ -8,7 +8,8 @@ use super::actor;
 use super::booking::{gate, summarise, to_instant, BookingOutcome};
 use super::Desk;
 use crate::booking::BookingDraft;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
+use crate::messages;
 use crate::model::*;
 use crate::outbox::*;
 use crate::store::AuditRecord;
@@ -48,11 +49,7 @@ impl Desk {
             .store
             .cita_snapshot(&id)?
             .or(self.store.cita_snapshot(cita_id)?)
-            .ok_or_else(|| CoreError::Rejected {
-                code: "cita.not_found".into(),
-                es: "Esa cita ya no está en la agenda (¿se borró en GHL?). Sincronice y vuelva a intentar.".into(),
-                en: "That cita is no longer in the agenda (deleted in GHL?). Sync and try again.".into(),
-            })?;
+            .ok_or_else(|| messages::cita_gone())?;
         let who = actor(&self.store);
         let mut after = before.clone();
         let mut update = CitaUpdate::default();
@@ -97,11 +94,7 @@ impl Desk {
             }
             CitaAction::Cancel { reason: why } => {
                 if why.trim().is_empty() {
-                    return Err(CoreError::Rejected {
-                        code: "cita.cancel_reason_required".into(),
-                        es: "Escriba el motivo de la cancelación.".into(),
-                        en: "Type the reason for the cancellation.".into(),
-                    });
+                    return Err(messages::cita_cancel_reason_required());
                 }
                 update.action = "cancel".into();
                 update.status = Some("cancelled".into());
@@ -113,13 +106,7 @@ impl Desk {
                     status.as_str(),
                     "new" | "confirmed" | "showed" | "noshow" | "invalid"
                 ) {
-                    return Err(CoreError::Rejected {
-                        code: "cita.invalid_status".into(),
-                        es: format!(
-                            "Estado «{status}» no válido: use confirmada, asistió o no asistió."
-                        ),
-                        en: format!("Invalid status {status:?}: use confirmed, showed or no-show."),
-                    });
+                    return Err(messages::cita_invalid_status(status));
                 }
                 update.action = "status".into();
                 update.status = Some(status.clone());

@@ -335,11 +335,11 @@ fn open_or_set_aside(path: &Path) -> Result<(Store, Option<(ErrorPayload, ErrorP
             let store = Store::open(path)?;
             let shown = aside.display();
             let es = ErrorPayload {
-                code: "store.recovered".into(),
+                code: crate::error::ErrorCode::StoreRecovered,
                 message: format!("La base de datos local estaba dañada y se guardó aparte en {shown}. Se vuelve a descargar la agenda desde GHL; si la sede no aparece, conéctela de nuevo."),
             };
             let en = ErrorPayload {
-                code: "store.recovered".into(),
+                code: crate::error::ErrorCode::StoreRecovered,
                 message: format!("The local database was damaged and was set aside at {shown}. The agenda is downloaded again from GHL; if the location is missing, connect it again."),
             };
             Ok((store, Some((es, en))))

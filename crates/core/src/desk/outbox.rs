@@ -13,6 +13,7 @@ use super::booking::BookingOutcome;
 use super::Desk;
 use crate::error::{CoreError, Result};
 use crate::mapping;
+use crate::messages;
 use crate::model::pick;
 use crate::model::*;
 use crate::outbox::*;
@@ -354,7 +355,8 @@ impl Desk {
             .and_then(|r| r.refused.iter().find(|x| x.subject_id == cita_id).cloned());
         if let Some(r) = refused {
             return Err(CoreError::Rejected {
-                code: r.code.clone(),
+                code: crate::error::ErrorCode::parse(&r.code)
+                    .unwrap_or(crate::error::ErrorCode::GhlValidation),
                 es: crate::outbox::refusal_message(&r, &what, Locale::EsPe),
                 en: crate::outbox::refusal_message(&r, &what, Locale::En),
             });
@@ -362,18 +364,14 @@ impl Desk {
         let cita = self
             .store
             .cita_view(&final_id, zone)?
-            .ok_or_else(|| CoreError::Rejected {
-                code: "cita.not_found".into(),
-                es: "La cita no quedó en la agenda. Sincronice y revise.".into(),
-                en: "The cita did not stay in the agenda. Sync and check.".into(),
-            })?;
+            .ok_or_else(|| messages::cita_not_kept())?;
         let confirmed = cita.sync_state == SyncState::Synced;
         let notice = match report {
             Ok(PushReport {
                 stopped_by: Some(e),
                 ..
             }) if !confirmed => Some(ErrorPayload {
-                code: "booking.pending_sync".into(),
+                code: crate::error::ErrorCode::BookingPendingSync,
                 message: if e.is_offline() {
                     pick(locale, "Sin conexión con GHL: la cita quedó guardada como «pendiente de sincronizar» y se enviará al volver la conexión.".into(),
                         "No connection to GHL: the cita is saved as \"pending sync\" and will be sent when the connection is back.".into())
@@ -383,7 +381,7 @@ impl Desk {
                 },
             }),
             Err(e) if !confirmed => Some(ErrorPayload {
-                code: "booking.pending_sync".into(),
+                code: crate::error::ErrorCode::BookingPendingSync,
                 message: pick(
                     locale,
                     format!(

@@ -14,8 +14,9 @@ use super::actor;
 use super::sync::MAX_WINDOW_DAYS;
 use super::Desk;
 use crate::cita::*;
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, ErrorCode, Result};
 use crate::mapping;
+use crate::messages;
 use crate::model::*;
 use crate::outbox::{self, *};
 use crate::reconcile::{self, ReconciliationReport};
@@ -51,7 +52,7 @@ pub struct FixRequest {
 #[ts(export)]
 pub struct FixFailure {
     pub cita_id: String,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -113,11 +114,7 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
 }
 
 fn not_applicable(id: &str, action: FixAction) -> CoreError {
-    CoreError::Rejected {
-        code: "reconcile.fix_not_applicable".into(),
-        es: format!("La corrección {action:?} no se aplica a la cita {id} en este reporte."),
-        en: format!("The fix {action:?} does not apply to cita {id} in this report."),
-    }
+    messages::reconcile_fix_not_applicable(action, id)
 }
 
 impl Desk {
@@ -129,11 +126,7 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .filter(|r| r.location_id == location.id)
-            .ok_or_else(|| CoreError::Rejected {
-                code: "reconcile.report_not_found".into(),
-                es: "Ese reporte ya no existe. Ejecute la reconciliación de nuevo.".into(),
-                en: "That report no longer exists. Run the reconciliation again.".into(),
-            })?;
+            .ok_or_else(|| messages::reconcile_report_not_found())?;
         let who = actor(&self.store);
         let mut outcome = FixOutcome {
             applied: 0,
@@ -204,7 +197,7 @@ impl Desk {
             for refusal in &r.refused {
                 outcome.failed.push(FixFailure {
                     cita_id: refusal.subject_id.clone(),
-                    code: refusal.code.clone(),
+                    code: ErrorCode::parse(&refusal.code).unwrap_or(ErrorCode::GhlValidation),
                     message: outbox::refusal_message(refusal, &refusal.subject_id, self.locale()),
                 });
             }
@@ -333,11 +326,7 @@ impl Desk {
         self.store
             .cita_snapshot(id)?
             .map(|(_, s, _)| s)
-            .ok_or_else(|| CoreError::Rejected {
-                code: "cita.not_found".into(),
-                es: format!("La cita {id} ya no está en la agenda local."),
-                en: format!("Cita {id} is no longer in the local agenda."),
-            })
+            .ok_or_else(|| messages::cita_not_in_replica(id))
     }
 
     /// GHL gets the replica's start, end, calendar, status and title.
@@ -475,11 +464,10 @@ impl Desk {
             return self.audit_fix(location_id, id, who, "recreate", None, None, None);
         }
         let s = self.snapshot(id)?;
-        let contact = s.contact_id.clone().ok_or_else(|| CoreError::Rejected {
-            code: "reconcile.no_patient".into(),
-            es: "La cita no tiene paciente: no se puede crear en GHL. Resérvela de nuevo.".into(),
-            en: "The cita has no patient: it cannot be created in GHL. Book it again.".into(),
-        })?;
+        let contact = s
+            .contact_id
+            .clone()
+            .ok_or_else(|| messages::reconcile_no_patient())?;
         let key = outbox::idempotency_key();
         let local = outbox::new_local_id(&key);
         let plan = CitaCreate {
@@ -585,11 +573,7 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .filter(|r| r.location_id == location.id)
-            .ok_or_else(|| CoreError::Rejected {
-                code: "reconcile.report_not_found".into(),
-                es: "Ese reporte ya no existe.".into(),
-                en: "That report no longer exists.".into(),
-            })?;
+            .ok_or_else(|| messages::reconcile_report_not_found())?;
         Ok(match format {
             ExportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
             ExportFormat::Csv => crate::reconcile::to_csv(&report),

@@ -3,7 +3,8 @@
 use super::Desk;
 use super::LOCALE;
 use crate::booking::LocationSettings;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
+use crate::messages;
 use crate::model::*;
 use crate::time::parse_hhmm;
 
@@ -21,11 +22,7 @@ impl Desk {
         if !(0..=60).contains(&settings.reconcile_days_back)
             || !(0..=365).contains(&settings.reconcile_days_ahead)
         {
-            return Err(CoreError::Rejected {
-                code: "input.invalid_window".into(),
-                es: "La ventana de reconciliación debe ir de 0 a 60 días atrás y de 0 a 365 adelante.".into(),
-                en: "The reconciliation window must be 0 to 60 days back and 0 to 365 ahead.".into(),
-            });
+            return Err(messages::input_invalid_window());
         }
         self.store.save_location_settings(&location.id, &settings)?;
         Ok(settings)

@@ -214,6 +214,7 @@ impl Store {
         })
     }
 
+    #[cfg(any(test, feature = "testing"))]
     pub fn count_citas(&self, location_id: &str) -> Result<i64> {
         self.with(|c| {
             c.query_row(

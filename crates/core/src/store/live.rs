@@ -8,7 +8,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::cita::CitaRow;
 use crate::error::Result;
-use crate::live::{Change, Handled, Outcome, ProcessedWebhook};
+use crate::live::{Change, Handled, Outcome};
 use crate::store::Store;
 impl Store {
     /// The relay cursor of the last event handled for `location_id` from
@@ -49,14 +49,18 @@ impl Store {
     }
 
     /// The log of one location, oldest first.
-    pub fn processed_webhooks(&self, location_id: &str) -> Result<Vec<ProcessedWebhook>> {
+    #[cfg(any(test, feature = "testing"))]
+    pub fn processed_webhooks(
+        &self,
+        location_id: &str,
+    ) -> Result<Vec<crate::live::ProcessedWebhook>> {
         self.with(|c| {
             let mut st = c.prepare(
                 "SELECT relay_cursor, webhook_id, event_type, outcome, subject_id
                    FROM processed_webhooks WHERE location_id = ?1 ORDER BY id",
             )?;
             let rows = st.query_map([location_id], |r| {
-                Ok(ProcessedWebhook {
+                Ok(crate::live::ProcessedWebhook {
                     relay_cursor: r.get(0)?,
                     webhook_id: r.get(1)?,
                     event_type: r.get(2)?,

@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use super::Store;
 use crate::booking::*;
 use crate::error::Result;
+use crate::mapping::CalendarRow;
 use crate::model::*;
 use crate::time;
 use citadesk_ghl::models::OpenHours;
@@ -102,18 +103,6 @@ impl Store {
                 },
             )
             .optional()
-        })
-    }
-
-    pub fn location_company(&self, id: &str) -> Result<Option<String>> {
-        self.with(|c| {
-            c.query_row(
-                "SELECT company_id FROM locations WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map(Option::flatten)
         })
     }
 

@@ -19,10 +19,10 @@ mod record;
 mod reports;
 mod settings;
 
+pub use crate::mapping::CalendarRow;
 pub(crate) use audit::{insert_audit, AuditRecord};
 pub(crate) use citas::upsert_cita_row;
 pub(crate) use contacts::write_contact;
-pub use crate::mapping::CalendarRow;
 pub use locations::ConnectionRow;
 pub(crate) use outbox::{insert_write, RefusedRow};
 
@@ -56,6 +56,7 @@ impl Store {
         })
     }
 
+    #[cfg(any(test, feature = "testing"))]
     pub fn open_in_memory() -> Result<Self> {
         Self::init(Connection::open_in_memory()?)
     }

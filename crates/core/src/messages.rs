@@ -1,0 +1,202 @@
+//! The core's messages in Spanish and English, in one place: what a
+//! refusal or a failure says, and what to do about it. Codes are
+//! `ErrorCode`s; the texts never are compared, only shown.
+
+use std::fmt::{Debug, Display};
+
+use crate::error::{CoreError, ErrorCode};
+use crate::model::Locale;
+
+fn rejected(code: ErrorCode, es: String, en: String) -> CoreError {
+    CoreError::rejected(code, es, en)
+}
+
+/// The message of an error that is not a domain refusal, from its code and
+/// the error's own text (`detail`).
+pub(crate) fn describe(code: ErrorCode, detail: &str, locale: Locale) -> String {
+    let detail = detail.to_string();
+    let es = locale == Locale::EsPe;
+    match (code.as_str(), es) {
+        ("auth.expired", true) => "GHL rechazó el token (vencido o no válido). Revise el token de integración privada, o genere uno nuevo en GHL, y conecte la sede de nuevo.".to_string(),
+        ("auth.expired", false) => "GHL refused the token (expired or not valid). Check the Private Integration Token, or create a new one in GHL, and connect the location again.".to_string(),
+        ("auth.reconnect_required", true) => "GHL ya no acepta la conexión de esta sede (permiso revocado, app desinstalada o sede inactiva). Vuelva a conectarla en Conectar GHL.".to_string(),
+        ("auth.reconnect_required", false) => "GHL no longer accepts this location's connection (access revoked, app uninstalled or location inactive). Connect it again in Conectar GHL.".to_string(),
+        ("auth.oauth_client", true) => "GHL rechazó el Client ID o el Client Secret de la app. Revíselos en el Marketplace de GHL e intente de nuevo.".to_string(),
+        ("auth.oauth_client", false) => "GHL refused the app's Client ID or Client Secret. Check them in GHL's Marketplace and try again.".to_string(),
+        ("auth.oauth_state", true) => "La respuesta del navegador no corresponde a esta solicitud y se rechazó. Intente conectar de nuevo.".to_string(),
+        ("auth.oauth_state", false) => "The browser's answer does not belong to this request and was refused. Try connecting again.".to_string(),
+        ("auth.oauth_denied", true) => format!("GHL no concedió el acceso. Intente de nuevo y elija la sede. ({detail})"),
+        ("auth.oauth_denied", false) => format!("GHL did not grant access. Try again and choose the location. ({detail})"),
+        ("auth.oauth_timeout", true) => "No se completó la autorización en el navegador a tiempo. Intente de nuevo.".to_string(),
+        ("auth.oauth_timeout", false) => "The authorization in the browser was not completed in time. Try again.".to_string(),
+        ("auth.forbidden_location", true) => "El token no tiene acceso a esta sede de GHL. Revise el token o la sede elegida.".to_string(),
+        ("auth.forbidden_location", false) => "The token has no access to this GHL location. Check the token or the chosen location.".to_string(),
+        ("auth.token_missing", true) => "No hay token guardado para esta sede. Vuelva a conectarla.".to_string(),
+        ("auth.token_missing", false) => "No token is stored for this location. Connect it again.".to_string(),
+        ("ghl.rate_limited", true) => "GHL pide esperar unos segundos (límite de solicitudes). Se reintentará solo.".to_string(),
+        ("ghl.rate_limited", false) => "GHL asks to wait a few seconds (rate limit). It will retry by itself.".to_string(),
+        ("ghl.rate_limited_daily", true) => "Se alcanzó el límite diario de GHL. La sincronización se reanudará mañana.".to_string(),
+        ("ghl.rate_limited_daily", false) => "GHL's daily limit was reached. Sync resumes tomorrow.".to_string(),
+        ("ghl.server", true) => format!("GHL tiene un problema temporal. Se reintentará. ({detail})"),
+        ("ghl.server", false) => format!("GHL has a temporary problem. It will retry. ({detail})"),
+        ("network.unreachable" | "network.timeout", true) => "Sin conexión con GHL: se muestran los datos guardados.".to_string(),
+        ("network.unreachable" | "network.timeout", false) => "No connection to GHL: showing saved data.".to_string(),
+        ("keychain.unavailable", true) => "No se pudo abrir el llavero del sistema. Inicie sesión en el escritorio (o instale gnome-keyring) y vuelva a intentar.".to_string(),
+        ("keychain.locked", true) => "El llavero del sistema está bloqueado. Desbloquéelo e intente de nuevo.".to_string(),
+        ("setup.not_connected", true) => "No hay ninguna sede de GHL conectada todavía.".to_string(),
+        ("setup.not_connected", false) => "No GHL location is connected yet.".to_string(),
+        ("store.open_failed", true) => format!("No se pudo abrir la base de datos local. {detail}"),
+        ("input.invalid_date", true) => format!("Fecha no válida: use AAAA-MM-DD. ({detail})"),
+        ("relay.bad_url", true) => "La dirección del relay no es válida: escriba una URL completa, por ejemplo https://relay.suclinica.pe".to_string(),
+        ("relay.bad_url", false) => "The relay address is not valid: enter a full URL, for example https://relay.yourclinic.com".to_string(),
+        ("relay.unauthorized", true) => "El relay rechazó el token de instalación. Pida uno nuevo a quien administra el relay (citadesk-relay token create) y guárdelo en Ajustes.".to_string(),
+        ("relay.unauthorized", false) => "The relay refused the install token. Ask whoever runs the relay for a new one (citadesk-relay token create) and save it in Settings.".to_string(),
+        ("relay.unreachable" | "relay.status" | "relay.protocol", true) => format!("Sin conexión con el relay: los cambios llegarán con la próxima sincronización. Se reintentará solo. ({detail})"),
+        ("relay.unreachable" | "relay.status" | "relay.protocol", false) => format!("No connection to the relay: changes arrive with the next sync. It will retry by itself. ({detail})"),
+        ("relay.keys", true) => format!("Las claves públicas de webhooks de GHL configuradas no son válidas. Revise CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
+        ("relay.keys", false) => format!("The configured GHL webhook public keys are not valid. Check CITADESK_WEBHOOK_ED25519_KEYS. ({detail})"),
+        (_, true) => format!("Error: {detail}"),
+        (_, false) => detail,
+    }
+}
+
+pub(crate) fn patient_invalid_phone(p: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::PatientInvalidPhone,
+        format!("El teléfono «{p}» no es válido. Escríbalo con código de país (+51 …) o como celular peruano de 9 dígitos."),
+        format!("The phone {p:?} is not valid. Type it with the country code (+51 …) or as a 9-digit Peruvian mobile."),
+    )
+}
+
+pub(crate) fn patient_not_found() -> CoreError {
+    rejected(
+        ErrorCode::PatientNotFound,
+        "Ese paciente no está en la agenda local. Búsquelo de nuevo.".into(),
+        "That patient is not in the local agenda. Search again.".into(),
+    )
+}
+
+pub(crate) fn patient_invalid_email(e: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::PatientInvalidEmail,
+        format!("El correo «{e}» no es válido. Escríbalo como nombre@dominio.pe."),
+        format!("The email {e:?} is not valid. Type it as name@domain.com."),
+    )
+}
+
+pub(crate) fn invalid_time(s: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidTime,
+        format!("Hora no válida «{s}»: use HH:MM."),
+        format!("Invalid time {s:?}: use HH:MM."),
+    )
+}
+
+pub(crate) fn cita_not_kept() -> CoreError {
+    rejected(
+        ErrorCode::CitaNotFound,
+        "La cita no quedó en la agenda. Sincronice y revise.".into(),
+        "The cita did not stay in the agenda. Sync and check.".into(),
+    )
+}
+
+pub(crate) fn time_in_clock_change(
+    start: impl Display,
+    date: impl Display,
+    zone: impl Display,
+) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidTime,
+        format!("La hora {start} del {date} no existe en la zona {zone} (cambio de hora)."),
+        format!("{start} on {date} does not exist in {zone} (clock change)."),
+    )
+}
+
+pub(crate) fn booking_patient_required() -> CoreError {
+    rejected(
+        ErrorCode::BookingPatientRequired,
+        "Elija un paciente o registre uno nuevo.".into(),
+        "Choose a patient or register a new one.".into(),
+    )
+}
+
+pub(crate) fn patient_name_required() -> CoreError {
+    rejected(
+        ErrorCode::PatientNameRequired,
+        "Escriba al menos el nombre del paciente.".into(),
+        "Type at least the patient's first name.".into(),
+    )
+}
+
+pub(crate) fn patient_contact_required() -> CoreError {
+    rejected(
+        ErrorCode::PatientContactRequired,
+        "Escriba el teléfono o el correo del paciente: GHL los usa para no duplicarlo.".into(),
+        "Type the patient's phone or email: GHL uses them to avoid duplicates.".into(),
+    )
+}
+
+pub(crate) fn input_invalid_window() -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidWindow,
+        "La ventana de reconciliación debe ir de 0 a 60 días atrás y de 0 a 365 adelante.".into(),
+        "The reconciliation window must be 0 to 60 days back and 0 to 365 ahead.".into(),
+    )
+}
+
+pub(crate) fn reconcile_fix_not_applicable(action: impl Debug, id: impl Display) -> CoreError {
+    rejected(
+        ErrorCode::ReconcileFixNotApplicable,
+        format!("La corrección {action:?} no se aplica a la cita {id} en este reporte."),
+        format!("The fix {action:?} does not apply to cita {id} in this report."),
+    )
+}
+
+pub(crate) fn reconcile_report_not_found() -> CoreError {
+    rejected(
+        ErrorCode::ReconcileReportNotFound,
+        "Ese reporte ya no existe. Ejecute la reconciliación de nuevo.".into(),
+        "That report no longer exists. Run the reconciliation again.".into(),
+    )
+}
+
+pub(crate) fn cita_not_in_replica(id: impl Display) -> CoreError {
+    rejected(
+        ErrorCode::CitaNotFound,
+        format!("La cita {id} ya no está en la agenda local."),
+        format!("Cita {id} is no longer in the local agenda."),
+    )
+}
+
+pub(crate) fn reconcile_no_patient() -> CoreError {
+    rejected(
+        ErrorCode::ReconcileNoPatient,
+        "La cita no tiene paciente: no se puede crear en GHL. Resérvela de nuevo.".into(),
+        "The cita has no patient: it cannot be created in GHL. Book it again.".into(),
+    )
+}
+
+pub(crate) fn cita_gone() -> CoreError {
+    rejected(
+        ErrorCode::CitaNotFound,
+        "Esa cita ya no está en la agenda (¿se borró en GHL?). Sincronice y vuelva a intentar."
+            .into(),
+        "That cita is no longer in the agenda (deleted in GHL?). Sync and try again.".into(),
+    )
+}
+
+pub(crate) fn cita_cancel_reason_required() -> CoreError {
+    rejected(
+        ErrorCode::CitaCancelReasonRequired,
+        "Escriba el motivo de la cancelación.".into(),
+        "Type the reason for the cancellation.".into(),
+    )
+}
+
+pub(crate) fn cita_invalid_status(status: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::CitaInvalidStatus,
+        format!("Estado «{status}» no válido: use confirmada, asistió o no asistió."),
+        format!("Invalid status {status:?}: use confirmed, showed or no-show."),
+    )
+}
