@@ -1,0 +1,93 @@
+//! `connect` (a PIT, or OAuth in the browser) and `disconnect`.
+
+use std::process::ExitCode;
+
+use citadesk_core::ghl::Secret;
+use citadesk_core::{CoreError, Desk, OAuthConnectRequest, SystemBrowser, TokenKeeping, TOKEN_ENV};
+use clap::Args;
+
+use crate::output::read_secret_from_stdin;
+
+// `connect`'s options.
+#[derive(Args)]
+pub struct ConnectArgs {
+    /// GHL API base URL.
+    #[arg(long, default_value = citadesk_core::ghl::DEFAULT_BASE_URL)]
+    base_url: String,
+    /// The GHL location (sub-account) id (PIT only; with OAuth it is
+    /// chosen in GHL's page).
+    #[arg(long, required_unless_present = "oauth")]
+    location_id: Option<String>,
+    /// Connect with OAuth (a GHL marketplace app) instead of a PIT.
+    #[arg(long, requires = "client_id")]
+    oauth: bool,
+    /// The OAuth app's client id.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// GHL's chooselocation page (default: GHL's own).
+    #[arg(long)]
+    authorize_url: Option<String>,
+    /// Fixed loopback port for the redirect (default: any free one).
+    #[arg(long)]
+    port: Option<u16>,
+}
+
+// `disconnect`'s options.
+#[derive(Args)]
+pub struct DisconnectArgs {
+    #[arg(long)]
+    location_id: String,
+}
+
+pub async fn connect(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreError> {
+    if args.oauth {
+        connect_oauth(desk, args).await
+    } else {
+        connect_pit(desk, args).await
+    }
+}
+
+/// GHL's authorization in the browser; the client secret comes on stdin.
+async fn connect_oauth(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreError> {
+    let request = OAuthConnectRequest {
+        client_secret: read_secret_from_stdin()?,
+        base_url: args.base_url,
+        authorize_url: args.authorize_url,
+        client_id: args.client_id.unwrap_or_default(),
+        port: args.port,
+    };
+    eprintln!("opening GHL's authorization page in the browser…");
+    let location = desk.connect_oauth(&request, &SystemBrowser).await?;
+    println!(
+        "connected: {} ({}, {}) with OAuth",
+        location.name, location.id, location.time_zone
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A Private Integration Token from stdin (kept in the keychain), or from
+/// the environment (headless use: checked, not stored).
+async fn connect_pit(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreError> {
+    let location_id = args.location_id.unwrap_or_default();
+    let (token, keep) = match std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()) {
+        Some(t) => (t, TokenKeeping::Environment),
+        None => (read_secret_from_stdin()?, TokenKeeping::Keychain),
+    };
+    let location = desk
+        .connect_pit(&args.base_url, &location_id, Secret::new(token), keep)
+        .await?;
+    println!(
+        "connected: {} ({}, {})",
+        location.name, location.id, location.time_zone
+    );
+    if keep == TokenKeeping::Environment {
+        println!("token taken from {TOKEN_ENV} and not stored: set it on every run");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn disconnect(desk: &Desk, args: DisconnectArgs) -> Result<ExitCode, CoreError> {
+    desk.disconnect(&args.location_id).await?;
+    println!("disconnected: {}", args.location_id);
+    Ok(ExitCode::SUCCESS)
+}
