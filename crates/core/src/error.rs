@@ -171,6 +171,8 @@ pub enum ErrorCode {
     InputInvalidWindow,
     #[serde(rename = "input.invalid_zone")]
     InputInvalidZone,
+    #[serde(rename = "input.status_required")]
+    InputStatusRequired,
     #[serde(rename = "io.error")]
     IoError,
     #[serde(rename = "keychain.error")]
@@ -327,6 +329,7 @@ impl ErrorCode {
             ErrorCode::InputInvalidTime => "input.invalid_time",
             ErrorCode::InputInvalidWindow => "input.invalid_window",
             ErrorCode::InputInvalidZone => "input.invalid_zone",
+            ErrorCode::InputStatusRequired => "input.status_required",
             ErrorCode::IoError => "io.error",
             ErrorCode::KeychainError => "keychain.error",
             ErrorCode::KeychainLocked => "keychain.locked",

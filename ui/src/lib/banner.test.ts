@@ -52,7 +52,7 @@ describe("offline banner", () => {
 
 describe("error banner", () => {
   it("shows the core's message as is", () => {
-    const s = status({ connection: "error", lastError: { code: "ghl.unauthorized", message: "El token de GHL venció." } });
+    const s = status({ connection: "error", lastError: { code: "auth.expired", message: "El token de GHL venció." } });
     expect(bannerFor(s, "es-PE")).toEqual({ kind: "error", text: "El token de GHL venció." });
   });
 

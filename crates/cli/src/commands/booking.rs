@@ -127,7 +127,7 @@ pub async fn set_status(
     json: bool,
 ) -> Result<ExitCode, CoreError> {
     let status = status.ok_or_else(|| CoreError::Rejected {
-        code: "input.status_required".into(),
+        code: citadesk_core::ErrorCode::InputStatusRequired,
         es: "Indique el estado: confirmed, showed o noshow.".into(),
         en: "Give the status: confirmed, showed or noshow.".into(),
     })?;
