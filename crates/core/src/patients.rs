@@ -67,6 +67,44 @@ pub fn normalize_phone(input: &str, default_country: &str) -> Option<String> {
     (8..=15).contains(&e164.len()).then(|| format!("+{e164}"))
 }
 
+/// A typed phone in E.164 (default country PE), or a message saying how to type it.
+pub(crate) fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
+    let Some(p) = input.map(str::trim).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    normalize_phone(p, "PE")
+        .map(Some)
+        .ok_or_else(|| messages::patient_invalid_phone(p))
+}
+
+pub(crate) fn patient_not_found() -> CoreError {
+    messages::patient_not_found()
+}
+
+/// A plausible address, lower-cased; GHL would refuse a broken one only
+/// later, from the outbox, after the desk has moved on.
+pub(crate) fn patient_email(input: Option<&str>) -> Result<Option<String>> {
+    let Some(e) = input.map(str::trim).filter(|e| !e.is_empty()) else {
+        return Ok(None);
+    };
+    let valid = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(Some(e.to_lowercase()))
+    } else {
+        Err(messages::patient_invalid_email(e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,43 +148,5 @@ mod tests {
             None,
             "no rule for a bare number elsewhere"
         );
-    }
-}
-
-/// A typed phone in E.164 (default country PE), or a message saying how to type it.
-pub(crate) fn patient_phone(input: Option<&str>) -> Result<Option<String>> {
-    let Some(p) = input.map(str::trim).filter(|p| !p.is_empty()) else {
-        return Ok(None);
-    };
-    normalize_phone(p, "PE")
-        .map(Some)
-        .ok_or_else(|| messages::patient_invalid_phone(p))
-}
-
-pub(crate) fn patient_not_found() -> CoreError {
-    messages::patient_not_found()
-}
-
-/// A plausible address, lower-cased; GHL would refuse a broken one only
-/// later, from the outbox, after the desk has moved on.
-pub(crate) fn patient_email(input: Option<&str>) -> Result<Option<String>> {
-    let Some(e) = input.map(str::trim).filter(|e| !e.is_empty()) else {
-        return Ok(None);
-    };
-    let valid = match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !e.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if valid {
-        Ok(Some(e.to_lowercase()))
-    } else {
-        Err(messages::patient_invalid_email(e))
     }
 }

@@ -132,6 +132,10 @@ pub fn windows(
     out
 }
 
+pub fn parse_hhmm(s: &str) -> Result<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| messages::invalid_time(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,8 +184,4 @@ mod tests {
             "2026-11-23"
         );
     }
-}
-
-pub fn parse_hhmm(s: &str) -> Result<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| messages::invalid_time(s))
 }

@@ -180,7 +180,7 @@ impl Desk {
         let patient = req
             .patient
             .clone()
-            .ok_or_else(|| messages::booking_patient_required())?;
+            .ok_or_else(messages::booking_patient_required)?;
         let start = to_instant(&req.date, &req.start, zone)?;
         let end = start + Duration::minutes(req.duration_minutes);
         let who = actor(&self.store);
@@ -378,7 +378,7 @@ pub(crate) fn gate(
         .find(|f| f.severity == Severity::Blocking)
     {
         return Err(CoreError::Rejected {
-            code: block.code.clone(),
+            code: block.code,
             // Findings are already in the desk's language.
             es: block.message.clone(),
             en: block.message.clone(),

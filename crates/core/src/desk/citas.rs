@@ -49,7 +49,7 @@ impl Desk {
             .store
             .cita_snapshot(&id)?
             .or(self.store.cita_snapshot(cita_id)?)
-            .ok_or_else(|| messages::cita_gone())?;
+            .ok_or_else(messages::cita_gone)?;
         let who = actor(&self.store);
         let mut after = before.clone();
         let mut update = CitaUpdate::default();

@@ -9,7 +9,7 @@ use citadesk_ghl::{ClientConfig, GhlClient, OAuthSession, Secret};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{Desk, TokenKeeping, ACTIVE_LOCATION, TOKEN_ENV};
+use super::{keychain, Desk, TokenKeeping, ACTIVE_LOCATION, TOKEN_ENV};
 use crate::error::{CoreError, Result};
 use crate::model::{AppStatus, ConnectionInfo, LocationInfo};
 use crate::store::ConnectionRow;
@@ -99,30 +99,9 @@ impl Desk {
         let zone = location.timezone.clone().unwrap_or_else(|| "UTC".into());
         time::parse_zone(&zone)?;
         session.save().await?;
-        let name = location.name.clone().unwrap_or_else(|| location.id.clone());
-        let raw = serde_json::to_string(&location).unwrap_or_default();
-        self.store.upsert_location(
-            &location.id,
-            &name,
-            location.company_id.as_deref(),
-            &zone,
-            &raw,
-        )?;
-        self.store.save_connection(&ConnectionRow {
-            location_id: location.id.clone(),
-            base_url,
-            auth_kind: "oauth".into(),
-        })?;
-        self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
-        self.runtime.lock().unwrap().client = None;
-        self.active_location_changed();
-        self.wake.notify_one();
+        let info = self.save_connected(&location, zone, &base_url, "oauth")?;
         tracing::info!(location = %location.id, "connected with OAuth");
-        Ok(LocationInfo {
-            id: location.id,
-            name,
-            time_zone: zone,
-        })
+        Ok(info)
     }
 
     /// The client of a location connected with OAuth: its session comes
@@ -167,12 +146,21 @@ impl Desk {
         if keep == TokenKeeping::Keychain {
             let tokens = self.tokens.clone();
             let account = TokenStore::pit_account(location_id);
-            tokio::task::spawn_blocking(move || tokens.save(&account, &token))
-                .await
-                .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+            keychain(move || tokens.save(&account, &token)).await?;
         }
+        self.save_connected(&location, zone, base_url.trim_end_matches('/'), "pit")
+    }
+
+    /// A location GHL has just answered for becomes connected and active.
+    fn save_connected(
+        &self,
+        location: &citadesk_ghl::models::Location,
+        zone: String,
+        base_url: &str,
+        auth_kind: &str,
+    ) -> Result<LocationInfo> {
         let name = location.name.clone().unwrap_or_else(|| location.id.clone());
-        let raw = serde_json::to_string(&location).unwrap_or_default();
+        let raw = serde_json::to_string(location).unwrap_or_default();
         self.store.upsert_location(
             &location.id,
             &name,
@@ -182,15 +170,15 @@ impl Desk {
         )?;
         self.store.save_connection(&ConnectionRow {
             location_id: location.id.clone(),
-            base_url: base_url.trim_end_matches('/').to_string(),
-            auth_kind: "pit".into(),
+            base_url: base_url.to_string(),
+            auth_kind: auth_kind.into(),
         })?;
         self.store.set_setting(ACTIVE_LOCATION, &location.id)?;
         self.runtime.lock().unwrap().client = None;
         self.active_location_changed();
         self.wake.notify_one();
         Ok(LocationInfo {
-            id: location.id,
+            id: location.id.clone(),
             name,
             time_zone: zone,
         })
@@ -247,9 +235,7 @@ impl Desk {
     pub async fn disconnect(&self, location_id: &str) -> Result<()> {
         let tokens = self.tokens.clone();
         let account = TokenStore::pit_account(location_id);
-        tokio::task::spawn_blocking(move || tokens.delete(&account))
-            .await
-            .map_err(|e| CoreError::Io(std::io::Error::other(e)))??;
+        keychain(move || tokens.delete(&account)).await?;
         self.forget_oauth(location_id).await?;
         self.store.remove_connection(location_id)?;
         self.runtime.lock().unwrap().client = None;
@@ -288,9 +274,7 @@ impl Desk {
                 None => {
                     let tokens = self.tokens.clone();
                     let account = TokenStore::pit_account(location_id);
-                    tokio::task::spawn_blocking(move || tokens.load(&account))
-                        .await
-                        .map_err(|e| CoreError::Io(std::io::Error::other(e)))??
+                    keychain(move || tokens.load(&account)).await?
                 }
             },
         };

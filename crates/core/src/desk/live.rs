@@ -9,7 +9,7 @@ use citadesk_ghl::webhook::{payload_hash, WebhookKeys, WebhookPayload};
 use citadesk_ghl::{GhlError, Secret};
 use tokio::sync::watch;
 
-use crate::desk::{Desk, TokenKeeping};
+use crate::desk::{keychain, Desk, TokenKeeping};
 use crate::error::{CoreError, Result};
 use crate::live::{
     self as client, Change, Event, Handled, Outcome, RelayError, RelayTuning, Session, Target,
@@ -35,16 +35,6 @@ fn normalise_url(url: &str) -> Result<String> {
         }
         _ => Err(RelayError::BadUrl(url.to_string()).into()),
     }
-}
-
-async fn keychain<T: Send + 'static>(
-    f: impl FnOnce() -> std::result::Result<T, citadesk_ghl::TokenStoreError> + Send + 'static,
-) -> Result<T> {
-    // keyring's Secret Service backend blocks (zbus block_on): never on a runtime thread.
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| CoreError::Io(std::io::Error::other(e)))?
-        .map_err(CoreError::from)
 }
 
 impl Desk {

@@ -359,3 +359,14 @@ pub(crate) fn actor(store: &Store) -> String {
         .or_else(|| std::env::var("USERNAME").ok())
         .unwrap_or_else(|| "recepcion".into())
 }
+
+/// A keychain call, off the async runtime.
+pub(crate) async fn keychain<T: Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, citadesk_ghl::TokenStoreError> + Send + 'static,
+) -> Result<T> {
+    // keyring's Secret Service backend blocks (zbus block_on): never on a runtime thread.
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| CoreError::Io(std::io::Error::other(e)))?
+        .map_err(CoreError::from)
+}

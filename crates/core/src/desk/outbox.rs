@@ -364,7 +364,7 @@ impl Desk {
         let cita = self
             .store
             .cita_view(&final_id, zone)?
-            .ok_or_else(|| messages::cita_not_kept())?;
+            .ok_or_else(messages::cita_not_kept)?;
         let confirmed = cita.sync_state == SyncState::Synced;
         let notice = match report {
             Ok(PushReport {

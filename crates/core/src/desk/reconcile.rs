@@ -126,7 +126,7 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .filter(|r| r.location_id == location.id)
-            .ok_or_else(|| messages::reconcile_report_not_found())?;
+            .ok_or_else(messages::reconcile_report_not_found)?;
         let who = actor(&self.store);
         let mut outcome = FixOutcome {
             applied: 0,
@@ -467,7 +467,7 @@ impl Desk {
         let contact = s
             .contact_id
             .clone()
-            .ok_or_else(|| messages::reconcile_no_patient())?;
+            .ok_or_else(messages::reconcile_no_patient)?;
         let key = outbox::idempotency_key();
         let local = outbox::new_local_id(&key);
         let plan = CitaCreate {
@@ -573,7 +573,7 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .filter(|r| r.location_id == location.id)
-            .ok_or_else(|| messages::reconcile_report_not_found())?;
+            .ok_or_else(messages::reconcile_report_not_found)?;
         Ok(match format {
             ExportFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default(),
             ExportFormat::Csv => crate::reconcile::to_csv(&report),
