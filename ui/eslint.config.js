@@ -38,6 +38,18 @@ export default ts.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
       "no-console": ["warn", { allow: ["warn", "error"] }],
+      // Commands are called only through src/lib/api.ts, whose functions are generated
+      // (src/bindings/commands.ts) from src-tauri/src/commands.rs: a raw `invoke` would
+      // bring back unchecked command names and argument keys.
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "@tauri-apps/api/core", message: "Call commands through src/lib/api.ts." },
+            { name: "@tauri-apps/api", importNames: ["core"], message: "Call commands through src/lib/api.ts." },
+          ],
+        },
+      ],
     },
   },
 );

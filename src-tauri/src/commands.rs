@@ -1,18 +1,35 @@
-//! IPC commands: one call into citadesk-core each. Errors cross as
-//! `{code, message}` with the message in the user's language.
+//! IPC commands: the one place where a command is declared. Each entry of
+//! `commands!` below becomes
+//!
+//! - a `#[tauri::command]` function: one call into citadesk-core (errors
+//!   cross as `{code, message}` with the message in the user's language);
+//! - its line in the invoke handler ([`handler`], given to the builder);
+//! - its typed function in `ui/src/bindings/commands.ts` (camelCase name, the
+//!   argument keys Tauri expects, the ts-rs types of arguments and result),
+//!   written by the `export_bindings` test (see `contract.rs`).
+//!
+//! The syntax of an entry, doc comments included (they go to the TypeScript
+//! side too):
+//!
+//! ```text
+//! [async] fn name(arg: Type, ...) -> Returned = desk => call on the desk;
+//! [async] fn name(arg: Type, ...) -> Returned = (state: Managed, ...) => value;
+//! ```
+//!
+//! With `desk` the call answers `citadesk_core::Result<Returned>` and errors
+//! are mapped as above; with a list of managed states (not the desk) the
+//! value is `Returned` itself. `async` commands run on the async runtime,
+//! the others on the main thread, as Tauri does.
 
 use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::ReconciliationReport;
 use citadesk_core::{
-    AppStatus, ConnectionInfo, DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView,
-    RelaySettings, SyncSummary, WeekView,
-};
-use citadesk_core::{
-    AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction, Desk, ExportFormat,
-    FixOutcome, FixRequest, FreeSlot, HealthReport, LocationSettings, OAuthConnectRequest,
-    PatientEdit, RefusedWrite, Result, SystemBrowser, TokenKeeping,
+    AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
+    ConnectionInfo, DayAgenda, Desk, ErrorPayload, ExportFormat, FixOutcome, FixRequest, FreeSlot,
+    HealthReport, Locale, LocationInfo, LocationSettings, OAuthConnectRequest, PatientEdit,
+    PatientView, ReconciliationReport, RefusedWrite, RelaySettings, Result, SyncSummary,
+    SystemBrowser, TokenKeeping, WeekView,
 };
 use tauri::State;
 
@@ -24,260 +41,185 @@ fn ipc<T>(desk: &Desk, result: Result<T>) -> Ipc<T> {
     result.map_err(|e| e.payload(desk.locale()))
 }
 
-#[tauri::command]
-pub fn week_view(desk: State<'_, Arc<Desk>>, week_start: Option<String>) -> Ipc<WeekView> {
-    ipc(&desk, desk.week_view(week_start.as_deref()))
+/// See the module's documentation for the syntax.
+macro_rules! commands {
+    // Each entry to one shape, `async` or not in brackets (an optional
+    // `async` before `fn` cannot be matched in place).
+    (@munch [$($done:tt)*]) => { commands!(@emit $($done)*); };
+    (@munch [$($done:tt)*] $(#[doc = $doc:literal])* async fn $name:ident ($($args:tt)*)
+        -> $ret:ty = $with:tt => $body:expr; $($rest:tt)*) => {
+        commands!(@munch [$($done)* {[$($doc)*] [async] $name ($($args)*) -> $ret = $with => $body}] $($rest)*);
+    };
+    (@munch [$($done:tt)*] $(#[doc = $doc:literal])* fn $name:ident ($($args:tt)*)
+        -> $ret:ty = $with:tt => $body:expr; $($rest:tt)*) => {
+        commands!(@munch [$($done)* {[$($doc)*] [] $name ($($args)*) -> $ret = $with => $body}] $($rest)*);
+    };
+
+    (@emit $({[$($doc:literal)*] [$($async:tt)?] $name:ident ($($arg:ident: $ty:ty),*)
+        -> $ret:ty = $with:tt => $body:expr})*) => {
+        $(commands!(@fn [$($doc)*] [$($async)?] $name ($($arg: $ty),*) -> $ret = $with => $body);)*
+
+        /// The invoke handler of every command declared here.
+        pub fn handler<R: tauri::Runtime>(
+        ) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+
+        /// What `commands.ts` is generated from: each command's name, docs,
+        /// arguments and result, with their ts-rs types.
+        #[cfg(test)]
+        pub(crate) fn contract() -> Vec<crate::contract::Command> {
+            vec![$(crate::contract::Command::new(stringify!($name), &[$($doc),*])
+                $(.arg::<$ty>(stringify!($arg)))*
+                .returns::<$ret>()),*]
+        }
+    };
+
+    // Over the desk: `Result<$ret>`, errors as `{code, message}`.
+    (@fn [$($doc:literal)*] [$($async:tt)?] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty
+        = $desk:ident => $body:expr) => {
+        $(#[doc = $doc])*
+        #[tauri::command]
+        $($async)? fn $name($desk: State<'_, Arc<Desk>>, $($arg: $ty),*) -> Ipc<$ret> {
+            ipc(&$desk, $body)
+        }
+    };
+    // Over other managed state: the value itself.
+    (@fn [$($doc:literal)*] [$($async:tt)?] $name:ident ($($arg:ident: $ty:ty),*) -> $ret:ty
+        = ($($state:ident: $managed:ty),*) => $body:expr) => {
+        $(#[doc = $doc])*
+        #[tauri::command]
+        $($async)? fn $name($($state: State<'_, $managed>,)* $($arg: $ty),*) -> $ret {
+            $body
+        }
+    };
+
+    ($($entries:tt)*) => { commands!(@munch [] $($entries)*); };
 }
 
-#[tauri::command]
-pub fn day_agenda(desk: State<'_, Arc<Desk>>, date: Option<String>) -> Ipc<DayAgenda> {
-    ipc(&desk, desk.day_agenda(date.as_deref()))
-}
+commands! {
+    /// The week containing `week_start` (any date in it; none = this week).
+    fn week_view(week_start: Option<String>) -> WeekView
+        = desk => desk.week_view(week_start.as_deref());
 
-/// Patients matching what the receptionist types (local replica, instant).
-#[tauri::command]
-pub fn search_patients(
-    desk: State<'_, Arc<Desk>>,
-    query: String,
-    limit: Option<u32>,
-) -> Ipc<Vec<PatientView>> {
-    ipc(&desk, desk.search_patients(&query, limit.unwrap_or(20)))
-}
+    /// The day's agenda (none = today in the location's zone).
+    fn day_agenda(date: Option<String>) -> DayAgenda = desk => desk.day_agenda(date.as_deref());
 
-#[tauri::command]
-pub fn app_status(desk: State<'_, Arc<Desk>>) -> Ipc<AppStatus> {
-    ipc(&desk, desk.status())
-}
+    fn app_status() -> AppStatus = desk => desk.status();
 
-#[tauri::command]
-pub async fn sync_now(desk: State<'_, Arc<Desk>>) -> Ipc<SyncSummary> {
-    ipc(&desk, desk.sync_now().await)
-}
+    /// Patients matching what the receptionist types (local replica, instant).
+    fn search_patients(query: String, limit: Option<u32>) -> Vec<PatientView>
+        = desk => desk.search_patients(&query, limit.unwrap_or(20));
 
-#[tauri::command]
-pub fn set_locale(desk: State<'_, Arc<Desk>>, locale: Locale) -> Ipc<AppStatus> {
-    ipc(&desk, desk.set_locale(locale))
-}
+    async fn sync_now() -> SyncSummary = desk => desk.sync_now().await;
 
-/// Connects a location with a Private Integration Token: checked against
-/// GHL first, then kept in the OS keychain.
-#[tauri::command]
-pub async fn connect_pit(
-    desk: State<'_, Arc<Desk>>,
-    base_url: String,
-    location_id: String,
-    token: String,
-) -> Ipc<LocationInfo> {
-    let token = Secret::new(token.trim());
-    ipc(
-        &desk,
-        desk.connect_pit(
-            base_url.trim(),
-            location_id.trim(),
-            token,
-            TokenKeeping::Keychain,
-        )
-        .await,
-    )
-}
+    fn set_locale(locale: Locale) -> AppStatus = desk => desk.set_locale(locale);
 
-/// Connects a location with OAuth: GHL's page opens in the system browser.
-#[tauri::command]
-pub async fn connect_oauth(
-    desk: State<'_, Arc<Desk>>,
-    request: OAuthConnectRequest,
-) -> Ipc<LocationInfo> {
-    ipc(&desk, desk.connect_oauth(&request, &SystemBrowser).await)
-}
+    /// Connects a location with a Private Integration Token: checked against
+    /// GHL first, then kept in the OS keychain.
+    async fn connect_pit(base_url: String, location_id: String, token: String) -> LocationInfo
+        = desk => {
+            let token = Secret::new(token.trim());
+            desk.connect_pit(base_url.trim(), location_id.trim(), token, TokenKeeping::Keychain)
+                .await
+        };
 
-/// Figures for the health panel (calls, latency, rate limits, token expiry).
-#[tauri::command]
-pub async fn health(desk: State<'_, Arc<Desk>>) -> Ipc<HealthReport> {
-    ipc(&desk, desk.health().await)
-}
+    /// Connects a location with OAuth: GHL's page opens in the system browser;
+    /// answers once authorized.
+    async fn connect_oauth(request: OAuthConnectRequest) -> LocationInfo
+        = desk => desk.connect_oauth(&request, &SystemBrowser).await;
 
-#[tauri::command]
-pub fn connections(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<ConnectionInfo>> {
-    ipc(&desk, desk.connections())
-}
+    /// Figures for the health panel (calls, latency, rate limits, token expiry).
+    async fn health() -> HealthReport = desk => desk.health().await;
 
-/// The location switcher.
-#[tauri::command]
-pub fn switch_location(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<AppStatus> {
-    ipc(&desk, desk.switch_location(&location_id))
-}
+    fn connections() -> Vec<ConnectionInfo> = desk => desk.connections();
 
-#[tauri::command]
-pub async fn disconnect(desk: State<'_, Arc<Desk>>, location_id: String) -> Ipc<()> {
-    ipc(&desk, desk.disconnect(&location_id).await)
-}
+    async fn disconnect(location_id: String) -> () = desk => desk.disconnect(&location_id).await;
 
-/// "Reconciliar ahora": GHL against the replica (default yesterday through
-/// the next 30 days); the report is stored.
-#[tauri::command]
-pub async fn reconcile_now(
-    desk: State<'_, Arc<Desk>>,
-    days_back: Option<i64>,
-    days_ahead: Option<i64>,
-) -> Ipc<ReconciliationReport> {
-    ipc(
-        &desk,
-        desk.reconcile(days_back.unwrap_or(1), days_ahead.unwrap_or(30))
-            .await,
-    )
-}
+    /// The location switcher: makes another connected location the one the
+    /// desk shows (the relay follows).
+    fn switch_location(location_id: String) -> AppStatus
+        = desk => desk.switch_location(&location_id);
 
-#[tauri::command]
-pub fn reconciliation_reports(
-    desk: State<'_, Arc<Desk>>,
-    limit: Option<u32>,
-) -> Ipc<Vec<ReconciliationReport>> {
-    ipc(&desk, desk.reconciliation_reports(limit.unwrap_or(30)))
-}
+    /// "Reconciliar ahora": GHL against the replica (default yesterday through
+    /// the next 30 days); the report is stored.
+    async fn reconcile_now(days_back: Option<i64>, days_ahead: Option<i64>) -> ReconciliationReport
+        = desk => desk.reconcile(days_back.unwrap_or(1), days_ahead.unwrap_or(30)).await;
 
-/// The booking rules against what is typed (replica only, instant).
-#[tauri::command]
-pub fn check_booking(desk: State<'_, Arc<Desk>>, request: BookingRequest) -> Ipc<BookingCheck> {
-    ipc(&desk, desk.check_booking(&request))
-}
+    /// Stored reports, newest first.
+    fn reconciliation_reports(limit: Option<u32>) -> Vec<ReconciliationReport>
+        = desk => desk.reconciliation_reports(limit.unwrap_or(30));
 
-/// "Guardar": recorded in the outbox, then sent to GHL when it answers.
-#[tauri::command]
-pub async fn book(desk: State<'_, Arc<Desk>>, request: BookingRequest) -> Ipc<BookingOutcome> {
-    ipc(&desk, desk.book(request).await)
-}
+    /// The relay settings form: URL and install token of the active location
+    /// (the token goes to the OS keychain; none or empty keeps the saved one).
+    async fn set_relay(url: String, token: Option<String>) -> RelaySettings
+        = desk => {
+            let token = token.map(|t| Secret::new(t.trim()));
+            desk.set_relay(None, &url, token, TokenKeeping::Keychain).await
+        };
 
-/// Move, cancel (with a reason) or change the status of a cita.
-#[tauri::command]
-pub async fn change_cita(
-    desk: State<'_, Arc<Desk>>,
-    cita_id: String,
-    action: CitaAction,
-) -> Ipc<BookingOutcome> {
-    ipc(&desk, desk.change_cita(&cita_id, action).await)
-}
+    /// The active location's relay settings (never the token itself).
+    async fn relay_settings() -> RelaySettings = desk => desk.relay_settings(None).await;
 
-#[tauri::command]
-pub fn cita_audit(desk: State<'_, Arc<Desk>>, cita_id: String) -> Ipc<Vec<AuditEntry>> {
-    ipc(&desk, desk.cita_audit(&cita_id))
-}
+    async fn clear_relay() -> () = desk => desk.clear_relay(None).await;
 
-/// "Próximos huecos libres" of a calendar (GHL, cached a few minutes).
-#[tauri::command]
-pub async fn free_slots(
-    desk: State<'_, Arc<Desk>>,
-    calendar_id: String,
-    from: Option<String>,
-) -> Ipc<Vec<FreeSlot>> {
-    ipc(&desk, desk.free_slots(&calendar_id, from.as_deref()).await)
-}
+    /// The UI calls this once its first week is on screen: the figure the
+    /// start-up benchmark reads (milliseconds since the process started).
+    fn ui_ready() -> u64 = (started: Started, first_paint: FirstPaint) => {
+        let ms = started.0.elapsed().as_millis() as u64;
+        tracing::info!(ms, "interactive");
+        first_paint.mark();
+        crate::bench::mark_ready();
+        ms
+    };
 
-/// GHL's own patient search, after the local one.
-#[tauri::command]
-pub async fn search_patients_in_ghl(
-    desk: State<'_, Arc<Desk>>,
-    query: String,
-) -> Ipc<Vec<PatientView>> {
-    ipc(&desk, desk.search_patients_in_ghl(&query).await)
-}
+    /// The booking rules against what is typed (replica only, instant).
+    fn check_booking(request: BookingRequest) -> BookingCheck
+        = desk => desk.check_booking(&request);
 
-/// A patient's basic fields, as the edit form starts from them.
-#[tauri::command]
-pub fn patient(desk: State<'_, Arc<Desk>>, contact_id: String) -> Ipc<PatientEdit> {
-    ipc(&desk, desk.patient(&contact_id))
-}
+    /// "Guardar": recorded in the outbox, then sent to GHL when it answers.
+    async fn book(request: BookingRequest) -> BookingOutcome = desk => desk.book(request).await;
 
-/// A patient's basic fields, edited (sent to GHL through the outbox).
-#[tauri::command]
-pub async fn update_patient(
-    desk: State<'_, Arc<Desk>>,
-    contact_id: String,
-    edit: PatientEdit,
-) -> Ipc<PatientView> {
-    ipc(&desk, desk.update_patient(&contact_id, edit).await)
-}
+    /// Move, cancel (with a reason) or change the status of a cita.
+    async fn change_cita(cita_id: String, action: CitaAction) -> BookingOutcome
+        = desk => desk.change_cita(&cita_id, action).await;
 
-#[tauri::command]
-pub fn slot_minutes(desk: State<'_, Arc<Desk>>, calendar_id: String) -> Ipc<i64> {
-    ipc(&desk, desk.slot_minutes(&calendar_id))
-}
+    fn cita_audit(cita_id: String) -> Vec<AuditEntry> = desk => desk.cita_audit(&cita_id);
 
-#[tauri::command]
-pub fn location_settings(desk: State<'_, Arc<Desk>>) -> Ipc<LocationSettings> {
-    ipc(&desk, desk.location_settings())
-}
+    /// "Próximos huecos libres": GHL's free slots of a calendar for 7 days
+    /// from `from` (default today), cached a few minutes.
+    async fn free_slots(calendar_id: String, from: Option<String>) -> Vec<FreeSlot>
+        = desk => desk.free_slots(&calendar_id, from.as_deref()).await;
 
-#[tauri::command]
-pub fn set_location_settings(
-    desk: State<'_, Arc<Desk>>,
-    settings: LocationSettings,
-) -> Ipc<LocationSettings> {
-    ipc(&desk, desk.set_location_settings(settings))
-}
+    /// GHL's own patient search, for when the local one finds little (slower).
+    async fn search_patients_in_ghl(query: String) -> Vec<PatientView>
+        = desk => desk.search_patients_in_ghl(&query).await;
 
-#[tauri::command]
-pub fn refused_writes(desk: State<'_, Arc<Desk>>) -> Ipc<Vec<RefusedWrite>> {
-    ipc(&desk, desk.refused_writes())
-}
+    /// The calendar's slot length in minutes: the default duration of a cita.
+    fn slot_minutes(calendar_id: String) -> i64 = desk => desk.slot_minutes(&calendar_id);
 
-#[tauri::command]
-pub fn acknowledge_refusal(desk: State<'_, Arc<Desk>>, outbox_id: i64) -> Ipc<()> {
-    ipc(&desk, desk.acknowledge_refusal(outbox_id))
-}
+    /// A patient's basic fields, as the edit form starts from them.
+    fn patient(contact_id: String) -> PatientEdit = desk => desk.patient(&contact_id);
 
-/// Fixes for lines of a stored reconciliation report.
-#[tauri::command]
-pub async fn apply_fixes(
-    desk: State<'_, Arc<Desk>>,
-    report_id: i64,
-    fixes: Vec<FixRequest>,
-) -> Ipc<FixOutcome> {
-    ipc(&desk, desk.apply_fixes(report_id, fixes).await)
-}
+    /// A patient's basic fields, edited (absent: unchanged); sent to GHL
+    /// through the outbox.
+    async fn update_patient(contact_id: String, edit: PatientEdit) -> PatientView
+        = desk => desk.update_patient(&contact_id, edit).await;
 
-/// Writes a report to the Downloads folder; returns the file's path.
-#[tauri::command]
-pub fn export_report(
-    desk: State<'_, Arc<Desk>>,
-    report_id: i64,
-    format: ExportFormat,
-) -> Ipc<String> {
-    ipc(&desk, desk.export_report(report_id, format))
-}
+    fn location_settings() -> LocationSettings = desk => desk.location_settings();
 
-/// The relay settings form: URL and install token of the active location
-/// (the token goes to the OS keychain; empty keeps the saved one).
-#[tauri::command]
-pub async fn set_relay(
-    desk: State<'_, Arc<Desk>>,
-    url: String,
-    token: Option<String>,
-) -> Ipc<RelaySettings> {
-    let token = token.map(|t| Secret::new(t.trim()));
-    ipc(
-        &desk,
-        desk.set_relay(None, &url, token, TokenKeeping::Keychain)
-            .await,
-    )
-}
+    fn set_location_settings(settings: LocationSettings) -> LocationSettings
+        = desk => desk.set_location_settings(settings);
 
-#[tauri::command]
-pub async fn relay_settings(desk: State<'_, Arc<Desk>>) -> Ipc<RelaySettings> {
-    ipc(&desk, desk.relay_settings(None).await)
-}
+    fn refused_writes() -> Vec<RefusedWrite> = desk => desk.refused_writes();
 
-#[tauri::command]
-pub async fn clear_relay(desk: State<'_, Arc<Desk>>) -> Ipc<()> {
-    ipc(&desk, desk.clear_relay(None).await)
-}
+    fn acknowledge_refusal(outbox_id: i64) -> () = desk => desk.acknowledge_refusal(outbox_id);
 
-/// The UI calls this once its first week is on screen: the figure the
-/// start-up benchmark reads.
-#[tauri::command]
-pub fn ui_ready(started: State<'_, Started>, first_paint: State<'_, FirstPaint>) -> u64 {
-    let ms = started.0.elapsed().as_millis() as u64;
-    tracing::info!(ms, "interactive");
-    first_paint.mark();
-    crate::bench::mark_ready();
-    ms
+    /// Fixes for lines of a stored reconciliation report.
+    async fn apply_fixes(report_id: i64, fixes: Vec<FixRequest>) -> FixOutcome
+        = desk => desk.apply_fixes(report_id, fixes).await;
+
+    /// Writes a report to the Downloads folder; answers the file's path.
+    fn export_report(report_id: i64, format: ExportFormat) -> String
+        = desk => desk.export_report(report_id, format);
 }

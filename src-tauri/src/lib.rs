@@ -1,19 +1,21 @@
 //! The app shell: windows, commands and events over citadesk-core. Each
 //! command is one call into the core, so the CLI and the tests exercise the
-//! same code path as the app.
+//! same code path as the app; commands are declared once, in `commands.rs`.
 
 mod bench;
 mod commands;
+#[cfg(test)]
+mod contract;
 #[cfg(feature = "demo")]
 mod demo;
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use citadesk_core::ReconcileProgress;
-use citadesk_core::ReconciliationReport;
-use citadesk_core::{paths, telemetry, Desk, DeskOptions, Notifier};
-use citadesk_core::{AppStatus, Locale};
+use citadesk_core::{
+    paths, telemetry, AppStatus, Desk, DeskOptions, Locale, Notifier, ReconcileProgress,
+    ReconciliationReport,
+};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// When the process started, for the start-to-interactive figure.
@@ -151,41 +153,7 @@ pub fn run() {
             app.manage(desk);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::week_view,
-            commands::day_agenda,
-            commands::app_status,
-            commands::search_patients,
-            commands::sync_now,
-            commands::set_locale,
-            commands::connect_pit,
-            commands::connect_oauth,
-            commands::health,
-            commands::connections,
-            commands::disconnect,
-            commands::switch_location,
-            commands::reconcile_now,
-            commands::reconciliation_reports,
-            commands::set_relay,
-            commands::relay_settings,
-            commands::clear_relay,
-            commands::ui_ready,
-            commands::check_booking,
-            commands::book,
-            commands::change_cita,
-            commands::cita_audit,
-            commands::free_slots,
-            commands::search_patients_in_ghl,
-            commands::slot_minutes,
-            commands::patient,
-            commands::update_patient,
-            commands::location_settings,
-            commands::set_location_settings,
-            commands::refused_writes,
-            commands::acknowledge_refusal,
-            commands::apply_fixes,
-            commands::export_report,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
             tracing::error!("Citadesk could not start: {e}");

@@ -1,5 +1,26 @@
-import { describe, expect, it } from "vitest";
-import { isErrorPayload, NOT_CONNECTED, toErrorPayload, UNKNOWN_ERROR } from "./api";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppStatus } from "../bindings/AppStatus";
+import type { BookingCheck } from "../bindings/BookingCheck";
+import type { FixRequest } from "../bindings/FixRequest";
+import type { Locale } from "../bindings/Locale";
+import type { LocationInfo } from "../bindings/LocationInfo";
+import type { OAuthConnectRequest } from "../bindings/OAuthConnectRequest";
+import type { PatientView } from "../bindings/PatientView";
+import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { WeekView } from "../bindings/WeekView";
+import * as api from "./api";
+import {
+  type BookingRequestWire,
+  type CitaActionWire,
+  isErrorPayload,
+  type LocationSettingsWire,
+  NOT_CONNECTED,
+  toErrorPayload,
+  UNKNOWN_ERROR,
+} from "./api";
+
+const invoke = vi.hoisted(() => vi.fn());
+vi.mock("@tauri-apps/api/core", () => ({ invoke }));
 
 describe("error payloads", () => {
   it("keeps the core's {code, message} as is", () => {
@@ -12,5 +33,48 @@ describe("error payloads", () => {
     expect(toErrorPayload(new Error("bad"), "x")).toEqual({ code: UNKNOWN_ERROR, message: "bad" });
     expect(toErrorPayload(undefined, "Error inesperado.")).toEqual({ code: UNKNOWN_ERROR, message: "Error inesperado." });
     expect(isErrorPayload({ code: 1, message: "m" })).toBe(false);
+  });
+});
+
+// Checked by `npm run check`: the functions the components call keep their names and signatures
+// now that they are generated from src-tauri/src/commands.rs.
+const kept: {
+  weekView: (weekStart: string | null) => Promise<WeekView>;
+  connectOAuth: (request: OAuthConnectRequest) => Promise<LocationInfo>;
+  searchPatients: (query: string, limit?: number) => Promise<PatientView[]>;
+  reconciliationReports: (limit?: number) => Promise<ReconciliationReport[]>;
+  reconcileNow: (daysBack: number | null, daysAhead: number | null) => Promise<ReconciliationReport>;
+  checkBooking: (request: BookingRequestWire) => Promise<BookingCheck>;
+  changeCita: (citaId: string, action: CitaActionWire) => Promise<unknown>;
+  setLocationSettings: (settings: LocationSettingsWire) => Promise<LocationSettingsWire>;
+  applyFixes: (reportId: number, fixes: FixRequest[]) => Promise<unknown>;
+  slotMinutes: (calendarId: string) => Promise<number>;
+  uiReady: () => Promise<number>;
+  disconnect: (locationId: string) => Promise<void>;
+  setLocale: (locale: Locale) => Promise<AppStatus>;
+} = api;
+
+describe("commands on the wire", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+    invoke.mockResolvedValue(undefined);
+  });
+  it("keeps the snake_case names and the camelCase argument keys", async () => {
+    await kept.weekView("2026-01-05");
+    expect(invoke).toHaveBeenLastCalledWith("week_view", { weekStart: "2026-01-05" });
+    await kept.reconcileNow(1, null);
+    expect(invoke).toHaveBeenLastCalledWith("reconcile_now", { daysBack: 1, daysAhead: null });
+    await kept.uiReady();
+    expect(invoke).toHaveBeenLastCalledWith("ui_ready");
+    await api.searchPatientsInGhl("ana");
+    expect(invoke).toHaveBeenLastCalledWith("search_patients_in_ghl", { query: "ana" });
+  });
+  it("sends null for the optional arguments left out", async () => {
+    await kept.searchPatients("ana");
+    expect(invoke).toHaveBeenLastCalledWith("search_patients", { query: "ana", limit: null });
+    await kept.reconciliationReports();
+    expect(invoke).toHaveBeenLastCalledWith("reconciliation_reports", { limit: null });
+    await kept.connectOAuth({} as OAuthConnectRequest);
+    expect(invoke).toHaveBeenLastCalledWith("connect_oauth", { request: {} });
   });
 });
