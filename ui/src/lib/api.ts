@@ -7,6 +7,7 @@
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import * as commands from "../bindings/commands";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { BookingRequest } from "../bindings/BookingRequest";
 import type { CitaAction } from "../bindings/CitaAction";
@@ -21,9 +22,9 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 export * from "../bindings/commands";
 
 /** Error code the core uses when no GHL location is connected yet. */
-export const NOT_CONNECTED = "setup.not_connected";
+export const NOT_CONNECTED: ErrorCode = "setup.not_connected";
 /** Code used here when a rejection is not an ErrorPayload (should not happen). */
-export const UNKNOWN_ERROR = "ui.unknown";
+export const UNKNOWN_ERROR: ErrorCode = "ui.unknown";
 
 export function isErrorPayload(value: unknown): value is ErrorPayload {
   return (
@@ -82,7 +83,7 @@ export type CitaActionWire = Wire<CitaAction>;
 export type LocationSettingsWire = Wire<LocationSettings>;
 
 /** Error code of `book`/`change_cita` when warnings need a reason (flexible mode). */
-export const OVERRIDE_REQUIRED = "booking.override_required";
+export const OVERRIDE_REQUIRED: ErrorCode = "booking.override_required";
 
 /** Local patient search (instant). */
 export function searchPatients(query: string, limit?: number): Promise<PatientView[]> {
