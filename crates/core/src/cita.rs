@@ -4,7 +4,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone)]
+/// GHL's `appointmentStatus` for a cancelled cita.
+pub const CANCELLED: &str = "cancelled";
+
+/// A cita as the replica stores it and as GHL lists it (normalised by
+/// `mapping::cita_row`), which is also what reconciliation compares.
+/// `Ord` (id first) only so that duplicates of one id in a listing are
+/// resolved the same way whatever their order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CitaRow {
     pub id: String,
     pub location_id: String,
@@ -19,9 +26,16 @@ pub struct CitaRow {
     pub raw: String,
 }
 
-/// A cita row as stored, for before/after snapshots and reverts.
+impl CitaRow {
+    pub fn is_cancelled(&self) -> bool {
+        self.status == CANCELLED
+    }
+}
+
+/// A cita as the audit log and the outbox keep it (before/after, reverts):
+/// a persisted JSON shape, so its fields do not change with `CitaRow`'s.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct CitaSnapshotRow {
+pub struct CitaSnapshot {
     pub id: String,
     pub calendar_id: String,
     pub contact_id: Option<String>,
@@ -34,7 +48,7 @@ pub struct CitaSnapshotRow {
 }
 
 pub fn snapshot_json(row: &CitaRow) -> String {
-    serde_json::to_string(&CitaSnapshotRow {
+    serde_json::to_string(&CitaSnapshot {
         id: row.id.clone(),
         calendar_id: row.calendar_id.clone(),
         contact_id: row.contact_id.clone(),

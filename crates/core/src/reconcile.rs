@@ -13,76 +13,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use citadesk_ghl::models::Appointment;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::cita::CitaRow;
-use crate::error::Result;
 use crate::time;
-
-/// GHL's `appointmentStatus` for a cancelled cita.
-pub const CANCELLED: &str = "cancelled";
-
-/// The fields of a cita that reconciliation compares, on either side.
-/// Derives `Ord` (id first) only so that duplicates of one id in an input are
-/// resolved the same way whatever their order.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct CitaSnapshot {
-    pub id: String,
-    pub calendar_id: String,
-    pub contact_id: Option<String>,
-    pub assigned_user_id: Option<String>,
-    pub title: String,
-    /// GHL's `appointmentStatus` as received; unknown values are kept.
-    pub status: String,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-}
-
-impl CitaSnapshot {
-    /// A cita as GHL lists it, normalised exactly as the pull sync stores it
-    /// (same time parsing, empty contact as none, missing status as `new`), so
-    /// a cita that synced cleanly compares equal to its replica row.
-    pub fn from_ghl(e: &Appointment, zone: Tz) -> Result<Self> {
-        let location_id = e.location_id.as_deref().unwrap_or_default();
-        crate::mapping::cita_row(location_id, e, zone).map(Self::from)
-    }
-
-    fn is_cancelled(&self) -> bool {
-        self.status == CANCELLED
-    }
-}
-
-impl From<&CitaRow> for CitaSnapshot {
-    fn from(r: &CitaRow) -> Self {
-        Self {
-            id: r.id.clone(),
-            calendar_id: r.calendar_id.clone(),
-            contact_id: r.contact_id.clone(),
-            assigned_user_id: r.assigned_user_id.clone(),
-            title: r.title.clone(),
-            status: r.status.clone(),
-            start: r.start,
-            end: r.end,
-        }
-    }
-}
-
-impl From<CitaRow> for CitaSnapshot {
-    fn from(r: CitaRow) -> Self {
-        Self {
-            id: r.id,
-            calendar_id: r.calendar_id,
-            contact_id: r.contact_id,
-            assigned_user_id: r.assigned_user_id,
-            title: r.title,
-            status: r.status,
-            start: r.start,
-            end: r.end,
-        }
-    }
-}
 
 /// What to do with a cita that is only in the replica and whose id has a
 /// write still pending in the outbox (typically a create GHL has not accepted
@@ -286,8 +221,8 @@ impl ReconciliationReport {
 /// straddling two listing windows) counts once; if the copies differ, the
 /// smallest by `Ord` is kept, so input order never changes the report.
 pub fn diff(
-    ghl: &[CitaSnapshot],
-    local: &[CitaSnapshot],
+    ghl: &[CitaRow],
+    local: &[CitaRow],
     pending_ids: &HashSet<String>,
     zone: Tz,
     pending_not_in_ghl: PendingNotInGhl,
@@ -344,8 +279,8 @@ pub fn diff(
     }
 }
 
-fn by_id(citas: &[CitaSnapshot]) -> HashMap<&str, &CitaSnapshot> {
-    let mut map: HashMap<&str, &CitaSnapshot> = HashMap::with_capacity(citas.len());
+fn by_id(citas: &[CitaRow]) -> HashMap<&str, &CitaRow> {
+    let mut map: HashMap<&str, &CitaRow> = HashMap::with_capacity(citas.len());
     for c in citas {
         map.entry(c.id.as_str())
             .and_modify(|kept| {
@@ -363,7 +298,7 @@ fn sorted<T>(mut v: Vec<(DateTime<Utc>, T)>, id: impl Fn(&T) -> &String) -> Vec<
     v.into_iter().map(|(_, t)| t).collect()
 }
 
-fn line(c: &CitaSnapshot, zone: Tz) -> ReportLine {
+fn line(c: &CitaRow, zone: Tz) -> ReportLine {
     ReportLine {
         id: c.id.clone(),
         calendar_id: c.calendar_id.clone(),
@@ -374,7 +309,7 @@ fn line(c: &CitaSnapshot, zone: Tz) -> ReportLine {
     }
 }
 
-fn field_diffs(l: &CitaSnapshot, g: &CitaSnapshot, zone: Tz) -> Vec<FieldDiff> {
+fn field_diffs(l: &CitaRow, g: &CitaRow, zone: Tz) -> Vec<FieldDiff> {
     let mut out = Vec::new();
     let mut time_field = |campo, a: DateTime<Utc>, b: DateTime<Utc>| {
         if a.timestamp_millis() != b.timestamp_millis() {
@@ -491,17 +426,20 @@ pub fn to_csv(report: &ReconciliationReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cita::CANCELLED;
     use chrono::Duration;
+    use citadesk_ghl::models::Appointment;
 
     fn lima() -> Tz {
         time::parse_zone("America/Lima").unwrap()
     }
 
     /// A 30-minute cita at a wall time in Lima.
-    fn snap(id: &str, cal: &str, wall: &str) -> CitaSnapshot {
+    fn snap(id: &str, cal: &str, wall: &str) -> CitaRow {
         let start = time::parse_ghl_time(wall, lima()).unwrap();
-        CitaSnapshot {
+        CitaRow {
             id: id.into(),
+            location_id: "loc-1".into(),
             calendar_id: cal.into(),
             contact_id: Some(format!("contact-{id}")),
             assigned_user_id: Some("u-1".into()),
@@ -509,10 +447,12 @@ mod tests {
             status: "confirmed".into(),
             start,
             end: start + Duration::minutes(30),
+            date_updated: None,
+            raw: "{}".into(),
         }
     }
 
-    fn run(ghl: &[CitaSnapshot], local: &[CitaSnapshot]) -> ReconciliationDiff {
+    fn run(ghl: &[CitaRow], local: &[CitaRow]) -> ReconciliationDiff {
         diff(ghl, local, &HashSet::new(), lima(), PendingNotInGhl::Skip)
     }
 
@@ -896,17 +836,16 @@ mod tests {
             "endTime": "2026-11-24T00:00:00-05:00"
         }))
         .unwrap();
-        let s = CitaSnapshot::from_ghl(&e, lima()).unwrap();
+        let s = crate::mapping::cita_row("loc-1", &e, lima()).unwrap();
         assert_eq!(s.status, "new");
         assert_eq!(s.contact_id, None);
         assert_eq!(time::local_string(s.start, lima()), "2026-11-23T23:30:00");
-        let row = crate::mapping::cita_row("loc-1", &e, lima()).unwrap();
-        assert_eq!(CitaSnapshot::from(&row), s);
-        assert!(run(std::slice::from_ref(&s), &[CitaSnapshot::from(row)]).is_empty());
+        let row = s.clone();
+        assert!(run(std::slice::from_ref(&s), &[row]).is_empty());
 
         let mut bad = e.clone();
         bad.start_time = "mañana".into();
-        assert!(CitaSnapshot::from_ghl(&bad, lima()).is_err());
+        assert!(crate::mapping::cita_row("loc-1", &bad, lima()).is_err());
     }
 
     #[test]
@@ -929,8 +868,9 @@ mod tests {
                         + Duration::days(day as i64)
                         + Duration::hours(7)
                         + Duration::minutes(20 * k as i64);
-                    let c = CitaSnapshot {
+                    let c = CitaRow {
                         id: format!("ev-{cal:02}-{day:02}-{k:02}"),
+                        location_id: "loc-1".into(),
                         calendar_id: format!("cal-{cal:02}"),
                         contact_id: Some(format!("contact-{}", i % 5000)),
                         assigned_user_id: Some(format!("user-{cal:02}")),
@@ -938,6 +878,8 @@ mod tests {
                         status: "confirmed".into(),
                         start,
                         end: start + Duration::minutes(20),
+                        date_updated: None,
+                        raw: "{}".into(),
                     };
                     let mut g = c.clone();
                     match i % 100 {

@@ -322,7 +322,7 @@ impl Desk {
         })
     }
 
-    fn snapshot(&self, id: &str) -> Result<CitaSnapshotRow> {
+    fn snapshot(&self, id: &str) -> Result<CitaSnapshot> {
         self.store
             .cita_snapshot(id)?
             .map(|(_, s, _)| s)
@@ -388,7 +388,7 @@ impl Desk {
     fn queue_update(
         &self,
         location_id: &str,
-        s: &CitaSnapshotRow,
+        s: &CitaSnapshot,
         update: CitaUpdate,
         who: &str,
         fix: &str,
@@ -677,7 +677,7 @@ impl Desk {
                     })
                     .await?;
                 for e in events.iter().filter(|e| e.calendar_id == cal.id) {
-                    match reconcile::CitaSnapshot::from_ghl(e, zone) {
+                    match mapping::cita_row(&location.id, e, zone) {
                         // Same rule as the replica: a cita belongs to the window it starts in.
                         Ok(s) if s.start >= window.0 && s.start < window.1 => ghl.push(s),
                         Ok(_) => {}
@@ -690,12 +690,11 @@ impl Desk {
             }
         }
         progress(calendars.len());
-        let mut local: Vec<reconcile::CitaSnapshot> = self
+        let mut local: Vec<CitaRow> = self
             .store
             .cita_rows_starting_in(&location.id, window.0, window.1)?
             .into_iter()
             .filter(|r| !unreadable.contains(&r.id))
-            .map(reconcile::CitaSnapshot::from)
             .collect();
         // Creates GHL refused are here and not in GHL until someone acts.
         for refused in self.store.refused_cita_creates(&location.id)? {
@@ -704,7 +703,10 @@ impl Desk {
                 && start < window.1
                 && self.store.refusal_open(refused.outbox_id)?
             {
-                local.push(reconcile::CitaSnapshot {
+                local.push(CitaRow {
+                    location_id: location.id.clone(),
+                    date_updated: None,
+                    raw: "{}".into(),
                     id: refused.local_id,
                     calendar_id: refused.plan.calendar_id,
                     contact_id: Some(refused.plan.contact_ref),

@@ -225,7 +225,7 @@ impl Store {
         })
     }
 
-    pub fn cita_snapshot(&self, id: &str) -> Result<Option<(String, CitaSnapshotRow, String)>> {
+    pub fn cita_snapshot(&self, id: &str) -> Result<Option<(String, CitaSnapshot, String)>> {
         self.with(|c| {
             c.query_row(
                 "SELECT location_id, id, calendar_id, contact_id, assigned_user_id, title, status, start_ms, end_ms,
@@ -235,7 +235,7 @@ impl Store {
                 |r| {
                     Ok((
                         r.get::<_, String>(0)?,
-                        CitaSnapshotRow {
+                        CitaSnapshot {
                             id: r.get(1)?,
                             calendar_id: r.get(2)?,
                             contact_id: r.get(3)?,

@@ -178,21 +178,51 @@ impl Store {
         })
     }
 
+    /// GHL created the patient (or already had them: `adopted`): the local
+    /// id gives way to GHL's everywhere.
     pub(crate) fn finish_contact(
         &self,
         item: &OutboxItem,
         contact: &Contact,
         adopted: bool,
     ) -> Result<()> {
+        let (action, answer) = if adopted {
+            ("patient_found", format!("duplicate found: {}", contact.id))
+        } else {
+            ("patient_create", format!("created {}", contact.id))
+        };
+        self.finish_contact_write(item, contact, true, action, None, answer)
+    }
+
+    /// GHL took the edit of a patient's fields.
+    pub(crate) fn finish_contact_update(&self, item: &OutboxItem, contact: &Contact) -> Result<()> {
+        let answer = format!("updated {}", contact.id);
+        let before = item.before.clone();
+        self.finish_contact_write(item, contact, false, "patient_update", before, answer)
+    }
+
+    /// A patient write GHL accepted: the replica takes GHL's record, the
+    /// outbox row is done and the audit log says what GHL answered.
+    fn finish_contact_write(
+        &self,
+        item: &OutboxItem,
+        contact: &Contact,
+        replaces_local: bool,
+        action: &str,
+        before: Option<String>,
+        answer: String,
+    ) -> Result<()> {
         let name = contact.display_name();
         let raw = serde_json::to_string(contact).unwrap_or_default();
         self.with(|c| {
             let tx = c.transaction()?;
-            tx.execute(
-                "INSERT OR REPLACE INTO id_map (local_id, ghl_id) VALUES (?1, ?2)",
-                params![item.subject_id, contact.id],
-            )?;
-            tx.execute("DELETE FROM contacts WHERE id = ?1", [&item.subject_id])?;
+            if replaces_local {
+                tx.execute(
+                    "INSERT OR REPLACE INTO id_map (local_id, ghl_id) VALUES (?1, ?2)",
+                    params![item.subject_id, contact.id],
+                )?;
+                tx.execute("DELETE FROM contacts WHERE id = ?1", [&item.subject_id])?;
+            }
             crate::store::write_contact(
                 &tx,
                 &contact.id,
@@ -202,58 +232,16 @@ impl Store {
                 contact.email.as_deref(),
                 &raw,
             )?;
-            tx.execute(
-                "UPDATE citas SET contact_id = ?2 WHERE contact_id = ?1",
-                params![item.subject_id, contact.id],
-            )?;
-            tx.execute(
-                "UPDATE audit_log SET contact_id = ?2 WHERE contact_id = ?1",
-                params![item.subject_id, contact.id],
-            )?;
-            tx.execute(
-                "UPDATE outbox SET state = 'done', ghl_id = ?2, updated_at = ?3 WHERE id = ?1",
-                params![item.id, contact.id, Utc::now().timestamp_millis()],
-            )?;
-            insert_audit(
-                &tx,
-                &AuditRecord {
-                    location_id: &item.location_id,
-                    cita_id: None,
-                    contact_id: Some(&contact.id),
-                    action: if adopted {
-                        "patient_found"
-                    } else {
-                        "patient_create"
-                    },
-                    actor: &item.actor,
-                    before: None,
-                    after: Some(raw.clone()),
-                    ghl_answer: Some(if adopted {
-                        format!("duplicate found: {}", contact.id)
-                    } else {
-                        format!("created {}", contact.id)
-                    }),
-                    reason: None,
-                },
-            )?;
-            tx.commit()
-        })
-    }
-
-    pub(crate) fn finish_contact_update(&self, item: &OutboxItem, contact: &Contact) -> Result<()> {
-        let name = contact.display_name();
-        let raw = serde_json::to_string(contact).unwrap_or_default();
-        let search = crate::patients::search_key(
-            name.as_deref(),
-            contact.email.as_deref(),
-            contact.phone.as_deref(),
-        );
-        self.with(|c| {
-            let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE contacts SET display_name = ?2, phone = ?3, email = ?4, raw = ?5, search_key = ?6, updated_at = ?7 WHERE id = ?1",
-                params![contact.id, name, contact.phone, contact.email, raw, search, Utc::now().timestamp_millis()],
-            )?;
+            if replaces_local {
+                tx.execute(
+                    "UPDATE citas SET contact_id = ?2 WHERE contact_id = ?1",
+                    params![item.subject_id, contact.id],
+                )?;
+                tx.execute(
+                    "UPDATE audit_log SET contact_id = ?2 WHERE contact_id = ?1",
+                    params![item.subject_id, contact.id],
+                )?;
+            }
             tx.execute(
                 "UPDATE outbox SET state = 'done', ghl_id = ?2, updated_at = ?3 WHERE id = ?1",
                 params![item.id, contact.id, Utc::now().timestamp_millis()],
@@ -264,11 +252,11 @@ impl Store {
                     location_id: &item.location_id,
                     cita_id: None,
                     contact_id: Some(&contact.id),
-                    action: "patient_update",
+                    action,
                     actor: &item.actor,
-                    before: item.before.clone(),
-                    after: Some(raw.clone()),
-                    ghl_answer: Some(format!("updated {}", contact.id)),
+                    before,
+                    after: Some(raw),
+                    ghl_answer: Some(answer),
                     reason: None,
                 },
             )?;
@@ -349,7 +337,7 @@ impl Store {
                 }
                 WriteKind::CreateContact | WriteKind::UpdateContact => {}
                 WriteKind::UpdateCita => {
-                    if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshotRow>(b).ok()) {
+                    if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshot>(b).ok()) {
                         tx.execute(
                             "UPDATE citas SET calendar_id = ?2, status = ?3, title = ?4, start_ms = ?5, end_ms = ?6,
                                assigned_user_id = ?7, sync_state = 'synced' WHERE id = ?1",
