@@ -18,9 +18,12 @@ pub struct ReconcileArgs {
     /// zone; default today); also the report's `fecha`.
     #[arg(long)]
     date: Option<String>,
-    #[arg(long, default_value_t = 1)]
+    /// Days before the date the window starts.
+    #[arg(long, default_value_t = citadesk_core::RECONCILE_DAYS_BACK)]
     days_back: i64,
-    #[arg(long, default_value_t = 30)]
+    /// Days after the date it ends (default: 31 days in all, one GHL call
+    /// per calendar).
+    #[arg(long, default_value_t = citadesk_core::RECONCILE_DAYS_AHEAD)]
     days_ahead: i64,
     /// text, json or csv.
     #[arg(long, default_value = "text")]

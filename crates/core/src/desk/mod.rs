@@ -124,14 +124,17 @@ pub struct Desk {
     pub(crate) limiter: Arc<RateLimiter>,
     pub(crate) runtime: Mutex<Runtime>,
     notice: Option<(ErrorPayload, ErrorPayload)>,
-    reconcile_lock: tokio::sync::Mutex<()>,
-    sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) reconcile_lock: tokio::sync::Mutex<()>,
+    pub(crate) sync_lock: tokio::sync::Mutex<()>,
     pub(crate) wake: Notify,
     pub(crate) push_lock: tokio::sync::Mutex<()>,
     pub(crate) slot_cache: Mutex<booking::SlotCache>,
     pub(crate) notifier: Mutex<Option<Arc<dyn Notifier>>>,
     /// The companion relay's connection (live/).
     pub(crate) live: crate::live::LiveState,
+    /// A sync finished in this process: the daily report waits for it, so
+    /// it never lists what a start-up sync is about to fetch.
+    pub(crate) synced_this_run: std::sync::atomic::AtomicBool,
 }
 
 impl Desk {
@@ -165,6 +168,7 @@ impl Desk {
             slot_cache: Mutex::new(Default::default()),
             notifier: Mutex::new(None),
             live: Default::default(),
+            synced_this_run: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,
