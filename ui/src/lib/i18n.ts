@@ -313,6 +313,10 @@ export interface Messages {
   "reconcile.campo.assigned_user": string;
   "reconcile.found": string;
   "reconcile.open": string;
+  "reconcile.lostWebhook": string;
+  "reconcile.via.webhook": string;
+  "reconcile.via.pull": string;
+  "reconcile.healedSummary": string;
   "settings.title": string;
   "settings.overlapMode": string;
   "settings.flexible": string;
@@ -645,6 +649,10 @@ const esPE: Messages = {
   "reconcile.campo.assigned_user": "profesional asignado",
   "reconcile.found": "La reconciliación programada encontró {count} diferencias con GHL.",
   "reconcile.open": "Ver reporte",
+  "reconcile.lostWebhook": "webhook perdido",
+  "reconcile.via.webhook": "recibido en vivo",
+  "reconcile.via.pull": "hallado al sincronizar",
+  "reconcile.healedSummary": "{healed} cambios hechos fuera del escritorio desde el último reporte diario: {live} llegaron en vivo, {lost} webhooks perdidos.",
   "settings.title": "Ajustes de la sede",
   "settings.overlapMode": "Citas que se cruzan",
   "settings.flexible": "Flexible: se guardan con un motivo",
@@ -975,6 +983,10 @@ const en: Messages = {
   "reconcile.campo.assigned_user": "assigned user",
   "reconcile.found": "The scheduled reconciliation found {count} differences with GHL.",
   "reconcile.open": "Open report",
+  "reconcile.lostWebhook": "lost webhook",
+  "reconcile.via.webhook": "arrived live",
+  "reconcile.via.pull": "found by the sync",
+  "reconcile.healedSummary": "{healed} changes made outside the desk since the last daily report: {live} arrived live, {lost} lost webhooks.",
   "settings.title": "Location settings",
   "settings.overlapMode": "Overlapping appointments",
   "settings.flexible": "Flexible: saved with a reason",

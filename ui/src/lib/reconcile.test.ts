@@ -33,7 +33,7 @@ const report: ReconciliationReport = {
   window_start: "2026-11-22T05:00:00Z",
   window_end: "2026-12-24T05:00:00Z",
   faltantes_local: [line("a", "cal1")],
-  canceladas_no_actualizadas: [line("b", "cal2", "cancelled")],
+  canceladas_no_actualizadas: [{ ...line("b", "cal2", "cancelled"), via: "pull", lost_webhook: true }],
   desincronizadas: [
     {
       id: "c",
@@ -49,6 +49,9 @@ const report: ReconciliationReport = {
   duration_ms: 850,
   diff_us: 1200,
   compared: 4,
+  healed: 1,
+  live_changes: 0,
+  lost_webhooks: 1,
 };
 
 describe("report rows", () => {
@@ -62,6 +65,15 @@ describe("report rows", () => {
       ["faltantes_remoto", "d"],
     ]);
     expect(rows[2]!.diffs).toEqual([{ campo: "status", local: "confirmed", ghl: "showed" }]);
+  });
+
+  it("says how a healed line arrived, and marks a lost webhook", () => {
+    expect(rows.map((r) => [r.citaId, r.via, r.lostWebhook])).toEqual([
+      ["a", null, false],
+      ["b", "pull", true],
+      ["c", null, false],
+      ["d", null, false],
+    ]);
   });
 
   it("filters by category and by calendar", () => {
