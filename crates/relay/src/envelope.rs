@@ -75,39 +75,40 @@ pub struct Ids {
     pub location_id: Option<String>,
 }
 
+/// One webhook request as it arrived.
+pub struct Posted<'a> {
+    pub raw: Vec<u8>,
+    pub ghl_signature: Option<&'a str>,
+    pub wh_signature: Option<&'a str>,
+    pub received_at_ms: i64,
+}
+
 /// The whole check of one posted webhook, in the README's order (the size is
 /// checked while reading it): signature over the raw bytes, envelope,
 /// timestamp. The event keeps the exact bytes.
 pub fn verified_event(
     keys: &WebhookKeys,
-    raw: Vec<u8>,
-    ghl_signature: Option<&str>,
-    wh_signature: Option<&str>,
-    received_at_ms: i64,
+    posted: Posted<'_>,
     max_skew_secs: i64,
     ids: &mut Ids,
 ) -> Result<NewEvent, RelayError> {
     // Authenticity first: nothing about an unsigned body is trusted or parsed.
-    keys.verify(&raw, ghl_signature, wh_signature)?;
-    event_from(
-        raw,
-        ghl_signature,
-        wh_signature,
-        received_at_ms,
-        max_skew_secs,
-        ids,
-    )
+    keys.verify(&posted.raw, posted.ghl_signature, posted.wh_signature)?;
+    event_from(posted, max_skew_secs, ids)
 }
 
 /// What follows a verified signature: envelope and timestamp.
 pub fn event_from(
-    raw: Vec<u8>,
-    ghl_signature: Option<&str>,
-    wh_signature: Option<&str>,
-    received_at_ms: i64,
+    posted: Posted<'_>,
     max_skew_secs: i64,
     ids: &mut Ids,
 ) -> Result<NewEvent, RelayError> {
+    let Posted {
+        raw,
+        ghl_signature,
+        wh_signature,
+        received_at_ms,
+    } = posted;
     let env = parse(&raw)?;
     ids.webhook_id.clone_from(&env.webhook_id);
     ids.location_id.clone_from(&env.location_id);
@@ -312,7 +313,13 @@ mod tests {
                         };
                         let skew = if g.below(4) == 0 { g.i64() } else { i64::MAX };
                         let mut ids = Ids::default();
-                        let out = event_from(raw.clone(), None, None, now, skew, &mut ids);
+                        let posted = Posted {
+                            raw: raw.clone(),
+                            ghl_signature: None,
+                            wh_signature: None,
+                            received_at_ms: now,
+                        };
+                        let out = event_from(posted, skew, &mut ids);
                         accepted += u32::from(out.is_ok());
                         check(raw, out);
                     }
@@ -353,20 +360,18 @@ mod tests {
                 _ => Some(b64.encode(key.sign(&raw).to_bytes())),
             };
             let mut ids = Ids::default();
-            let out = verified_event(
-                &keys,
-                raw.clone(),
-                sig.as_deref(),
-                None,
+            let posted = Posted {
+                raw: raw.clone(),
+                ghl_signature: sig.as_deref(),
+                wh_signature: None,
                 // Mostly near the generated timestamps, so some are accepted.
-                if g.below(2) == 0 {
+                received_at_ms: if g.below(2) == 0 {
                     g.i64()
                 } else {
                     1_700_000_500_000
                 },
-                3600,
-                &mut ids,
-            );
+            };
+            let out = verified_event(&keys, posted, 3600, &mut ids);
             if sig.is_none() {
                 assert_eq!(
                     out.as_ref().err().map(|e| e.code()),

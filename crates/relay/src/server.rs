@@ -274,15 +274,13 @@ async fn ingest_inner(
         return Err(RelayError::TooLarge { limit });
     }
     let raw = read_body(body, limit).await?;
-    let event = envelope::verified_event(
-        &app.keys,
+    let posted = envelope::Posted {
         raw,
-        header_str(headers, "x-ghl-signature"),
-        header_str(headers, "x-wh-signature"),
+        ghl_signature: header_str(headers, "x-ghl-signature"),
+        wh_signature: header_str(headers, "x-wh-signature"),
         received_at_ms,
-        app.cfg.max_skew_secs,
-        ids,
-    )?;
+    };
+    let event = envelope::verified_event(&app.keys, posted, app.cfg.max_skew_secs, ids)?;
     let timeout = Duration::from_millis(app.cfg.commit_timeout_ms);
     match tokio::time::timeout(timeout, app.ingest.append(event)).await {
         Err(_) => Err(RelayError::NotPersisted("commit timed out".into())),

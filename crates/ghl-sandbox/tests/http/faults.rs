@@ -280,14 +280,9 @@ async fn a_held_request_is_finished_after_the_caller_hangs_up() {
         .expect_err("the caller gives up");
     assert!(err.is_timeout(), "{err}");
     let made = || async {
-        sandbox
-            .sandbox()
-            .read()
-            .await
-            .contacts
-            .values()
-            .filter(|c| c.first_name == "Colgó")
-            .count()
+        let world = sandbox.sandbox().read().await;
+        let colgo = world.contacts.values().filter(|c| c.first_name == "Colgó");
+        colgo.count()
     };
     assert_eq!(made().await, 0, "still held");
     let started = Instant::now();
