@@ -545,7 +545,7 @@ async fn healthz(State(app): State<App>) -> Response {
             .into_response();
     }
     let failing_since = app.metrics.write_failing_since_ms.load(Ordering::Relaxed);
-    if failing_since != 0 {
+    if failing_since != 0 && !writes_again(&app, failing_since).await {
         // Reads may still work while every commit fails (disk full): a
         // balancer must not send GHL here. The error itself is in the log.
         let since = chrono::DateTime::from_timestamp_millis(failing_since)
@@ -571,6 +571,24 @@ async fn healthz(State(app): State<App>) -> Response {
             e.into_response()
         }
     }
+}
+
+/// Whether a failing store takes writes again: a write of our own, so a
+/// balancer that stopped sending webhooks here still sees it recover.
+async fn writes_again(app: &App, failing_since: i64) -> bool {
+    let store = app.store.clone();
+    if blocking(move || store.probe_write(now_ms())).await.is_err() {
+        return false;
+    }
+    // Unless a commit failed again meanwhile.
+    let _ = app.metrics.write_failing_since_ms.compare_exchange(
+        failing_since,
+        0,
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    tracing::info!("the store takes writes again");
+    true
 }
 
 async fn metrics_text(State(app): State<App>) -> Response {

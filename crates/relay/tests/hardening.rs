@@ -96,11 +96,15 @@ async fn healthz_is_503_while_commits_fail() {
     // The real SQLite file refuses every insert (as a full disk would)
     // while reads, and so the store's ping, still work.
     let db = rusqlite::Connection::open(relay.data_dir().join("relay.sqlite3")).expect("db");
-    db.execute_batch(
-        "CREATE TRIGGER full BEFORE INSERT ON events \
-         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
-    )
-    .expect("trigger");
+    let full = |table: &str, op: &str| {
+        format!(
+            "CREATE TRIGGER full_{table}_{op} BEFORE {op} ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;"
+        )
+    };
+    for (table, op) in [("events", "INSERT"), ("meta", "INSERT"), ("meta", "UPDATE")] {
+        db.execute_batch(&full(table, op)).expect("trigger");
+    }
     let (status, json) = relay
         .post_signed(appointment_body("h2", "L1", &now_iso()))
         .await;
@@ -112,12 +116,18 @@ async fn healthz_is_503_while_commits_fail() {
     assert_eq!(status, 503, "{json}");
     assert_eq!(json["status"], "failing");
     assert_eq!(json["error"], "relay.not_persisted");
+    assert_eq!(head(&relay).await.0, 503, "its own write probe fails too");
 
-    // Writable again: GHL's retry is stored and health comes back.
-    db.execute_batch("DROP TRIGGER full;").expect("drop");
-    relay.send_appointment("h2", "L1").await;
+    // Writable again: health comes back without a webhook (a balancer may
+    // have stopped sending them here), and GHL's retry is stored.
+    for (table, op) in [("events", "INSERT"), ("meta", "INSERT"), ("meta", "UPDATE")] {
+        db.execute_batch(&format!("DROP TRIGGER full_{table}_{op};"))
+            .expect("drop");
+    }
     let (status, json) = head(&relay).await;
-    assert_eq!((status, json["head"].as_i64()), (200, Some(2)), "{json}");
+    assert_eq!((status, json["head"].as_i64()), (200, Some(1)), "{json}");
+    relay.send_appointment("h2", "L1").await;
+    assert_eq!(head(&relay).await.1["head"], 2);
     relay.shutdown().await;
 }
 
