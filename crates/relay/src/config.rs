@@ -199,6 +199,20 @@ impl Config {
                 "max_ingest_in_flight and max_streams must be positive".into(),
             ));
         }
+        // tokio's semaphores (and bounded channels) panic above this.
+        let most = tokio::sync::Semaphore::MAX_PERMITS;
+        if [
+            self.queue_capacity,
+            self.max_ingest_in_flight,
+            self.max_streams,
+        ]
+        .iter()
+        .any(|n| *n > most)
+        {
+            return Err(RelayError::Config(format!(
+                "queue_capacity, max_ingest_in_flight and max_streams must be at most {most}"
+            )));
+        }
         if self.metrics_listen == self.listen && self.listen.port() != 0 {
             return Err(RelayError::Config(
                 "metrics_listen must differ from listen".into(),
@@ -251,6 +265,27 @@ mod tests {
             serde_json::from_str(include_str!("../deploy/config.example.json")).expect("example");
         cfg.validate().expect("valid");
         assert_eq!(cfg.retention_days, 14);
+    }
+
+    #[test]
+    fn limits_that_would_overflow_are_refused() {
+        for cfg in [
+            Config {
+                max_streams: usize::MAX,
+                ..Config::default()
+            },
+            Config {
+                queue_capacity: usize::MAX,
+                ..Config::default()
+            },
+            Config {
+                keepalive_secs: u64::MAX,
+                ..Config::default()
+            },
+        ] {
+            assert_eq!(cfg.validate().expect_err("refused").code(), "relay.config");
+        }
+        Config::default().validate().expect("defaults are valid");
     }
 
     #[test]
