@@ -1185,7 +1185,7 @@ mod tests {
         let a = snap("a", "cal-1", "2026-11-23T09:00:00");
         let b = snap("b", "cal-1", "2026-11-23T10:00:00");
         // The comparison also finds "b" missing here: one line, the healed one.
-        let d = run(&[b.clone()], &[]);
+        let d = run(std::slice::from_ref(&b), &[]);
         let fecha = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let mut report = ReconciliationReport::new(
             "loc-1",
