@@ -54,7 +54,10 @@ async fn a_lost_webhook_shows_in_the_report_and_the_desks_version_is_restored() 
         .unwrap();
     assert!(resp.status().is_success(), "{}", resp.status());
     let resp = http
-        .post(format!("{}/_sandbox/appointments/{victim}/cancel", sandbox.url))
+        .post(format!(
+            "{}/_sandbox/appointments/{victim}/cancel",
+            sandbox.url
+        ))
         .send()
         .await
         .unwrap();
