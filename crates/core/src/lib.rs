@@ -50,8 +50,8 @@ pub use desk::relay_account;
 pub use live::{ProcessedWebhook, RelayError, RelayTuning};
 pub use model::{
     AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda,
-    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncState,
-    SyncSummary, WeekView,
+    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncProgress,
+    SyncState, SyncSummary, WeekView,
 };
 pub use reconcile::{
     Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine, Via,

@@ -206,3 +206,51 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
     drop(world);
     sb.shutdown().await;
 }
+
+/// Collects what the desk tells the UI about a sync.
+#[derive(Default)]
+struct Progress(std::sync::Mutex<Vec<citadesk_core::SyncProgress>>);
+
+impl citadesk_core::Notifier for Progress {
+    fn status_changed(&self, _: &citadesk_core::AppStatus) {}
+    fn replica_changed(&self, _: &str) {}
+    fn sync_progress(&self, p: &citadesk_core::SyncProgress) {
+        self.0.lock().unwrap().push(p.clone());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_sync_says_how_far_it_is() {
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = DeskOptions::new(dir.path());
+    o.demo = Some(DemoConnection {
+        base_url: sb.base_url(),
+        location_id: sb.location_id().to_string(),
+        token: Secret::new(sb.pit()),
+    });
+    let desk = Desk::open(o).unwrap();
+    let seen = std::sync::Arc::new(Progress::default());
+    desk.set_notifier(seen.clone());
+    let summary = desk.sync_now().await.unwrap();
+    let steps = seen.0.lock().unwrap().clone();
+    let total = summary.calendars;
+    assert_eq!(
+        steps.first().map(|p| (p.calendars_done, p.calendars_total)),
+        Some((0, total))
+    );
+    let done: Vec<u32> = steps.iter().map(|p| p.calendars_done).collect();
+    assert!(done.windows(2).all(|w| w[0] <= w[1]), "{done:?}");
+    let last = steps.last().unwrap();
+    assert_eq!(
+        (last.calendars_done, last.citas),
+        (total, summary.citas_upserted)
+    );
+    assert_eq!(last.patients, summary.contacts_fetched);
+    sb.shutdown().await;
+}

@@ -151,6 +151,7 @@ export interface Messages {
   "empty.notConnected.body": string;
   "empty.firstSync.title": string;
   "empty.firstSync.body": string;
+  "empty.firstSync.progress": string;
   "empty.noCalendars.title": string;
   "empty.noCalendars.body": string;
   "error.load.title": string;
@@ -487,6 +488,7 @@ const esPE: Messages = {
     "Todavía no hay una sede (sub-cuenta) de GoHighLevel conectada a Citadesk. Cuando se conecte una, aquí verás sus citas.",
   "empty.firstSync.title": "Sincronizando con GHL…",
   "empty.firstSync.body": "Trayendo los calendarios y las citas de la sede. La agenda aparecerá en unos segundos.",
+  "empty.firstSync.progress": "Primera sincronización: calendarios {done} de {total} · {citas} citas · {patients} pacientes.",
   "empty.noCalendars.title": "Esta sede no tiene calendarios",
   "empty.noCalendars.body":
     "La sede está conectada, pero GHL no devolvió ningún calendario. Crea uno en GHL y pulsa «Sincronizar».",
@@ -821,6 +823,7 @@ const en: Messages = {
     "No GoHighLevel location (sub-account) is connected to Citadesk yet. Once one is connected, its appointments will show here.",
   "empty.firstSync.title": "Syncing with GHL…",
   "empty.firstSync.body": "Fetching the location's calendars and citas. The agenda appears in a few seconds.",
+  "empty.firstSync.progress": "First sync: calendars {done} of {total} · {citas} citas · {patients} patients.",
   "empty.noCalendars.title": "This location has no calendars",
   "empty.noCalendars.body":
     "The location is connected, but GHL returned no calendars. Create one in GHL, then press “Sync”.",

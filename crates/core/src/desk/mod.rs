@@ -56,6 +56,8 @@ pub trait Notifier: Send + Sync {
     fn reconcile_progress(&self, _progress: &ReconcileProgress) {}
     /// A scheduled reconciliation found differences (a desktop notification).
     fn reconciliation_found(&self, _report: &ReconciliationReport) {}
+    /// A pull sync's progress (calendars, citas, patients).
+    fn sync_progress(&self, _progress: &SyncProgress) {}
 }
 
 /// Where a connected location's token is kept between runs.

@@ -12,7 +12,7 @@ use super::Desk;
 use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
 use crate::mapping::{calendar_row, cita_row};
-use crate::model::{ConnectionState, Locale, RelayState, SyncSummary};
+use crate::model::{ConnectionState, Locale, RelayState, SyncProgress, SyncSummary};
 use crate::reconcile::Via;
 use crate::store::{CalendarRow, Store};
 use crate::time;
@@ -43,6 +43,7 @@ pub async fn pull_location(
     window: SyncWindow,
     now: DateTime<Utc>,
     heal: Option<bool>,
+    progress: &(dyn Fn(&SyncProgress) + Send + Sync),
 ) -> Result<SyncSummary> {
     let started = Instant::now();
     let calls_before = client.calls();
@@ -104,6 +105,14 @@ pub async fn pull_location(
     };
     let mut upserted = 0;
     let mut removed = store.remove_citas_of_unknown_calendars(location_id)?;
+    let mut shown = SyncProgress {
+        location_id: location_id.to_string(),
+        calendars_done: 0,
+        calendars_total: calendars.len() as u32,
+        citas: 0,
+        patients: 0,
+    };
+    progress(&shown);
     for cal in &calendars {
         for w in time::windows(from, to, MAX_WINDOW_DAYS) {
             let events = client
@@ -132,6 +141,9 @@ pub async fn pull_location(
             upserted += u;
             removed += r;
         }
+        shown.calendars_done += 1;
+        shown.citas = upserted;
+        progress(&shown);
     }
 
     if let Some(lost_webhook) = heal {
@@ -161,6 +173,8 @@ pub async fn pull_location(
                 store.save_ghl_contact(location_id, c)?;
             }
             contacts_fetched += found.contacts.len() as u32;
+            shown.patients = contacts_fetched;
+            progress(&shown);
             let seen = u64::from(page * CONTACT_PAGE);
             if found.contacts.len() < CONTACT_PAGE as usize
                 || seen >= found.total
@@ -177,10 +191,18 @@ pub async fn pull_location(
             Ok(c) => {
                 store.save_ghl_contact(location_id, &c)?;
                 contacts_fetched += 1;
+                if contacts_fetched % 25 == 0 {
+                    shown.patients = contacts_fetched;
+                    progress(&shown);
+                }
             }
             Err(e) if e.is_offline() => return Err(e.into()),
             Err(e) => tracing::warn!(code = e.code(), "could not fetch a patient: {e}"),
         }
+    }
+    if shown.patients != contacts_fetched {
+        shown.patients = contacts_fetched;
+        progress(&shown);
     }
 
     Ok(SyncSummary {
@@ -233,6 +255,11 @@ impl Desk {
                     self.options.window,
                     Utc::now(),
                     heal,
+                    &|p: &SyncProgress| {
+                        if let Some(n) = self.notifier() {
+                            n.sync_progress(p);
+                        }
+                    },
                 )
                 .await
             }
