@@ -22,6 +22,17 @@ CREATE TABLE healed_changes (
 );
 CREATE INDEX healed_changes_open ON healed_changes (location_id, report_id);
 
+-- Who fixed a line of a stored report, and how: the report stays as it
+-- was run, and its history shows each fix.
+CREATE TABLE report_fixes (
+    report_id INTEGER NOT NULL,
+    cita_id   TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    PRIMARY KEY (report_id, cita_id)
+);
+
 -- The default window fits GHL's 31-day listing: yesterday, today and 29 days.
 UPDATE location_settings SET reconcile_days_ahead = 29
  WHERE reconcile_days_back = 1 AND reconcile_days_ahead = 30;

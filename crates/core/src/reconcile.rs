@@ -54,6 +54,19 @@ pub struct ReportLine {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(as = "Option<bool>", optional)]
     pub lost_webhook: bool,
+    /// Who fixed it and how (a stored report's line, once fixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fixed: Option<LineFix>,
+}
+
+/// Who fixed a line of a stored report, how, and when (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineFix {
+    pub action: String,
+    pub by: String,
+    pub at: String,
 }
 
 /// How a difference reached the desk before a report listed it.
@@ -112,6 +125,10 @@ pub struct DriftLine {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[ts(as = "Option<bool>", optional)]
     pub lost_webhook: bool,
+    /// Who fixed it and how (a stored report's line, once fixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fixed: Option<LineFix>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -294,6 +311,7 @@ pub fn diff(
                             diferencias,
                             via: None,
                             lost_webhook: false,
+                            fixed: None,
                         },
                     ));
                 }
@@ -347,6 +365,7 @@ fn line(c: &CitaRow, zone: Tz) -> ReportLine {
         contact_id: c.contact_id.clone(),
         via: None,
         lost_webhook: false,
+        fixed: None,
     }
 }
 
@@ -414,6 +433,7 @@ pub fn healed_line(
                     diferencias,
                     via: None,
                     lost_webhook: false,
+                    fixed: None,
                 })
             })
         }
@@ -465,6 +485,21 @@ impl HealedLine {
 }
 
 impl ReconciliationReport {
+    /// Marks the lines fixed since the report was made.
+    pub fn attach_fixes(&mut self, fixes: &HashMap<String, LineFix>) {
+        for l in self
+            .faltantes_local
+            .iter_mut()
+            .chain(self.canceladas_no_actualizadas.iter_mut())
+            .chain(self.faltantes_remoto.iter_mut())
+        {
+            l.fixed = fixes.get(&l.id).cloned();
+        }
+        for l in &mut self.desincronizadas {
+            l.fixed = fixes.get(&l.id).cloned();
+        }
+    }
+
     /// Puts the healed lines first in their lists (a line the comparison
     /// also found is listed once), and recounts.
     pub fn add_healed(&mut self, healed: Vec<(HealedLine, Via, bool)>) {
@@ -668,6 +703,7 @@ mod tests {
                 contact_id: Some("contact-n".into()),
                 via: None,
                 lost_webhook: false,
+                fixed: None,
             }]
         );
         assert_eq!(d.counts().total, 1);
@@ -771,6 +807,7 @@ mod tests {
                 }],
                 via: None,
                 lost_webhook: false,
+                fixed: None,
             }]
         );
     }

@@ -204,6 +204,22 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
         .collect();
     assert_eq!(back.len(), 1, "recreated once");
     drop(world);
+    // The stored report keeps the fix in its history: how, and by whom.
+    let stored = desk
+        .reconciliation_reports(10)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == report.id)
+        .unwrap();
+    let line = stored
+        .faltantes_remoto
+        .iter()
+        .find(|l| l.id == deleted.id)
+        .unwrap();
+    let fix = line.fixed.as_ref().expect("the fix is in the history");
+    assert_eq!(fix.action, "recreate");
+    assert!(!fix.by.is_empty());
+    assert!(stored.canceladas_no_actualizadas[0].fixed.is_none());
     sb.shutdown().await;
 }
 

@@ -43,7 +43,7 @@ const report: ReconciliationReport = {
       diferencias: [{ campo: "status", local: "confirmed", ghl: "showed" }],
     },
   ],
-  faltantes_remoto: [line("d", "cal1")],
+  faltantes_remoto: [{ ...line("d", "cal1"), fixed: { action: "recreate", by: "Ana", at: "2026-11-23T14:00:00Z" } }],
   counts: { faltantes_local: 1, canceladas_no_actualizadas: 1, desincronizadas: 1, faltantes_remoto: 1, total: 4 },
   ghl_calls: 2,
   duration_ms: 850,
@@ -74,6 +74,11 @@ describe("report rows", () => {
       ["c", null, false],
       ["d", null, false],
     ]);
+  });
+
+  it("keeps who fixed a line and how", () => {
+    expect(rows[3]!.fixed).toEqual({ action: "recreate", by: "Ana", at: "2026-11-23T14:00:00Z" });
+    expect(rows[0]!.fixed).toBeNull();
   });
 
   it("filters by category and by calendar", () => {

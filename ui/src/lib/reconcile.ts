@@ -5,6 +5,7 @@ import type { FieldDiff } from "../bindings/FieldDiff";
 import type { FixAction } from "../bindings/FixAction";
 import type { FixRequest } from "../bindings/FixRequest";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { LineFix } from "../bindings/LineFix";
 import type { Via } from "../bindings/Via";
 
 export const CATEGORIES = ["faltantes_local", "canceladas_no_actualizadas", "desincronizadas", "faltantes_remoto"] as const;
@@ -39,6 +40,8 @@ export interface ReportRow {
   via: Via | null;
   /** A pull found it while the relay was connected: GHL dropped its webhook. */
   lostWebhook: boolean;
+  /** Who fixed it and how, once fixed (the report's history). */
+  fixed: LineFix | null;
 }
 
 export function reportRows(report: ReconciliationReport): ReportRow[] {
@@ -53,6 +56,7 @@ export function reportRows(report: ReconciliationReport): ReportRow[] {
       diffs: [],
       via: l.via ?? null,
       lostWebhook: l.lost_webhook ?? false,
+      fixed: l.fixed ?? null,
     }));
   return [
     ...plain("faltantes_local"),
@@ -67,6 +71,7 @@ export function reportRows(report: ReconciliationReport): ReportRow[] {
       diffs: l.diferencias,
       via: l.via ?? null,
       lostWebhook: l.lost_webhook ?? false,
+      fixed: l.fixed ?? null,
     })),
     ...plain("faltantes_remoto"),
   ];

@@ -39,6 +39,18 @@ pub enum FixAction {
     Recreate,
 }
 
+impl FixAction {
+    /// As the report's history and the UI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAction::TakeGhl => "take_ghl",
+            FixAction::PushLocal => "push_local",
+            FixAction::MarkCancelled => "mark_cancelled",
+            FixAction::Recreate => "recreate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -175,7 +187,15 @@ impl Desk {
                 },
             };
             match result {
-                Ok(()) => outcome.applied += 1,
+                Ok(()) => {
+                    outcome.applied += 1;
+                    self.store.record_line_fix(
+                        report_id,
+                        &fix.cita_id,
+                        fix.action.as_str(),
+                        &who,
+                    )?;
+                }
                 Err(e) => outcome
                     .failed
                     .push(failure(&fix.cita_id, &e, self.locale())),
@@ -190,6 +210,14 @@ impl Desk {
                 {
                     Ok(n) => {
                         outcome.applied += n;
+                        for id in &ids {
+                            self.store.record_line_fix(
+                                report_id,
+                                id,
+                                FixAction::TakeGhl.as_str(),
+                                &who,
+                            )?;
+                        }
                     }
                     Err(e) => {
                         for id in ids {
