@@ -84,6 +84,8 @@ pub struct DeskOptions {
     /// Pause between attempts while GHL is out of reach.
     pub retry_interval: Duration,
     pub window: SyncWindow,
+    /// This process's language over the saved one (the CLI's `--lang`).
+    pub locale: Option<Locale>,
 }
 
 impl DeskOptions {
@@ -94,6 +96,7 @@ impl DeskOptions {
             sync_interval: Duration::from_secs(300),
             retry_interval: Duration::from_secs(15),
             window: SyncWindow::default(),
+            locale: None,
         }
     }
 
@@ -202,6 +205,9 @@ impl Desk {
     }
 
     pub fn locale(&self) -> Locale {
+        if let Some(locale) = self.options.locale {
+            return locale;
+        }
         match self.store.setting(LOCALE).ok().flatten().as_deref() {
             Some("en") => Locale::En,
             _ => Locale::EsPe,

@@ -639,6 +639,10 @@ impl Desk {
         days_ahead: i64,
         trigger: RunTrigger,
     ) -> Result<ReconciliationReport> {
+        time::check_window(days_back, days_ahead)?;
+        if let Some(day) = anchor {
+            time::check_date(day)?;
+        }
         let _one_at_a_time = self.reconcile_lock.lock().await;
         let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
