@@ -39,6 +39,39 @@ fn refused_with(o: &Output, code: &str) {
     assert!(text(o).contains(code), "{code} expected: {}", text(o));
 }
 
+/// The calendar and patient of the first cita on today's agenda.
+fn first_cita(d: &std::path::Path, t: Option<&str>) -> (String, String) {
+    let day: serde_json::Value =
+        serde_json::from_slice(&cli(d, t, &["agenda", "--json"]).stdout).unwrap();
+    let cita = &day["citas"][0];
+    let field = |k: &str| cita[k].as_str().unwrap().to_string();
+    (field("calendarId"), field("contactId"))
+}
+
+/// `book` for a known patient, plus `extra`.
+fn book(
+    d: &std::path::Path,
+    t: Option<&str>,
+    (calendar, patient): &(String, String),
+    date: &str,
+    start: &str,
+    extra: &[&str],
+) -> Output {
+    let mut args = vec![
+        "book",
+        "--calendar",
+        calendar,
+        "--date",
+        date,
+        "--start",
+        start,
+        "--patient",
+        patient,
+    ];
+    args.extend_from_slice(extra);
+    cli(d, t, &args)
+}
+
 fn days_ahead(n: i64) -> String {
     (chrono::Utc::now() + chrono::Duration::days(n))
         .with_timezone(&chrono_tz::America::Lima)
@@ -75,34 +108,16 @@ async fn numbers_dates_and_formats_from_outside_are_refused_not_panicked_on() {
         refused_with(&o, "input.invalid_date");
     }
 
-    let day: serde_json::Value =
-        serde_json::from_slice(&cli(d, t, &["agenda", "--json"]).stdout).unwrap();
-    let cita = &day["citas"][0];
-    let calendar = cita["calendarId"].as_str().unwrap();
-    let patient = cita["contactId"].as_str().unwrap();
+    let known = first_cita(d, t);
     let date = days_ahead(3);
-    let book = |extra: &[&str]| {
-        let mut args = vec![
-            "book",
-            "--calendar",
-            calendar,
-            "--date",
-            &date,
-            "--start",
-            "06:00",
-            "--patient",
-            patient,
-        ];
-        args.extend_from_slice(extra);
-        cli(d, t, &args)
-    };
+    let at_six = |extra: &[&str]| book(d, t, &known, &date, "06:00", extra);
     // A negative duration parses (it said "unexpected argument '-3'"), then is refused.
     for minutes in ["-30", "0", "99999999999999", "-9223372036854775808"] {
-        let o = book(&["--duration", minutes, "--override", "x"]);
+        let o = at_six(&["--duration", minutes, "--override", "x"]);
         refused_with(&o, "input.invalid_duration");
     }
     // Warnings name the flag that goes past them, without a doubled period.
-    let o = book(&["--duration", "30"]);
+    let o = at_six(&["--duration", "30"]);
     refused_with(&o, "booking.override_required");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--override"), "{err}");
@@ -116,33 +131,15 @@ async fn statuses_by_name_moves_keep_their_length_and_unknowns_are_said() {
     let d = dir.path();
     let sb = connected(d, demo()).await;
     let t = Some(sb.pit());
-    let day: serde_json::Value =
-        serde_json::from_slice(&cli(d, t, &["agenda", "--json"]).stdout).unwrap();
-    let cita = &day["citas"][0];
-    let (calendar, patient) = (
-        cita["calendarId"].as_str().unwrap(),
-        cita["contactId"].as_str().unwrap(),
-    );
+    let known = first_cita(d, t);
     let date = days_ahead(4);
-    let o = cli(
+    let o = book(
         d,
         t,
-        &[
-            "book",
-            "--calendar",
-            calendar,
-            "--date",
-            &date,
-            "--start",
-            "06:00",
-            "--duration",
-            "45",
-            "--patient",
-            patient,
-            "--override",
-            "temprano",
-            "--json",
-        ],
+        &known,
+        &date,
+        "06:00",
+        &["--duration", "45", "--override", "temprano", "--json"],
     );
     assert!(o.status.success(), "{}", text(&o));
     let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -190,21 +187,8 @@ async fn statuses_by_name_moves_keep_their_length_and_unknowns_are_said() {
 
     // An unknown patient is refused before anything is queued or sent.
     let before = sb.sandbox().requests().len();
-    let o = cli(
-        d,
-        t,
-        &[
-            "book",
-            "--calendar",
-            calendar,
-            "--date",
-            &date,
-            "--start",
-            "10:00",
-            "--patient",
-            "no-such-patient",
-        ],
-    );
+    let unknown = (known.0.clone(), "no-such-patient".to_string());
+    let o = book(d, t, &unknown, &date, "10:00", &[]);
     refused_with(&o, "patient.not_found");
     assert!(
         !String::from_utf8_lossy(&o.stderr).contains("GHL"),
@@ -224,38 +208,15 @@ async fn refusals_are_listed_and_cleared_and_doctor_points_at_them() {
     let d = dir.path();
     let sb = connected(d, demo()).await;
     let t = Some(sb.pit());
-    let day: serde_json::Value =
-        serde_json::from_slice(&cli(d, t, &["agenda", "--json"]).stdout).unwrap();
-    let cita = &day["citas"][0];
-    let (calendar, patient) = (
-        cita["calendarId"].as_str().unwrap(),
-        cita["contactId"].as_str().unwrap(),
-    );
+    let known = first_cita(d, t);
     // Deleted in GHL's UI, still in the replica: GHL refuses the booking.
     sb.edit_in_ghl_ui(
         reqwest::Method::DELETE,
-        &format!("/contacts/{patient}"),
+        &format!("/contacts/{}", known.1),
         None,
     )
     .await;
-    let date = days_ahead(5);
-    let o = cli(
-        d,
-        t,
-        &[
-            "book",
-            "--calendar",
-            calendar,
-            "--date",
-            &date,
-            "--start",
-            "06:00",
-            "--patient",
-            patient,
-            "--override",
-            "temprano",
-        ],
-    );
+    let o = book(d, t, &known, &days_ahead(5), "06:00", &["--override", "x"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 
     let o = cli(d, t, &["doctor"]);

@@ -40,10 +40,7 @@ impl Desk {
     /// through the outbox.
     pub async fn change_cita(&self, cita_id: &str, action: CitaAction) -> Result<BookingOutcome> {
         let (location, zone) = self.require_location()?;
-        let id = self
-            .store
-            .resolve_id(cita_id)?
-            .unwrap_or_else(|| cita_id.to_string());
+        let id = self.resolved(cita_id)?;
         let (_, before, _) = self
             .store
             .cita_snapshot(&id)?
@@ -155,10 +152,7 @@ impl Desk {
 
     pub fn cita_audit(&self, cita_id: &str) -> Result<Vec<AuditEntry>> {
         let (_, zone) = self.require_location()?;
-        let id = self
-            .store
-            .resolve_id(cita_id)?
-            .unwrap_or_else(|| cita_id.to_string());
+        let id = self.resolved(cita_id)?;
         let trail = self.store.audit_for(&id, zone)?;
         if trail.is_empty() && self.store.cita_snapshot(&id)?.is_none() {
             return Err(messages::cita_not_in_replica(cita_id));
@@ -166,12 +160,17 @@ impl Desk {
         Ok(trail)
     }
 
-    /// A cita's length in minutes (a move keeps it unless told otherwise).
-    pub fn cita_minutes(&self, cita_id: &str) -> Result<i64> {
-        let id = self
+    /// The replica's id of a cita named by its GHL or local id.
+    fn resolved(&self, cita_id: &str) -> Result<String> {
+        Ok(self
             .store
             .resolve_id(cita_id)?
-            .unwrap_or_else(|| cita_id.to_string());
+            .unwrap_or_else(|| cita_id.to_string()))
+    }
+
+    /// A cita's length in minutes (a move keeps it unless told otherwise).
+    pub fn cita_minutes(&self, cita_id: &str) -> Result<i64> {
+        let id = self.resolved(cita_id)?;
         let (_, cita, _) = self
             .store
             .cita_snapshot(&id)?
