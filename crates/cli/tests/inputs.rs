@@ -310,66 +310,35 @@ async fn connect_refuses_no_token_and_plain_http_to_a_remote_host() {
             .unwrap();
         child.wait_with_output().unwrap()
     };
+    let pit = |base: &str, stdin: &str| {
+        piped(
+            &[
+                "connect",
+                "--base-url",
+                base,
+                "--location-id",
+                sb.location_id(),
+            ],
+            stdin,
+        )
+    };
     // Nothing on stdin: no token was given (it said the token expired).
-    let o = piped(
-        &[
-            "connect",
-            "--base-url",
-            &base,
-            "--location-id",
-            sb.location_id(),
-        ],
-        "",
-    );
+    let o = pit(&base, "");
     refused_with(&o, "input.token_required");
     assert!(text(&o).contains("No token was given"), "{}", text(&o));
     // Plain http to another host: refused before the token leaves.
-    let o = piped(
-        &[
-            "connect",
-            "--base-url",
-            "http://ghl.invalid",
-            "--location-id",
-            sb.location_id(),
-        ],
-        sb.pit(),
-    );
-    refused_with(&o, "input.insecure_url");
-    let o = piped(
-        &[
-            "connect",
-            "--oauth",
-            "--client-id",
-            "app",
-            "--base-url",
-            "http://ghl.invalid",
-        ],
-        "secret",
-    );
-    refused_with(&o, "input.insecure_url");
+    refused_with(&pit("http://ghl.invalid", sb.pit()), "input.insecure_url");
+    let oauth = [
+        "connect",
+        "--oauth",
+        "--client-id",
+        "app",
+        "--base-url",
+        "http://ghl.invalid",
+    ];
+    refused_with(&piped(&oauth, "secret"), "input.insecure_url");
     // Loopback http (the sandbox) still connects.
-    let o = piped(
-        &[
-            "connect",
-            "--base-url",
-            &base,
-            "--location-id",
-            sb.location_id(),
-        ],
-        "",
-    );
-    refused_with(&o, "input.token_required");
-    let o = cli(
-        d,
-        Some(sb.pit()),
-        &[
-            "connect",
-            "--base-url",
-            &base,
-            "--location-id",
-            sb.location_id(),
-        ],
-    );
+    let o = pit(&base, sb.pit());
     assert!(o.status.success(), "{}", text(&o));
     sb.shutdown().await;
 }
