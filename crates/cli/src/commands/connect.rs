@@ -6,12 +6,12 @@ use citadesk_core::ghl::Secret;
 use citadesk_core::{CoreError, Desk, OAuthConnectRequest, SystemBrowser, TokenKeeping, TOKEN_ENV};
 use clap::Args;
 
-use crate::output::read_secret_from_stdin;
+use crate::output::{read_secret_from_stdin, tr};
 
 // `connect`'s options.
 #[derive(Args)]
 pub struct ConnectArgs {
-    /// GHL API base URL.
+    /// GHL API base URL (https; plain http only to this machine).
     #[arg(long, default_value = citadesk_core::ghl::DEFAULT_BASE_URL)]
     base_url: String,
     /// The GHL location (sub-account) id (PIT only; with OAuth it is
@@ -35,6 +35,7 @@ pub struct ConnectArgs {
 // `disconnect`'s options.
 #[derive(Args)]
 pub struct DisconnectArgs {
+    /// The GHL location (sub-account) id to forget.
     #[arg(long)]
     location_id: String,
 }
@@ -56,11 +57,21 @@ async fn connect_oauth(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreE
         client_id: args.client_id.unwrap_or_default(),
         port: args.port,
     };
-    eprintln!("opening GHL's authorization page in the browser…");
+    eprintln!(
+        "{}",
+        tr(
+            "abriendo la página de autorización de GHL en el navegador…",
+            "opening GHL's authorization page in the browser…"
+        )
+    );
     let location = desk.connect_oauth(&request, &SystemBrowser).await?;
     println!(
-        "connected: {} ({}, {}) with OAuth",
-        location.name, location.id, location.time_zone
+        "{}: {} ({}, {}) {}",
+        tr("conectada", "connected"),
+        location.name,
+        location.id,
+        location.time_zone,
+        tr("con OAuth", "with OAuth")
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -77,17 +88,30 @@ async fn connect_pit(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreErr
         .connect_pit(&args.base_url, &location_id, Secret::new(token), keep)
         .await?;
     println!(
-        "connected: {} ({}, {})",
-        location.name, location.id, location.time_zone
+        "{}: {} ({}, {})",
+        tr("conectada", "connected"),
+        location.name,
+        location.id,
+        location.time_zone
     );
     if keep == TokenKeeping::Environment {
-        println!("token taken from {TOKEN_ENV} and not stored: set it on every run");
+        println!(
+            "{}",
+            tr(
+                format!("token tomado de {TOKEN_ENV} y no guardado: páselo en cada ejecución"),
+                format!("token taken from {TOKEN_ENV} and not stored: set it on every run")
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn disconnect(desk: &Desk, args: DisconnectArgs) -> Result<ExitCode, CoreError> {
     desk.disconnect(&args.location_id).await?;
-    println!("disconnected: {}", args.location_id);
+    println!(
+        "{}: {}",
+        tr("desconectada", "disconnected"),
+        args.location_id
+    );
     Ok(ExitCode::SUCCESS)
 }

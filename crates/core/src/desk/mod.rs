@@ -86,6 +86,8 @@ pub struct DeskOptions {
     /// Pause between attempts while GHL is out of reach.
     pub retry_interval: Duration,
     pub window: SyncWindow,
+    /// This process's language over the saved one (the CLI's `--lang`).
+    pub locale: Option<Locale>,
 }
 
 impl DeskOptions {
@@ -96,6 +98,7 @@ impl DeskOptions {
             sync_interval: Duration::from_secs(300),
             retry_interval: Duration::from_secs(15),
             window: SyncWindow::default(),
+            locale: None,
         }
     }
 
@@ -208,6 +211,9 @@ impl Desk {
     }
 
     pub fn locale(&self) -> Locale {
+        if let Some(locale) = self.options.locale {
+            return locale;
+        }
         match self.store.setting(LOCALE).ok().flatten().as_deref() {
             Some("en") => Locale::En,
             _ => Locale::EsPe,

@@ -696,6 +696,10 @@ impl Desk {
         days_ahead: i64,
         trigger: RunTrigger,
     ) -> Result<ReconciliationReport> {
+        time::check_window(days_back, days_ahead)?;
+        if let Some(day) = anchor {
+            time::check_date(day)?;
+        }
         let _one_at_a_time = self.reconcile_lock.lock().await;
         // Never beside a sync: it would list what the sync is about to fetch.
         let _no_sync = self.sync_lock.lock().await;
