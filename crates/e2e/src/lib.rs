@@ -254,8 +254,11 @@ pub fn connect(home: &TestHome, sandbox: &Sandbox) {
     use std::io::Write;
     let mut child = home
         .command(bin_dir().join("citadesk-cli"))
+        // The app's own first sync is what these tests watch (and the
+        // sandbox's rate limit is shared with the tests' own GHL reads).
         .args([
             "connect",
+            "--no-sync",
             "--base-url",
             &sandbox.url,
             "--location-id",
