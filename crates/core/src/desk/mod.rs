@@ -138,6 +138,7 @@ impl Desk {
     /// Opens the replica under `options.data_dir` (the demo's own folder in
     /// demo mode) and works out the starting state from it.
     pub fn open(options: DeskOptions) -> Result<Arc<Self>> {
+        paths::secure_data_dir(&options.data_dir)?;
         let (store, notice) = open_or_set_aside(&paths::replica_path(&options.data_dir))?;
         if let Some(demo) = &options.demo {
             store.save_connection(&ConnectionRow {

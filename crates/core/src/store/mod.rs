@@ -41,6 +41,7 @@ impl Store {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        private_files(path)?;
         let conn = Connection::open(path).map_err(|e| CoreError::StoreOpen {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -90,6 +91,31 @@ impl Store {
     // ---- replica writes ----
 
     // ---- replica reads (what the UI shows) ----
+}
+
+/// The replica is created 0600 (SQLite gives its -wal and -shm the same
+/// mode); files an older version left open are tightened.
+fn private_files(path: &Path) -> Result<()> {
+    if !path.exists() {
+        crate::paths::write_private(path, b"")?;
+    }
+    for p in [
+        path.to_path_buf(),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+    ] {
+        if p.exists() {
+            crate::paths::private_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// `citadesk.db` -> `citadesk.db-wal`.
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
 }
 
 /// Contacts stored before patient search existed get their key once.
