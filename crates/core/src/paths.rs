@@ -59,6 +59,18 @@ pub fn write_private(path: &std::path::Path, data: &[u8]) -> std::io::Result<()>
     file.sync_all()
 }
 
+/// An exclusive lock on `path` (created 0600) between processes, held
+/// until the file is dropped; waits for another holder.
+pub(crate) fn lock_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
 /// At start: the data folder, its subfolders (0700) and every file in them
 /// (0600), made private, whatever an older version or the umask left.
 /// Symbolic links are not followed.
