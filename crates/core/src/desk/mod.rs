@@ -340,6 +340,9 @@ struct ReplicaKey {
     /// Made at this start: an encrypted replica already there was made with
     /// a key that is gone.
     made_now: bool,
+    /// Given in `CITADESK_REPLICA_KEY`: a replica it does not open is
+    /// refused, never set aside (the app may share it with its own key).
+    from_env: bool,
 }
 
 /// The replica's key: `CITADESK_REPLICA_KEY`, the demo's, or the keychain's
@@ -349,15 +352,24 @@ fn replica_key(options: &DeskOptions, tokens: &TokenStore) -> Result<ReplicaKey>
         .ok()
         .filter(|v| !v.trim().is_empty())
     {
+        let key = Secret::new(hex.trim());
+        if !Store::is_key(&key) {
+            return Err(CoreError::StoreOpen {
+                path: paths::replica_path(&options.data_dir).display().to_string(),
+                reason: format!("{} must be 64 hexadecimal digits", Desk::REPLICA_KEY_ENV),
+            });
+        }
         return Ok(ReplicaKey {
-            key: Secret::new(hex.trim()),
+            key,
             made_now: false,
+            from_env: true,
         });
     }
     if options.demo.is_some() {
         return Ok(ReplicaKey {
             key: Secret::new(DEMO_REPLICA_KEY),
             made_now: false,
+            from_env: false,
         });
     }
     let account = Desk::replica_key_account(&options.data_dir);
@@ -379,6 +391,7 @@ fn replica_key(options: &DeskOptions, tokens: &TokenStore) -> Result<ReplicaKey>
         return Ok(ReplicaKey {
             key,
             made_now: false,
+            from_env: false,
         });
     }
     let key = Store::new_key()?;
@@ -390,6 +403,7 @@ fn replica_key(options: &DeskOptions, tokens: &TokenStore) -> Result<ReplicaKey>
     Ok(ReplicaKey {
         key,
         made_now: true,
+        from_env: false,
     })
 }
 
@@ -402,6 +416,13 @@ fn open_or_set_aside(
 ) -> Result<(Store, Option<(ErrorPayload, ErrorPayload)>)> {
     match Store::open(path, &key.key) {
         Ok(store) => Ok((store, None)),
+        Err(CoreError::StoreOpen { path, reason }) if key.from_env => Err(CoreError::StoreOpen {
+            path,
+            reason: format!(
+                "{reason}; or {} is not this replica's key",
+                Desk::REPLICA_KEY_ENV
+            ),
+        }),
         Err(CoreError::StoreOpen { reason, .. }) if path.exists() => {
             let stamp = Utc::now().format("%Y%m%d-%H%M%S");
             let aside = path.with_file_name(format!("citadesk.damaged-{stamp}.db"));

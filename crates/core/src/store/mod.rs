@@ -67,6 +67,11 @@ impl Store {
         })
     }
 
+    /// Whether `key` has a replica key's form (64 hex digits).
+    pub fn is_key(key: &Secret) -> bool {
+        raw_key(key).is_some()
+    }
+
     /// A new replica key: 256 random bits as 64 hex digits.
     pub fn new_key() -> Result<Secret> {
         let mut bytes = [0u8; 32];
