@@ -142,9 +142,12 @@ commands! {
         = desk => desk.switch_location(&location_id);
 
     /// "Reconciliar ahora": GHL against the replica (default yesterday through
-    /// the next 30 days); the report is stored.
+    /// the next 29 days: one GHL listing per calendar); the report is stored.
     async fn reconcile_now(days_back: Option<i64>, days_ahead: Option<i64>) -> ReconciliationReport
-        = desk => desk.reconcile(days_back.unwrap_or(1), days_ahead.unwrap_or(30)).await;
+        = desk => desk.reconcile(
+            days_back.unwrap_or(citadesk_core::RECONCILE_DAYS_BACK),
+            days_ahead.unwrap_or(citadesk_core::RECONCILE_DAYS_AHEAD),
+        ).await;
 
     /// Stored reports, newest first.
     fn reconciliation_reports(limit: Option<u32>) -> Vec<ReconciliationReport>

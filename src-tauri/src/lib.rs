@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use citadesk_core::{
     paths, telemetry, AppStatus, Desk, DeskOptions, Locale, Notifier, ReconcileProgress,
-    ReconciliationReport,
+    ReconciliationReport, SyncProgress,
 };
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -64,6 +64,10 @@ impl Notifier for UiNotifier {
 
     fn reconcile_progress(&self, progress: &ReconcileProgress) {
         let _ = self.0.emit("reconcile-progress", progress);
+    }
+
+    fn sync_progress(&self, progress: &SyncProgress) {
+        let _ = self.0.emit("sync-progress", progress);
     }
 
     fn reconciliation_found(&self, report: &ReconciliationReport) {

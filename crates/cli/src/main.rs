@@ -5,6 +5,7 @@
 //! in `commands/`; what is printed and how it exits is in `output.rs`.
 
 mod commands;
+mod messages;
 mod output;
 
 use std::process::ExitCode;
@@ -12,7 +13,10 @@ use std::process::ExitCode;
 use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
-use commands::{agenda, audit, booking, connect, doctor, patients, push, reconcile, status, sync};
+use commands::{
+    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, status, sync,
+};
+use output::exit;
 
 #[derive(Parser)]
 #[command(
@@ -21,6 +25,7 @@ use commands::{agenda, audit, booking, connect, doctor, patients, push, reconcil
     about = "Citadesk's front desk from the command line",
     after_help = "Token: `connect` stores the Private Integration Token in the OS keychain. For headless use \
 (cron, CI, a server without a keychain) set CITADESK_GHL_TOKEN on every run instead: it is used, never stored.\n\
+Language: --lang, else LC_ALL / LC_MESSAGES / LANG (es* is Spanish, any other English), else the app's.\n\
 Exit status: 0 ok; 1 error (message says what to do); 2 doctor found problems; 3 GHL out of reach; \
 4 reconcile found differences; 5 a booking or change is saved here and pending (sent when GHL answers)."
 )]
@@ -31,6 +36,9 @@ struct Cli {
     /// Work on the demo clinic's replica instead of the real one.
     #[arg(long, global = true)]
     demo: bool,
+    /// Language of this run's output and errors.
+    #[arg(long, global = true, value_enum)]
+    lang: Option<output::Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,7 +51,8 @@ enum Command {
     /// read from standard input (or CITADESK_GHL_TOKEN), checked against GHL
     /// by fetching the location, and stored in the OS keychain.
     /// With --oauth: GHL's authorization in the browser instead; the OAuth
-    /// app's client secret is read from standard input.
+    /// app's client secret is read from standard input. GHL's address must
+    /// be https (plain http only to this machine).
     Connect(connect::ConnectArgs),
     /// Forget a location; its token leaves the keychain.
     Disconnect(connect::DisconnectArgs),
@@ -59,20 +68,27 @@ enum Command {
     /// there are differences, so a cron job can alert.
     Reconcile(reconcile::ReconcileArgs),
     /// Without arguments: connection and sync status, as the app's status
-    /// bar shows it. With a cita id and a status (confirmed, showed, noshow):
-    /// change that cita's status in GHL (through the outbox).
+    /// bar shows it. `status CITA_ID STATUS` still changes a cita's status
+    /// (the same as `set-status`).
     Status(status::StatusArgs),
+    /// Change a cita's status in GHL (through the outbox): pendiente/new,
+    /// confirmada/confirmed, asistió/showed, no asistió/noshow.
+    SetStatus(status::SetStatusArgs),
     /// Book a cita. The booking checks run first: warnings need --override
     /// with a reason (recorded in the audit log); in strict mode they block.
     /// Exit 0 when GHL has it, 5 when it is saved here and pending (offline).
     Book(booking::BookArgs),
     /// Cancel a cita, with the reason (kept in the audit log).
     Cancel(booking::CancelArgs),
-    /// Move a cita to another time (and optionally calendar).
+    /// Move a cita to another time (and optionally calendar); it keeps its
+    /// length unless --duration says otherwise.
     Move(booking::MoveArgs),
     /// Send the writes waiting in the outbox (bookings made offline, or
     /// interrupted) now.
     Push,
+    /// The writes GHL refused, as the app's notices show them; `refusals
+    /// ack ID` clears one once dealt with.
+    Refusals(refusals::RefusalsArgs),
     /// A cita's audit trail: who did what, when, and GHL's answer.
     Audit(audit::AuditArgs),
     /// Check the keychain, the connection and the replica, and say what to fix.
@@ -81,7 +97,20 @@ enum Command {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // `--help` and `--version` are answers; anything else is refused
+        // with status 1 (2 is doctor's).
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(exit::ERROR)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let asked = cli.lang.map(Locale::from).or_else(output::locale_from_env);
     let base = cli.data_dir.clone().unwrap_or_else(paths::default_data_dir);
     let data_dir = if cli.demo {
         paths::demo_data_dir(&base)
@@ -89,14 +118,19 @@ async fn main() -> ExitCode {
         base
     };
     let _guard = citadesk_core::telemetry::init(&data_dir, "cli");
-    let desk = match Desk::open(DeskOptions::new(&data_dir)) {
+    let mut options = DeskOptions::new(&data_dir);
+    options.locale = asked;
+    let desk = match Desk::open(options) {
         Ok(d) => d,
-        Err(e) => return output::fail(&e, Locale::EsPe),
+        Err(e) => {
+            output::set_locale(asked.unwrap_or(Locale::EsPe));
+            return output::fail(&e);
+        }
     };
-    let locale = desk.locale();
+    output::set_locale(desk.locale());
     match run(cli.command, &desk).await {
         Ok(code) => code,
-        Err(e) => output::fail(&e, locale),
+        Err(e) => output::fail(&e),
     }
 }
 
@@ -109,11 +143,37 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Patients(args) => patients::run(desk, args),
         Command::Reconcile(args) => reconcile::run(desk, args).await,
         Command::Status(args) => status::run(desk, args).await,
+        Command::SetStatus(args) => status::set(desk, args).await,
         Command::Book(args) => booking::book(desk, args).await,
         Command::Cancel(args) => booking::cancel(desk, args).await,
         Command::Move(args) => booking::move_cita(desk, args).await,
         Command::Push => push::run(desk).await,
+        Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every option and argument of every command says what it is for.
+    #[test]
+    fn every_option_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && arg.get_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "citadesk-cli", &mut missing);
+        assert!(missing.is_empty(), "options without help: {missing:?}");
     }
 }

@@ -1,15 +1,16 @@
-//! What every command prints and exits with, in one place: the exit
-//! statuses, errors, JSON, a secret read from standard input, and how a
-//! cita is printed.
+//! What every command prints and exits with, in one place: the run's
+//! language, the exit statuses, errors, JSON, a secret read from standard
+//! input, and how a cita is printed.
 
 use std::io::Read;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use citadesk_core::{BookingOutcome, CitaView, CoreError, Locale};
 
 /// The exit statuses `--help` and the README promise (0 is `ExitCode::SUCCESS`).
 pub mod exit {
-    /// An error; the message says what to do.
+    /// An error (a refused command line included); the message says what to do.
     pub const ERROR: u8 = 1;
     /// `doctor` found something to fix.
     pub const DOCTOR_FOUND_PROBLEMS: u8 = 2;
@@ -21,9 +22,60 @@ pub mod exit {
     pub const PENDING: u8 = 5;
 }
 
+/// `--lang`: the language of the whole run, output and errors alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    Es,
+    En,
+}
+
+impl From<Lang> for Locale {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Es => Locale::EsPe,
+            Lang::En => Locale::En,
+        }
+    }
+}
+
+static LOCALE: OnceLock<Locale> = OnceLock::new();
+
+/// The language the environment asks for (`LC_ALL`, `LC_MESSAGES`, then
+/// `LANG`): Spanish for `es*`, English for any other; none when unset.
+pub fn locale_from_env() -> Option<Locale> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .map(|v| {
+            if v.trim().to_ascii_lowercase().starts_with("es") {
+                Locale::EsPe
+            } else {
+                Locale::En
+            }
+        })
+}
+
+/// Fixes this run's language (once, in `main`).
+pub fn set_locale(locale: Locale) {
+    let _ = LOCALE.set(locale);
+}
+
+pub fn locale() -> Locale {
+    LOCALE.get().copied().unwrap_or(Locale::EsPe)
+}
+
+/// The Spanish or the English one, by this run's language.
+pub fn tr<T>(es: T, en: T) -> T {
+    if locale() == Locale::En {
+        en
+    } else {
+        es
+    }
+}
+
 /// Prints an error on stderr; exit 3 when GHL was out of reach, else 1.
-pub fn fail(e: &CoreError, locale: Locale) -> ExitCode {
-    eprintln!("error [{}]: {}", e.code(), e.message(locale));
+pub fn fail(e: &CoreError) -> ExitCode {
+    eprintln!("error [{}]: {}", e.code(), e.message(locale()));
     ExitCode::from(if e.is_offline() {
         exit::OFFLINE
     } else {
@@ -81,9 +133,9 @@ pub fn print_outcome(out: &BookingOutcome, json: bool) -> ExitCode {
         println!(
             "{} {} {}-{} {} ({})",
             if out.confirmed {
-                "confirmed"
+                tr("confirmada", "confirmed")
             } else {
-                "pending"
+                tr("pendiente", "pending")
             },
             out.cita.id,
             out.cita.start_local.replace('T', " "),

@@ -119,6 +119,13 @@ async fn a_booking_killed_at_any_step_lands_exactly_once() {
             text(&o)
         );
         crashed += 1;
+        // GHL finishes the POST the desk died waiting for: that cita exists
+        // before the desk starts again, and it is the one to keep.
+        let made_while_dead = if step == "sigkill_during_cita_post" {
+            Some(cita_made_while_dead(&sb, &phone).await)
+        } else {
+            None
+        };
 
         // Started again: the outbox resumes what was recorded.
         let o = run(None, &["push"]);
@@ -142,6 +149,12 @@ async fn a_booking_killed_at_any_step_lands_exactly_once() {
             .filter(|a| a.contact_id == contacts[0].id)
             .count();
         assert_eq!(citas, 1, "run {i} ({step}): citas for {phone}");
+        if let Some(made) = made_while_dead {
+            assert!(
+                world.appointments.contains_key(&made),
+                "run {i} ({step}): the cita GHL made while the desk died was found and kept"
+            );
+        }
     }
     assert_eq!(crashed, RUNS);
 
@@ -151,6 +164,31 @@ async fn a_booking_killed_at_any_step_lands_exactly_once() {
     assert_eq!(status["pendingWrites"], 0);
     assert_eq!(status["refusedWrites"], 0);
     sb.shutdown().await;
+}
+
+/// The cita GHL made for `phone`'s contact after the desk was killed during
+/// its POST (the sandbox finishes a held request, as GHL does).
+async fn cita_made_while_dead(sb: &ghl_sandbox::RunningSandbox, phone: &str) -> String {
+    for _ in 0..500 {
+        {
+            let world = sb.sandbox().read().await;
+            let contact = world
+                .contacts
+                .values()
+                .find(|c| c.phone.as_deref() == Some(phone));
+            if let Some(contact) = contact {
+                let mut citas = world
+                    .appointments
+                    .values()
+                    .filter(|a| a.contact_id == contact.id);
+                if let Some(cita) = citas.next() {
+                    return cita.id.clone();
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("GHL never finished the cita's POST the desk died during");
 }
 
 /// Until the sandbox has seen the cita's POST arrive (it is held by the latency fault).

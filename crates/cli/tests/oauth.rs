@@ -23,6 +23,9 @@ fn cli(data_dir: &std::path::Path, browser: &std::path::Path, args: &[&str]) -> 
         .env_remove("CITADESK_GHL_TOKEN")
         .env("BROWSER", browser)
         .env("CITADESK_LOG", "warn")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "en_US.UTF-8")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     cmd

@@ -524,6 +524,11 @@ mod tests {
     }
 }
 
+/// The reconciliation's default window: yesterday, today and 29 days
+/// ahead, 31 days in all, which GHL lists in one call per calendar.
+pub const RECONCILE_DAYS_BACK: i64 = 1;
+pub const RECONCILE_DAYS_AHEAD: i64 = 29;
+
 /// A location's front-desk settings. The zone always comes from GHL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -550,8 +555,8 @@ impl Default for LocationSettings {
             fallback_open: "08:00".into(),
             fallback_close: "20:00".into(),
             reconcile_at: "06:30".into(),
-            reconcile_days_back: 1,
-            reconcile_days_ahead: 30,
+            reconcile_days_back: RECONCILE_DAYS_BACK,
+            reconcile_days_ahead: RECONCILE_DAYS_AHEAD,
         }
     }
 }

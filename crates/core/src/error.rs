@@ -163,8 +163,12 @@ pub enum ErrorCode {
     GhlServer,
     #[serde(rename = "ghl.validation")]
     GhlValidation,
+    #[serde(rename = "input.insecure_url")]
+    InputInsecureUrl,
     #[serde(rename = "input.invalid_date")]
     InputInvalidDate,
+    #[serde(rename = "input.invalid_duration")]
+    InputInvalidDuration,
     #[serde(rename = "input.invalid_time")]
     InputInvalidTime,
     #[serde(rename = "input.invalid_window")]
@@ -173,6 +177,8 @@ pub enum ErrorCode {
     InputInvalidZone,
     #[serde(rename = "input.status_required")]
     InputStatusRequired,
+    #[serde(rename = "input.token_required")]
+    InputTokenRequired,
     #[serde(rename = "io.error")]
     IoError,
     #[serde(rename = "keychain.error")]
@@ -185,6 +191,8 @@ pub enum ErrorCode {
     NetworkTimeout,
     #[serde(rename = "network.unreachable")]
     NetworkUnreachable,
+    #[serde(rename = "outbox.refusal_not_found")]
+    OutboxRefusalNotFound,
     #[serde(rename = "outbox.unreadable")]
     OutboxUnreadable,
     #[serde(rename = "patient.contact_required")]
@@ -262,16 +270,21 @@ impl ErrorCode {
         ErrorCode::GhlRateLimitedDaily,
         ErrorCode::GhlServer,
         ErrorCode::GhlValidation,
+        ErrorCode::InputInsecureUrl,
         ErrorCode::InputInvalidDate,
+        ErrorCode::InputInvalidDuration,
         ErrorCode::InputInvalidTime,
         ErrorCode::InputInvalidWindow,
         ErrorCode::InputInvalidZone,
+        ErrorCode::InputStatusRequired,
+        ErrorCode::InputTokenRequired,
         ErrorCode::IoError,
         ErrorCode::KeychainError,
         ErrorCode::KeychainLocked,
         ErrorCode::KeychainUnavailable,
         ErrorCode::NetworkTimeout,
         ErrorCode::NetworkUnreachable,
+        ErrorCode::OutboxRefusalNotFound,
         ErrorCode::OutboxUnreadable,
         ErrorCode::PatientContactRequired,
         ErrorCode::PatientInvalidEmail,
@@ -328,17 +341,21 @@ impl ErrorCode {
             ErrorCode::GhlRateLimitedDaily => "ghl.rate_limited_daily",
             ErrorCode::GhlServer => "ghl.server",
             ErrorCode::GhlValidation => "ghl.validation",
+            ErrorCode::InputInsecureUrl => "input.insecure_url",
             ErrorCode::InputInvalidDate => "input.invalid_date",
+            ErrorCode::InputInvalidDuration => "input.invalid_duration",
             ErrorCode::InputInvalidTime => "input.invalid_time",
             ErrorCode::InputInvalidWindow => "input.invalid_window",
             ErrorCode::InputInvalidZone => "input.invalid_zone",
             ErrorCode::InputStatusRequired => "input.status_required",
+            ErrorCode::InputTokenRequired => "input.token_required",
             ErrorCode::IoError => "io.error",
             ErrorCode::KeychainError => "keychain.error",
             ErrorCode::KeychainLocked => "keychain.locked",
             ErrorCode::KeychainUnavailable => "keychain.unavailable",
             ErrorCode::NetworkTimeout => "network.timeout",
             ErrorCode::NetworkUnreachable => "network.unreachable",
+            ErrorCode::OutboxRefusalNotFound => "outbox.refusal_not_found",
             ErrorCode::OutboxUnreadable => "outbox.unreadable",
             ErrorCode::PatientContactRequired => "patient.contact_required",
             ErrorCode::PatientInvalidEmail => "patient.invalid_email",

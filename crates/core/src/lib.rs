@@ -44,16 +44,18 @@ pub use error::{CoreError, ErrorCode, Result};
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the
 // tests need besides `Desk`: reach them here, not through the modules.
-pub use booking::LocationSettings;
 pub use booking::{Finding, OverlapMode, Severity};
+pub use booking::{LocationSettings, RECONCILE_DAYS_AHEAD, RECONCILE_DAYS_BACK};
 pub use desk::relay_account;
 pub use live::{ProcessedWebhook, RelayError, RelayTuning};
 pub use model::{
     AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda,
-    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncState,
-    SyncSummary, WeekView,
+    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncProgress,
+    SyncState, SyncSummary, WeekView,
 };
-pub use reconcile::{Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine};
+pub use reconcile::{
+    Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine, Via,
+};
 pub use time::parse_date;
 
 /// The replica and a few domain helpers for tests and benchmarks (the

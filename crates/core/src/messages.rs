@@ -41,8 +41,10 @@ pub(crate) fn describe(code: ErrorCode, detail: &str, locale: Locale) -> String 
         ("ghl.server", false) => format!("GHL has a temporary problem. It will retry. ({detail})"),
         ("network.unreachable" | "network.timeout", true) => "Sin conexión con GHL: se muestran los datos guardados.".to_string(),
         ("network.unreachable" | "network.timeout", false) => "No connection to GHL: showing saved data.".to_string(),
-        ("keychain.unavailable", true) => "No se pudo abrir el llavero del sistema. Inicie sesión en el escritorio (o instale gnome-keyring) y vuelva a intentar.".to_string(),
+        ("keychain.unavailable", true) => "No se pudo abrir el llavero del sistema. Inicie sesión en el escritorio (o instale gnome-keyring) y vuelva a intentar. Sin escritorio (cron, servidor): pase el token en CITADESK_GHL_TOKEN en cada ejecución.".to_string(),
+        ("keychain.unavailable", false) => "The system keychain could not be reached. Log in to the desktop (or install gnome-keyring) and try again. Without a desktop (cron, a server): pass the token in CITADESK_GHL_TOKEN on every run.".to_string(),
         ("keychain.locked", true) => "El llavero del sistema está bloqueado. Desbloquéelo e intente de nuevo.".to_string(),
+        ("keychain.locked", false) => "The system keychain is locked. Unlock it and try again.".to_string(),
         ("setup.not_connected", true) => "No hay ninguna sede de GHL conectada todavía.".to_string(),
         ("setup.not_connected", false) => "No GHL location is connected yet.".to_string(),
         ("store.key_lost", true) => "La clave de la base de datos local ya no está en el llavero del sistema: la base se guardó aparte y la agenda se vuelve a descargar desde GHL.".to_string(),
@@ -232,5 +234,46 @@ pub(crate) fn replica_key_unavailable(e: citadesk_ghl::TokenStoreError) -> CoreE
         code,
         format!("La base de datos local está cifrada y su clave se guarda en el llavero del sistema, que no respondió ({e}). Inicie sesión en el escritorio con el llavero desbloqueado; para uso sin escritorio (cron, CI) defina CITADESK_REPLICA_KEY con 64 dígitos hexadecimales."),
         format!("The local database is encrypted and its key is kept in the system keychain, which did not answer ({e}). Log in to the desktop with the keychain unlocked; for use without a desktop (cron, CI) set CITADESK_REPLICA_KEY to 64 hexadecimal digits."),
+    )
+}
+
+pub(crate) fn insecure_url(url: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::InputInsecureUrl,
+        format!("La dirección «{url}» no es segura: use https:// (http:// solo en este equipo, 127.0.0.1 o localhost)."),
+        format!("The address {url:?} is not secure: use https:// (http:// only on this machine, 127.0.0.1 or localhost)."),
+    )
+}
+
+pub(crate) fn invalid_duration(minutes: i64, max: i64) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidDuration,
+        format!("Duración no válida ({minutes} min): debe ir de 1 a {max} minutos."),
+        format!("Invalid duration ({minutes} min): it must be 1 to {max} minutes."),
+    )
+}
+
+pub(crate) fn date_out_of_range(s: impl Display + Debug, from: i32, to: i32) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidDate,
+        format!("Fecha fuera de rango «{s}»: use un año de {from} a {to}."),
+        format!("Date out of range {s:?}: use a year from {from} to {to}."),
+    )
+}
+
+pub(crate) fn token_required() -> CoreError {
+    rejected(
+        ErrorCode::InputTokenRequired,
+        "No se recibió ningún token. Páselo por la entrada estándar (o en CITADESK_GHL_TOKEN)."
+            .into(),
+        "No token was given. Pipe it on standard input (or set CITADESK_GHL_TOKEN).".into(),
+    )
+}
+
+pub(crate) fn secret_required() -> CoreError {
+    rejected(
+        ErrorCode::InputTokenRequired,
+        "No se recibió el Client Secret de la app OAuth. Páselo por la entrada estándar.".into(),
+        "No client secret of the OAuth app was given. Pipe it on standard input.".into(),
     )
 }

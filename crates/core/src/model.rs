@@ -200,6 +200,21 @@ pub struct SyncSummary {
     pub duration_ms: u64,
 }
 
+/// How far a pull sync is, for the first-sync screen and the CLI's connect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SyncProgress {
+    pub location_id: String,
+    /// Calendars whose citas are fetched, of all.
+    pub calendars_done: u32,
+    pub calendars_total: u32,
+    /// Citas stored so far.
+    pub citas: u32,
+    /// Patients fetched so far (while their step runs).
+    pub patients: u32,
+}
+
 /// A connected GHL location, as the connections screen lists it. No secret:
 /// the token stays in the OS keychain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -46,6 +46,38 @@ pub struct ReportLine {
     pub title: String,
     pub status: String,
     pub contact_id: Option<String>,
+    /// How the desk learnt of it: absent when the comparison found it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub via: Option<Via>,
+    /// A pull found it while the relay was connected: GHL dropped its webhook.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub lost_webhook: bool,
+    /// Who fixed it and how (a stored report's line, once fixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fixed: Option<LineFix>,
+}
+
+/// Who fixed a line of a stored report, how, and when (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineFix {
+    pub action: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// How a difference reached the desk before a report listed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Via {
+    /// A webhook through the relay: applied live.
+    Webhook,
+    /// The pull sync found it.
+    Pull,
 }
 
 /// A field reconciliation compares.
@@ -87,6 +119,16 @@ pub struct DriftLine {
     pub title: String,
     /// In the order start, end, status, calendar, contact, title, assigned user.
     pub diferencias: Vec<FieldDiff>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub via: Option<Via>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub lost_webhook: bool,
+    /// Who fixed it and how (a stored report's line, once fixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fixed: Option<LineFix>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -167,6 +209,15 @@ pub struct ReconciliationReport {
     /// Citas compared, both sides together.
     #[serde(default)]
     pub compared: u32,
+    /// Differences the desk healed since the last daily report (listed
+    /// above with `via`), how many arrived live, and how many only a pull
+    /// found while the relay was connected (webhooks GHL dropped).
+    #[serde(default)]
+    pub healed: u32,
+    #[serde(default)]
+    pub live_changes: u32,
+    #[serde(default)]
+    pub lost_webhooks: u32,
 }
 
 impl ReconciliationReport {
@@ -196,6 +247,9 @@ impl ReconciliationReport {
             duration_ms,
             diff_us: 0,
             compared: 0,
+            healed: 0,
+            live_changes: 0,
+            lost_webhooks: 0,
         }
     }
 
@@ -255,6 +309,9 @@ pub fn diff(
                             start_local: time::local_string(g.start, zone),
                             title: g.title.clone(),
                             diferencias,
+                            via: None,
+                            lost_webhook: false,
+                            fixed: None,
                         },
                     ));
                 }
@@ -306,6 +363,9 @@ fn line(c: &CitaRow, zone: Tz) -> ReportLine {
         title: c.title.clone(),
         status: c.status.clone(),
         contact_id: c.contact_id.clone(),
+        via: None,
+        lost_webhook: false,
+        fixed: None,
     }
 }
 
@@ -345,6 +405,162 @@ fn field_diffs(l: &CitaRow, g: &CitaRow, zone: Tz) -> Vec<FieldDiff> {
         g.assigned_user_id.as_deref(),
     );
     out
+}
+
+/// Which of the report's lists a change the desk applied belongs to, when
+/// it is a difference at all: a cita that appeared (`before` none), went
+/// (`after` none), was cancelled while active, or changed a compared field.
+pub fn healed_line(
+    before: Option<&CitaRow>,
+    after: Option<&CitaRow>,
+    zone: Tz,
+) -> Option<HealedLine> {
+    match (before, after) {
+        (None, Some(a)) => Some(HealedLine::Line(Category::FaltantesLocal, line(a, zone))),
+        (Some(b), None) => Some(HealedLine::Line(Category::FaltantesRemoto, line(b, zone))),
+        (Some(b), Some(a)) if a.is_cancelled() && !b.is_cancelled() => Some(HealedLine::Line(
+            Category::CanceladasNoActualizadas,
+            line(b, zone),
+        )),
+        (Some(b), Some(a)) => {
+            let diferencias = field_diffs(b, a, zone);
+            (!diferencias.is_empty()).then(|| {
+                HealedLine::Drift(DriftLine {
+                    id: a.id.clone(),
+                    calendar_id: a.calendar_id.clone(),
+                    start_local: time::local_string(a.start, zone),
+                    title: a.title.clone(),
+                    diferencias,
+                    via: None,
+                    lost_webhook: false,
+                    fixed: None,
+                })
+            })
+        }
+        (None, None) => None,
+    }
+}
+
+/// The report's lists, by the seed's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    FaltantesLocal,
+    CanceladasNoActualizadas,
+    Desincronizadas,
+    FaltantesRemoto,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::FaltantesLocal => "faltantes_local",
+            Category::CanceladasNoActualizadas => "canceladas_no_actualizadas",
+            Category::Desincronizadas => "desincronizadas",
+            Category::FaltantesRemoto => "faltantes_remoto",
+        }
+    }
+}
+
+/// A healed change as a report line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HealedLine {
+    Line(Category, ReportLine),
+    Drift(DriftLine),
+}
+
+impl HealedLine {
+    pub fn category(&self) -> Category {
+        match self {
+            HealedLine::Line(c, _) => *c,
+            HealedLine::Drift(_) => Category::Desincronizadas,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        match self {
+            HealedLine::Line(_, l) => &l.id,
+            HealedLine::Drift(d) => &d.id,
+        }
+    }
+}
+
+impl ReconciliationReport {
+    /// Marks the lines fixed since the report was made.
+    pub fn attach_fixes(&mut self, fixes: &HashMap<String, LineFix>) {
+        for l in self
+            .faltantes_local
+            .iter_mut()
+            .chain(self.canceladas_no_actualizadas.iter_mut())
+            .chain(self.faltantes_remoto.iter_mut())
+        {
+            l.fixed = fixes.get(&l.id).cloned();
+        }
+        for l in &mut self.desincronizadas {
+            l.fixed = fixes.get(&l.id).cloned();
+        }
+    }
+
+    /// Puts the healed lines first in their lists (a line the comparison
+    /// also found is listed once), and recounts.
+    pub fn add_healed(&mut self, healed: Vec<(HealedLine, Via, bool)>) {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut plain: [Vec<ReportLine>; 3] = Default::default();
+        let mut drift = Vec::new();
+        for (line, via, lost) in healed {
+            if !seen.insert(line.id().to_string()) {
+                continue;
+            }
+            self.healed += 1;
+            if via == Via::Webhook {
+                self.live_changes += 1;
+            }
+            if lost {
+                self.lost_webhooks += 1;
+            }
+            match line {
+                HealedLine::Line(cat, mut l) => {
+                    l.via = Some(via);
+                    l.lost_webhook = lost;
+                    let k = match cat {
+                        Category::FaltantesLocal => 0,
+                        Category::CanceladasNoActualizadas => 1,
+                        _ => 2,
+                    };
+                    plain[k].push(l);
+                }
+                HealedLine::Drift(mut d) => {
+                    d.via = Some(via);
+                    d.lost_webhook = lost;
+                    drift.push(d);
+                }
+            }
+        }
+        let keep = |v: &mut Vec<ReportLine>, mut first: Vec<ReportLine>| {
+            first.extend(v.drain(..).filter(|l| !seen.contains(&l.id)));
+            *v = first;
+        };
+        let [fl, cn, fr] = plain;
+        keep(&mut self.faltantes_local, fl);
+        keep(&mut self.canceladas_no_actualizadas, cn);
+        keep(&mut self.faltantes_remoto, fr);
+        drift.extend(
+            self.desincronizadas
+                .drain(..)
+                .filter(|l| !seen.contains(&l.id)),
+        );
+        self.desincronizadas = drift;
+        let n = |len: usize| len as u32;
+        self.counts = ReportCounts {
+            faltantes_local: n(self.faltantes_local.len()),
+            canceladas_no_actualizadas: n(self.canceladas_no_actualizadas.len()),
+            desincronizadas: n(self.desincronizadas.len()),
+            faltantes_remoto: n(self.faltantes_remoto.len()),
+            total: n(self.faltantes_local.len()
+                + self.canceladas_no_actualizadas.len()
+                + self.desincronizadas.len()
+                + self.faltantes_remoto.len()),
+        };
+    }
 }
 
 /// The report as CSV, one row per finding (a drift line gives one row per
@@ -492,6 +708,9 @@ mod tests {
                 title: "Consulta n".into(),
                 status: "confirmed".into(),
                 contact_id: Some("contact-n".into()),
+                via: None,
+                lost_webhook: false,
+                fixed: None,
             }]
         );
         assert_eq!(d.counts().total, 1);
@@ -593,6 +812,9 @@ mod tests {
                     local: Some("cal-1".into()),
                     ghl: Some("cal-2".into()),
                 }],
+                via: None,
+                lost_webhook: false,
+                fixed: None,
             }]
         );
     }
@@ -780,7 +1002,10 @@ mod tests {
                 "faltantes_remoto",
                 "fecha",
                 "ghl_calls",
+                "healed",
+                "live_changes",
                 "location_id",
+                "lost_webhooks",
                 "window_end",
                 "window_start",
             ]
@@ -968,6 +1193,9 @@ mod tests {
             title: title.into(),
             status: "confirmed".into(),
             contact_id: None,
+            via: None,
+            lost_webhook: false,
+            fixed: None,
         };
         let diff = ReconciliationDiff {
             faltantes_local: vec![line],
@@ -981,6 +1209,9 @@ mod tests {
                     local: Some(local.into()),
                     ghl: Some(ghl.into()),
                 }],
+                via: None,
+                lost_webhook: false,
+                fixed: None,
             }],
             ..Default::default()
         };
@@ -1043,5 +1274,88 @@ mod tests {
         assert!(to_csv(&report_with("\r=1", "x", "y")).contains("\"'\r=1\""));
         // Untouched fields keep their form.
         assert!(csv.contains(",2026-12-04 09:00,"));
+    }
+
+    #[test]
+    fn healed_changes_fall_in_the_seed_categories() {
+        let b = snap("a", "cal-1", "2026-11-23T09:00:00");
+        let mut cancelled = b.clone();
+        cancelled.status = CANCELLED.into();
+        let mut moved = b.clone();
+        moved.start += Duration::hours(1);
+        moved.end += Duration::hours(1);
+        moved.calendar_id = "cal-2".into();
+        let mut touched = b.clone();
+        touched.raw = "{\"other\":1}".into();
+        touched.date_updated = Some("2026-11-23T10:00:00Z".into());
+        let cat = |x: Option<&CitaRow>, y: Option<&CitaRow>| {
+            healed_line(x, y, lima()).map(|l| l.category())
+        };
+        assert_eq!(cat(None, Some(&b)), Some(Category::FaltantesLocal));
+        assert_eq!(cat(Some(&b), None), Some(Category::FaltantesRemoto));
+        assert_eq!(
+            cat(Some(&b), Some(&cancelled)),
+            Some(Category::CanceladasNoActualizadas)
+        );
+        assert_eq!(cat(Some(&b), Some(&moved)), Some(Category::Desincronizadas));
+        // A change of what reconciliation does not compare is no difference.
+        assert_eq!(cat(Some(&b), Some(&touched)), None);
+        assert_eq!(cat(Some(&cancelled), Some(&cancelled)), None);
+        match healed_line(Some(&b), Some(&moved), lima()) {
+            Some(HealedLine::Drift(d)) => {
+                let campos: Vec<Campo> = d.diferencias.iter().map(|f| f.campo).collect();
+                assert_eq!(campos, [Campo::Start, Campo::End, Campo::Calendar]);
+                assert_eq!(
+                    d.diferencias[0].local.as_deref(),
+                    Some("2026-11-23T09:00:00")
+                );
+                assert_eq!(d.diferencias[0].ghl.as_deref(), Some("2026-11-23T10:00:00"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn healed_lines_lead_their_lists_once_and_are_counted() {
+        let a = snap("a", "cal-1", "2026-11-23T09:00:00");
+        let b = snap("b", "cal-1", "2026-11-23T10:00:00");
+        // The comparison also finds "b" missing here: one line, the healed one.
+        let d = run(std::slice::from_ref(&b), &[]);
+        let fecha = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let mut report = ReconciliationReport::new(
+            "loc-1",
+            fecha,
+            time::days_range(fecha, 31, lima()),
+            d,
+            21,
+            5,
+        );
+        let mut cancelled = a.clone();
+        cancelled.status = CANCELLED.into();
+        report.add_healed(vec![
+            (
+                healed_line(Some(&a), Some(&cancelled), lima()).unwrap(),
+                Via::Pull,
+                true,
+            ),
+            (
+                healed_line(None, Some(&b), lima()).unwrap(),
+                Via::Webhook,
+                false,
+            ),
+        ]);
+        assert_eq!(report.counts.total, 2);
+        assert_eq!(ids(&report.faltantes_local), ["b"]);
+        assert_eq!(report.faltantes_local[0].via, Some(Via::Webhook));
+        assert_eq!(ids(&report.canceladas_no_actualizadas), ["a"]);
+        assert!(report.canceladas_no_actualizadas[0].lost_webhook);
+        assert_eq!(
+            (report.healed, report.live_changes, report.lost_webhooks),
+            (2, 1, 1)
+        );
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["canceladas_no_actualizadas"][0]["via"], "pull");
+        assert_eq!(json["canceladas_no_actualizadas"][0]["lost_webhook"], true);
+        assert_eq!(json["faltantes_local"][0].get("lost_webhook"), None);
     }
 }

@@ -40,6 +40,7 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
                 .with(
                     fmt::layer()
                         .with_writer(std::io::stderr)
+                        .with_ansi(stderr_is_terminal())
                         .with_target(false)
                         .with_filter(filter()),
                 )
@@ -51,6 +52,7 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
                 .with(
                     fmt::layer()
                         .with_writer(std::io::stderr)
+                        .with_ansi(stderr_is_terminal())
                         .with_filter(filter()),
                 )
                 .try_init();
@@ -88,4 +90,10 @@ impl std::io::Write for PrivateLogs {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// Colour codes only for a person at a terminal, never in a pipe or a file.
+fn stderr_is_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
 }

@@ -15,9 +15,54 @@ pub fn parse_zone(name: &str) -> Result<Tz> {
         .map_err(|_| CoreError::InvalidZone(name.to_string()))
 }
 
+/// Dates from outside stay within these years (chrono panics near its own
+/// limits, and no cita is booked centuries away).
+pub const MIN_YEAR: i32 = 2000;
+pub const MAX_YEAR: i32 = 2199;
+/// A cita lasts at most a day.
+pub const MAX_CITA_MINUTES: i64 = 24 * 60;
+
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| CoreError::InvalidDate(s.to_string()))
+    let date = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| CoreError::InvalidDate(s.to_string()))?;
+    check_date(date).map_err(|_| messages::date_out_of_range(s, MIN_YEAR, MAX_YEAR))
+}
+
+/// A date given from outside, refused outside `MIN_YEAR..=MAX_YEAR`.
+pub fn check_date(date: NaiveDate) -> Result<NaiveDate> {
+    if (MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(messages::date_out_of_range(date, MIN_YEAR, MAX_YEAR))
+    }
+}
+
+/// A reconciliation window: 0 to 60 days back, 0 to 365 ahead.
+pub fn check_window(days_back: i64, days_ahead: i64) -> Result<()> {
+    if (0..=60).contains(&days_back) && (0..=365).contains(&days_ahead) {
+        Ok(())
+    } else {
+        Err(messages::input_invalid_window())
+    }
+}
+
+/// A cita's length: 1 to `MAX_CITA_MINUTES`.
+pub fn cita_minutes(minutes: i64) -> Result<Duration> {
+    if (1..=MAX_CITA_MINUTES).contains(&minutes) {
+        Ok(Duration::minutes(minutes))
+    } else {
+        Err(messages::invalid_duration(minutes, MAX_CITA_MINUTES))
+    }
+}
+
+/// A length as typed, checked as it is typed: zero or negative are left to
+/// the booking rules (they say why), beyond a day is refused.
+pub fn typed_minutes(minutes: i64) -> Result<Duration> {
+    if minutes.unsigned_abs() <= MAX_CITA_MINUTES as u64 {
+        Ok(Duration::minutes(minutes))
+    } else {
+        Err(messages::invalid_duration(minutes, MAX_CITA_MINUTES))
+    }
 }
 
 /// Reads a GHL time. Events carry an offset (`2026-11-23T09:00:00-05:00`);
@@ -168,6 +213,24 @@ mod tests {
         let back = NaiveDate::from_ymd_opt(2026, 4, 5).unwrap();
         let (a, b) = days_range(monday_of(back), 7, scl);
         assert_eq!((b - a).num_hours(), 169);
+    }
+
+    #[test]
+    fn dates_and_lengths_from_outside_are_bounded() {
+        assert!(parse_date("2026-11-23").is_ok());
+        for s in ["1999-12-31", "2200-01-01", "+262142-12-31", "-262143-01-01"] {
+            let e = parse_date(s).unwrap_err();
+            assert_eq!(e.code(), "input.invalid_date", "{s}");
+        }
+        assert!(cita_minutes(30).is_ok());
+        for m in [0, -30, MAX_CITA_MINUTES + 1, i64::MIN, i64::MAX] {
+            assert_eq!(
+                cita_minutes(m).unwrap_err().code(),
+                "input.invalid_duration"
+            );
+        }
+        assert!(typed_minutes(-30).is_ok());
+        assert!(typed_minutes(i64::MIN).is_err());
     }
 
     #[test]

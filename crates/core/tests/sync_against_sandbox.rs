@@ -403,8 +403,24 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
     assert!(csv.starts_with("fecha,categoria,"));
     assert!(csv.contains(&format!("canceladas_no_actualizadas,{}", cancelled.id)));
 
-    // Taking GHL's version (a sync) leaves nothing to report.
+    // Taking GHL's version (a sync) heals them: the comparison finds
+    // nothing more, and each line now says the sync brought it (the daily
+    // report lists them once, see daily_report.rs).
     desk.sync_now().await.unwrap();
-    assert!(desk.reconcile(1, 30).await.unwrap().is_clean());
+    let healed = desk.reconcile(1, 30).await.unwrap();
+    assert_eq!(healed.healed, 5, "{healed:#?}");
+    assert_eq!(healed.counts.total, 5, "{healed:#?}");
+    let vias: Vec<_> = healed
+        .faltantes_local
+        .iter()
+        .chain(&healed.canceladas_no_actualizadas)
+        .chain(&healed.faltantes_remoto)
+        .map(|l| l.via)
+        .chain(healed.desincronizadas.iter().map(|l| l.via))
+        .collect();
+    assert!(
+        vias.iter().all(|v| *v == Some(citadesk_core::Via::Pull)),
+        "{vias:?}"
+    );
     sb.shutdown().await;
 }

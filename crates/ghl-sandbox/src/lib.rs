@@ -136,6 +136,22 @@ pub fn router(sandbox: Arc<Sandbox>) -> Router {
         .fallback(no_route)
         .layer(from_fn_with_state(sandbox.clone(), inject_faults))
         .layer(from_fn_with_state(sandbox, log_requests))
+        .layer(from_fn(finish_detached))
+}
+
+/// GHL finishes a request it has received even when the caller hangs up (a
+/// desk killed while its POST is held by a latency fault): the rest of the
+/// stack runs in its own task, so a dropped connection does not cancel it.
+async fn finish_detached(request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    // The whole body first: a caller gone before sending it made no request.
+    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let request = Request::from_parts(parts, axum::body::Body::from(body));
+    tokio::spawn(next.run(request))
+        .await
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 /// The route template a response came from, for per-endpoint counts.

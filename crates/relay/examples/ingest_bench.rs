@@ -55,6 +55,7 @@ async fn run(count: usize, concurrency: usize, database_url: Option<String>) {
     let read = |p: &str| std::fs::read_to_string(manifest(p)).expect("fixture");
     let cfg = Config {
         listen: "127.0.0.1:0".parse().expect("addr"),
+        metrics_listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: data.path().to_path_buf(),
         ed25519_public_keys: vec![read("tests/fixtures/ed25519-test.pub.pem")],
         rsa_public_keys: vec![],
@@ -154,7 +155,7 @@ async fn run(count: usize, concurrency: usize, database_url: Option<String>) {
     };
     let rate = latencies.len() as f64 / elapsed.as_secs_f64();
 
-    let metrics = reqwest::get(format!("http://{}/metrics", relay.addr))
+    let metrics = reqwest::get(format!("http://{}/metrics", relay.metrics_addr))
         .await
         .expect("metrics")
         .text()

@@ -35,6 +35,7 @@ async fn main() {
     let relay_dir = tempfile::tempdir().expect("tempdir");
     let relay = citadesk_relay::start(Config {
         listen: "127.0.0.1:0".parse().expect("addr"),
+        metrics_listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: relay_dir.path().to_path_buf(),
         ed25519_public_keys: vec![key.clone()],
         rsa_public_keys: Vec::new(),

@@ -15,6 +15,9 @@ use crate::RelayError;
 pub struct Config {
     /// Address to listen on (plain HTTP; TLS is the reverse proxy's job).
     pub listen: SocketAddr,
+    /// Where `/metrics` is served: apart from `listen`, so the public side
+    /// never shows install names and lags.
+    pub metrics_listen: SocketAddr,
     /// Directory of the SQLite store (unused when `database_url` is set).
     pub data_dir: PathBuf,
     /// PostgreSQL instead of SQLite, so several relay instances can share one
@@ -43,6 +46,11 @@ pub struct Config {
     pub commit_timeout_ms: u64,
     /// SSE comment sent on idle streams so proxies keep them open.
     pub keepalive_secs: u64,
+    /// Webhook requests handled at once (body read, verified, waiting for
+    /// the commit); beyond it, 429 so GHL retries later.
+    pub max_ingest_in_flight: usize,
+    /// App streams open at once; beyond it, 503 so the app backs off.
+    pub max_streams: usize,
     /// tracing filter, e.g. "info" or "citadesk_relay=debug".
     pub log: String,
 }
@@ -62,6 +70,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9787)),
             data_dir: PathBuf::from("./relay-data"),
             database_url: None,
             database_pool_size: 16,
@@ -75,6 +84,8 @@ impl Default for Config {
             max_batch: 1_000,
             commit_timeout_ms: 8_000,
             keepalive_secs: 15,
+            max_ingest_in_flight: 1024,
+            max_streams: 1024,
             log: "info".into(),
         }
     }
@@ -116,6 +127,9 @@ impl Config {
         if let Some(v) = var(&format!("{p}LISTEN")) {
             self.listen = parse("CITADESK_RELAY_LISTEN", &v)?;
         }
+        if let Some(v) = var(&format!("{p}METRICS_LISTEN")) {
+            self.metrics_listen = parse("CITADESK_RELAY_METRICS_LISTEN", &v)?;
+        }
         if let Some(v) = var(&format!("{p}DATA_DIR")) {
             self.data_dir = PathBuf::from(v);
         }
@@ -155,6 +169,12 @@ impl Config {
         if let Some(v) = var(&format!("{p}KEEPALIVE_SECS")) {
             self.keepalive_secs = parse("CITADESK_RELAY_KEEPALIVE_SECS", &v)?;
         }
+        if let Some(v) = var(&format!("{p}MAX_INGEST_IN_FLIGHT")) {
+            self.max_ingest_in_flight = parse("CITADESK_RELAY_MAX_INGEST_IN_FLIGHT", &v)?;
+        }
+        if let Some(v) = var(&format!("{p}MAX_STREAMS")) {
+            self.max_streams = parse("CITADESK_RELAY_MAX_STREAMS", &v)?;
+        }
         if let Some(v) = var(&format!("{p}LOG")) {
             self.log = v;
         }
@@ -172,6 +192,36 @@ impl Config {
         if self.max_batch == 0 || self.queue_capacity == 0 || self.max_body_bytes == 0 {
             return Err(RelayError::Config(
                 "max_batch, queue_capacity and max_body_bytes must be positive".into(),
+            ));
+        }
+        if self.max_ingest_in_flight == 0 || self.max_streams == 0 {
+            return Err(RelayError::Config(
+                "max_ingest_in_flight and max_streams must be positive".into(),
+            ));
+        }
+        // tokio's semaphores (and bounded channels) panic above this.
+        let most = tokio::sync::Semaphore::MAX_PERMITS;
+        if [
+            self.queue_capacity,
+            self.max_ingest_in_flight,
+            self.max_streams,
+        ]
+        .iter()
+        .any(|n| *n > most)
+        {
+            return Err(RelayError::Config(format!(
+                "queue_capacity, max_ingest_in_flight and max_streams must be at most {most}"
+            )));
+        }
+        if self.metrics_listen == self.listen && self.listen.port() != 0 {
+            return Err(RelayError::Config(
+                "metrics_listen must differ from listen".into(),
+            ));
+        }
+        // The SSE keep-alive adds it to a clock: a huge value would overflow.
+        if self.keepalive_secs > 86_400 {
+            return Err(RelayError::Config(
+                "keepalive_secs must be at most 86400".into(),
             ));
         }
         if self.max_skew_secs <= 0 {
@@ -215,6 +265,27 @@ mod tests {
             serde_json::from_str(include_str!("../deploy/config.example.json")).expect("example");
         cfg.validate().expect("valid");
         assert_eq!(cfg.retention_days, 14);
+    }
+
+    #[test]
+    fn limits_that_would_overflow_are_refused() {
+        for cfg in [
+            Config {
+                max_streams: usize::MAX,
+                ..Config::default()
+            },
+            Config {
+                queue_capacity: usize::MAX,
+                ..Config::default()
+            },
+            Config {
+                keepalive_secs: u64::MAX,
+                ..Config::default()
+            },
+        ] {
+            assert_eq!(cfg.validate().expect_err("refused").code(), "relay.config");
+        }
+        Config::default().validate().expect("defaults are valid");
     }
 
     #[test]

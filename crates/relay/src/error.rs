@@ -23,9 +23,13 @@ pub enum RelayError {
     /// A webhookId already stored: answered 200 so GHL does not retry it.
     #[error("webhookId already stored")]
     Duplicate,
-    /// The ingest queue is full: 429 so GHL retries later.
-    #[error("ingest queue is full")]
-    Overloaded,
+    /// The ingest queue is full or `max_ingest_in_flight` requests are
+    /// already being handled: 429 so GHL retries later.
+    #[error("{0}")]
+    Overloaded(&'static str),
+    /// `max_streams` app streams are open: 503 so the app backs off.
+    #[error("too many app streams open")]
+    TooManyStreams,
     /// The webhook could not be committed (disk full, I/O error, shutting
     /// down): 429 so GHL retries later.
     #[error("could not persist the webhook: {0}")]
@@ -52,7 +56,8 @@ impl RelayError {
             RelayError::Malformed(_) => "relay.malformed",
             RelayError::Stale { .. } => "relay.stale",
             RelayError::Duplicate => "relay.duplicate",
-            RelayError::Overloaded => "relay.overloaded",
+            RelayError::Overloaded(_) => "relay.overloaded",
+            RelayError::TooManyStreams => "relay.too_many_streams",
             RelayError::NotPersisted(_) => "relay.not_persisted",
             RelayError::Unauthorized => "relay.unauthorized",
             RelayError::BadRequest(_) => "relay.bad_request",
@@ -74,10 +79,12 @@ impl RelayError {
             }
             RelayError::Duplicate => StatusCode::OK,
             // The only status GHL retries.
-            RelayError::Overloaded | RelayError::NotPersisted(_) => StatusCode::TOO_MANY_REQUESTS,
+            RelayError::Overloaded(_) | RelayError::NotPersisted(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             RelayError::Unauthorized => StatusCode::UNAUTHORIZED,
             RelayError::UnknownInstall(_) => StatusCode::NOT_FOUND,
-            RelayError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
+            RelayError::Storage(_) | RelayError::TooManyStreams => StatusCode::SERVICE_UNAVAILABLE,
             RelayError::Config(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,10 +100,16 @@ impl IntoResponse for RelayError {
     fn into_response(self) -> Response {
         let body = serde_json::json!({ "error": self.code(), "message": self.to_string() });
         let mut resp = (self.status(), Json(body)).into_response();
-        if matches!(self, RelayError::Overloaded | RelayError::NotPersisted(_)) {
+        let retry_after = match self {
+            RelayError::Overloaded(_) | RelayError::NotPersisted(_) => Some("60"),
+            // The app backs off on its own; this is a hint for other clients.
+            RelayError::TooManyStreams => Some("5"),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
             resp.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from_static("60"),
+                axum::http::HeaderValue::from_static(secs),
             );
         }
         resp

@@ -3,6 +3,7 @@
 //! See README.md for the wire protocol.
 
 pub mod config;
+pub mod envelope;
 mod error;
 pub mod metrics;
 pub mod postgres;

@@ -101,7 +101,7 @@ fn serve(cfg: Config) -> Result<(), RelayError> {
         .map_err(|e| RelayError::Config(format!("tokio runtime: {e}")))?;
     rt.block_on(async move {
         let relay = citadesk_relay::start(cfg).await?;
-        tracing::info!(addr = %relay.addr, "listening");
+        tracing::info!(addr = %relay.addr, metrics_addr = %relay.metrics_addr, "listening");
         stop_signal().await;
         tracing::info!("stopping: no new connections, finishing commits");
         relay.shutdown().await

@@ -15,6 +15,9 @@ pub struct Metrics {
     pub delivered: AtomicU64,
     pub batches: AtomicU64,
     pub streams_open: AtomicI64,
+    /// When commits started failing (ms since the epoch), 0 while the last
+    /// commit succeeded: the store's write health for `/healthz`.
+    pub write_failing_since_ms: AtomicI64,
     rejected: Mutex<BTreeMap<&'static str, u64>>,
 }
 

@@ -383,6 +383,15 @@ impl Store for PgStore {
         Ok(())
     }
 
+    fn probe_write(&self, at_ms: i64) -> Result<(), RelayError> {
+        self.conn()?.execute(
+            "INSERT INTO relay_meta (key, value) VALUES ('write_probe', $1)
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            &[&at_ms],
+        )?;
+        Ok(())
+    }
+
     fn follow_commits(
         &self,
         head: Arc<watch::Sender<i64>>,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,8 +18,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt as _;
 
@@ -26,10 +26,10 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
-use crate::store::{Appended, Install, NewEvent, Store, StoredEvent};
+use crate::store::{Appended, Install, Store, StoredEvent};
 use crate::verify::WebhookKeys;
 use crate::writer::{Ingest, Writer};
-use crate::{tokens, RelayError};
+use crate::{envelope, tokens, RelayError};
 
 /// Events read from the store per query while replaying.
 const PAGE: usize = 500;
@@ -46,11 +46,16 @@ struct App {
     head: watch::Receiver<i64>,
     shutdown: watch::Receiver<bool>,
     cfg: Arc<Config>,
+    /// `max_ingest_in_flight` and `max_streams`.
+    ingest_slots: Arc<Semaphore>,
+    stream_slots: Arc<Semaphore>,
 }
 
 /// A running relay.
 pub struct Relay {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served (`metrics_listen`).
+    pub metrics_addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<(), RelayError>>,
 }
@@ -118,12 +123,8 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         head_tx,
         metrics.clone(),
     )?;
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|e| RelayError::Config(format!("cannot listen on {}: {e}", cfg.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| RelayError::Config(format!("listener address: {e}")))?;
+    let (listener, addr) = bind(cfg.listen).await?;
+    let (metrics_listener, metrics_addr) = bind(cfg.metrics_listen).await?;
     let app = App {
         store,
         keys,
@@ -131,6 +132,8 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         metrics,
         head: head_rx,
         shutdown: shutdown_rx.clone(),
+        ingest_slots: Arc::new(Semaphore::new(cfg.max_ingest_in_flight)),
+        stream_slots: Arc::new(Semaphore::new(cfg.max_streams)),
         cfg: Arc::new(cfg),
     };
     tokio::spawn(purge_loop(app.clone()));
@@ -139,15 +142,25 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         .route("/v1/events", get(events))
         .route("/v1/ack", post(ack))
         .route("/healthz", get(healthz))
+        .with_state(app.clone());
+    // Install names and lags: only on the private listener.
+    let metrics_router = Router::new()
         .route("/metrics", get(metrics_text))
         .with_state(app);
-    let mut stop = shutdown_rx;
+    let stop = |mut stop: watch::Receiver<bool>| async move {
+        let _ = stop.wait_for(|s| *s).await;
+    };
+    let metrics_stop = stop(shutdown_rx.clone());
+    let metrics_task = tokio::spawn(async move {
+        axum::serve(metrics_listener, metrics_router)
+            .with_graceful_shutdown(metrics_stop)
+            .await
+    });
     let task = tokio::spawn(async move {
         let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
+            .with_graceful_shutdown(stop(shutdown_rx))
             .await;
+        let _ = metrics_task.await;
         // Every request has been answered; commit whatever is still queued.
         let _ = tokio::task::spawn_blocking(move || writer.stop()).await;
         tracing::info!("relay stopped");
@@ -155,24 +168,23 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
     });
     Ok(Relay {
         addr,
+        metrics_addr,
         shutdown: shutdown_tx,
         task,
     })
 }
 
-// ---------------------------------------------------------------- ingest
-
-/// The envelope fields the relay needs; the rest of the body is opaque.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "webhookId")]
-    webhook_id: Option<String>,
-    timestamp: Option<serde_json::Value>,
-    #[serde(rename = "type")]
-    event_type: Option<String>,
-    #[serde(rename = "locationId")]
-    location_id: Option<String>,
+async fn bind(at: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), RelayError> {
+    let listener = tokio::net::TcpListener::bind(at)
+        .await
+        .map_err(|e| RelayError::Config(format!("cannot listen on {at}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| RelayError::Config(format!("listener address: {e}")))?;
+    Ok((listener, addr))
 }
+
+// ---------------------------------------------------------------- ingest
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     // A header that is not text is still a header: it must fail verification,
@@ -180,27 +192,12 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).map(|v| v.to_str().unwrap_or(""))
 }
 
-/// Milliseconds since the epoch from an ISO 8601 string or a number
-/// (seconds or milliseconds).
-fn timestamp_ms(v: &serde_json::Value) -> Option<i64> {
-    match v {
-        serde_json::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|t| t.timestamp_millis()),
-        serde_json::Value::Number(n) => {
-            let n = n.as_i64()?;
-            Some(if n > 100_000_000_000 { n } else { n * 1000 })
-        }
-        _ => None,
-    }
-}
-
 async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, RelayError> {
     let mut stream = body.into_data_stream();
     let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| RelayError::BadRequest(format!("reading the body: {e}")))?;
-        if buf.len() + chunk.len() > limit {
+        if buf.len().saturating_add(chunk.len()) > limit {
             return Err(RelayError::TooLarge { limit });
         }
         buf.extend_from_slice(&chunk);
@@ -211,12 +208,12 @@ async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, RelayError> {
 async fn ingest(State(app): State<App>, headers: HeaderMap, body: Body) -> Response {
     let received_at_ms = now_ms();
     app.metrics.received.fetch_add(1, Ordering::Relaxed);
-    let mut ids = (None, None);
+    let mut ids = envelope::Ids::default();
     match ingest_inner(&app, &headers, body, received_at_ms, &mut ids).await {
         Ok(cursor) => {
             tracing::debug!(
-                webhook_id = ids.0,
-                location_id = ids.1,
+                webhook_id = ids.webhook_id,
+                location_id = ids.location_id,
                 cursor,
                 "webhook stored"
             );
@@ -230,8 +227,8 @@ async fn ingest(State(app): State<App>, headers: HeaderMap, body: Body) -> Respo
             app.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
             tracing::info!(
                 code = "relay.duplicate",
-                webhook_id = ids.0,
-                location_id = ids.1,
+                webhook_id = ids.webhook_id,
+                location_id = ids.location_id,
                 "duplicate webhook answered 200, not stored again"
             );
             (
@@ -246,8 +243,8 @@ async fn ingest(State(app): State<App>, headers: HeaderMap, body: Body) -> Respo
             tracing::warn!(
                 code = e.code(),
                 status = e.status().as_u16(),
-                webhook_id = ids.0,
-                location_id = ids.1,
+                webhook_id = ids.webhook_id,
+                location_id = ids.location_id,
                 reason = %e,
                 "webhook rejected"
             );
@@ -261,8 +258,14 @@ async fn ingest_inner(
     headers: &HeaderMap,
     body: Body,
     received_at_ms: i64,
-    ids: &mut (Option<String>, Option<String>),
+    ids: &mut envelope::Ids,
 ) -> Result<i64, RelayError> {
+    // Held until the answer: bounds the bodies and commit waits in memory.
+    let _slot = app
+        .ingest_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| RelayError::Overloaded("too many webhooks in flight"))?;
     let limit = app.cfg.max_body_bytes;
     let declared = header_str(headers, header::CONTENT_LENGTH.as_str())
         .and_then(|v| v.parse::<u64>().ok())
@@ -271,44 +274,13 @@ async fn ingest_inner(
         return Err(RelayError::TooLarge { limit });
     }
     let raw = read_body(body, limit).await?;
-
-    // Authenticity first: nothing about an unsigned body is trusted or parsed.
-    let ghl_signature = header_str(headers, "x-ghl-signature");
-    let wh_signature = header_str(headers, "x-wh-signature");
-    app.keys.verify(&raw, ghl_signature, wh_signature)?;
-
-    let env: Envelope =
-        serde_json::from_slice(&raw).map_err(|e| RelayError::Malformed(e.to_string()))?;
-    ids.0.clone_from(&env.webhook_id);
-    ids.1.clone_from(&env.location_id);
-    let ts = env
-        .timestamp
-        .as_ref()
-        .ok_or_else(|| RelayError::Malformed("no timestamp".into()))?;
-    let ts_ms =
-        timestamp_ms(ts).ok_or_else(|| RelayError::Malformed("unreadable timestamp".into()))?;
-    let skew_ms = (received_at_ms - ts_ms).abs();
-    if skew_ms > app.cfg.max_skew_secs.saturating_mul(1000) {
-        return Err(RelayError::Stale {
-            skew_secs: (received_at_ms - ts_ms) / 1000,
-        });
-    }
-    // GHL documents webhookId on every body; should one lack it, the body's
-    // hash still lets a repeat be recognised.
-    let webhook_id = env.webhook_id.filter(|w| !w.is_empty()).unwrap_or_else(|| {
-        let digest = Sha256::digest(&raw);
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("sha256:{hex}")
-    });
-    let event = NewEvent {
-        webhook_id,
-        location_id: env.location_id.unwrap_or_default(),
-        event_type: env.event_type.unwrap_or_default(),
+    let posted = envelope::Posted {
+        raw,
+        ghl_signature: header_str(headers, "x-ghl-signature"),
+        wh_signature: header_str(headers, "x-wh-signature"),
         received_at_ms,
-        ghl_signature: ghl_signature.map(String::from),
-        wh_signature: wh_signature.map(String::from),
-        body: raw,
     };
+    let event = envelope::verified_event(&app.keys, posted, app.cfg.max_skew_secs, ids)?;
     let timeout = Duration::from_millis(app.cfg.commit_timeout_ms);
     match tokio::time::timeout(timeout, app.ingest.append(event)).await {
         Err(_) => Err(RelayError::NotPersisted("commit timed out".into())),
@@ -388,9 +360,16 @@ fn webhook_event(ev: &StoredEvent) -> Event {
 async fn events(
     State(app): State<App>,
     headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
+    q: Result<Query<EventsQuery>, QueryRejection>,
 ) -> Result<Response, RelayError> {
     let install = authenticate(&app, &headers).await?;
+    // An ?after= that is no i64 is the relay's 400, like a bad Last-Event-ID.
+    let Query(q) = q.map_err(|_| RelayError::BadRequest("after is not a cursor".into()))?;
+    let slot = app
+        .stream_slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| RelayError::TooManyStreams)?;
     // SSE's own resume header wins, then ?after=, then the last ack.
     let last_event_id = header_str(&headers, "last-event-id")
         .map(|v| {
@@ -406,7 +385,7 @@ async fn events(
     tracing::info!(install = install.id, after, "app stream opened");
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(64);
     let keepalive = Duration::from_secs(app.cfg.keepalive_secs.max(1));
-    tokio::spawn(stream_events(app, install, after, tx));
+    tokio::spawn(stream_events(app, install, after, tx, slot));
     let mut resp = Sse::new(ReceiverStream::new(rx))
         .keep_alive(KeepAlive::new().interval(keepalive))
         .into_response();
@@ -428,6 +407,8 @@ async fn stream_events(
     install: Install,
     mut cursor: i64,
     tx: mpsc::Sender<Result<Event, Infallible>>,
+    // Freed when the stream ends.
+    _slot: OwnedSemaphorePermit,
 ) {
     app.metrics.streams_open.fetch_add(1, Ordering::Relaxed);
     let _open = OpenStream(app.metrics.clone());
@@ -563,6 +544,23 @@ async fn healthz(State(app): State<App>) -> Response {
         )
             .into_response();
     }
+    let failing_since = app.metrics.write_failing_since_ms.load(Ordering::Relaxed);
+    if failing_since != 0 && !writes_again(&app, failing_since).await {
+        // Reads may still work while every commit fails (disk full): a
+        // balancer must not send GHL here. The error itself is in the log.
+        let since = chrono::DateTime::from_timestamp_millis(failing_since)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_default();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "status": "failing",
+                "error": "relay.not_persisted",
+                "message": format!("commits have failed since {since}; see the log"),
+            })),
+        )
+            .into_response();
+    }
     let store = app.store.clone();
     match blocking(move || store.ping()).await {
         Ok(()) => {
@@ -573,6 +571,24 @@ async fn healthz(State(app): State<App>) -> Response {
             e.into_response()
         }
     }
+}
+
+/// Whether a failing store takes writes again: a write of our own, so a
+/// balancer that stopped sending webhooks here still sees it recover.
+async fn writes_again(app: &App, failing_since: i64) -> bool {
+    let store = app.store.clone();
+    if blocking(move || store.probe_write(now_ms())).await.is_err() {
+        return false;
+    }
+    // Unless a commit failed again meanwhile.
+    let _ = app.metrics.write_failing_since_ms.compare_exchange(
+        failing_since,
+        0,
+        Ordering::Relaxed,
+        Ordering::Relaxed,
+    );
+    tracing::info!("the store takes writes again");
+    true
 }
 
 async fn metrics_text(State(app): State<App>) -> Response {

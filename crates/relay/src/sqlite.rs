@@ -290,6 +290,17 @@ impl Store for SqliteStore {
         })
     }
 
+    fn probe_write(&self, at_ms: i64) -> Result<(), RelayError> {
+        self.with_writer(|conn| {
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('write_probe', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [at_ms],
+            )?;
+            Ok(())
+        })
+    }
+
     fn create_install(&self, install: &NewInstall) -> Result<(), RelayError> {
         self.with_conn(|conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

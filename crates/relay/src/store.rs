@@ -105,6 +105,11 @@ pub trait Store: Send + Sync + 'static {
     fn purge_received_before(&self, cutoff_ms: i64) -> Result<u64, RelayError>;
     /// Cheap round trip for `/healthz`.
     fn ping(&self) -> Result<(), RelayError>;
+    /// A small durable write (a meta row), so `/healthz` learns that a
+    /// failing store takes writes again without waiting for a webhook.
+    fn probe_write(&self, _at_ms: i64) -> Result<(), RelayError> {
+        self.ping()
+    }
     /// Where other processes (other relay instances) also commit events,
     /// raises `head` when they do, until `stop`, so this instance's open
     /// streams wake for events GHL posted to another instance. A store

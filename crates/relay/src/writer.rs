@@ -75,7 +75,9 @@ impl Ingest {
         self.tx
             .try_send(Job::Append(event, reply))
             .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => RelayError::Overloaded,
+                mpsc::error::TrySendError::Full(_) => {
+                    RelayError::Overloaded("ingest queue is full")
+                }
                 mpsc::error::TrySendError::Closed(_) => {
                     RelayError::NotPersisted("shutting down".into())
                 }
@@ -125,6 +127,7 @@ fn run(
                     let _ = reply.send(Ok(outcome));
                 }
                 metrics.stored.fetch_add(stored, Ordering::Relaxed);
+                metrics.write_failing_since_ms.store(0, Ordering::Relaxed);
                 if let Some(top) = top {
                     head.send_if_modified(|h| {
                         let moved = top > *h;
@@ -135,6 +138,14 @@ fn run(
             }
             Err(e) => {
                 tracing::error!(code = e.code(), error = %e, batch = events.len(), "commit failed");
+                // Kept until a commit succeeds, for /healthz.
+                let now = chrono::Utc::now().timestamp_millis().max(1);
+                let _ = metrics.write_failing_since_ms.compare_exchange(
+                    0,
+                    now,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
                 for reply in replies {
                     let _ = reply.send(Err(RelayError::NotPersisted(e.to_string())));
                 }

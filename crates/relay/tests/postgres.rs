@@ -171,7 +171,7 @@ async fn two_instances_share_one_stream_of_events() {
         assert_eq!(ack.status(), 204, "ack on {base}");
     }
     let metrics = http
-        .get(format!("{base_a}/metrics"))
+        .get(format!("http://{}/metrics", a.metrics_addr))
         .send()
         .await
         .expect("metrics")

@@ -140,6 +140,12 @@ fn contract(store: &dyn Store) {
     );
     assert!(e > d, "cursor {e} reused after a purge (last was {d})");
     assert_eq!(store.head().expect("head"), e);
+
+    // The write probe of /healthz, repeated, touches neither cursors nor events.
+    store.probe_write(3_000).expect("probe");
+    store.probe_write(3_001).expect("probe again");
+    assert_eq!(store.head().expect("head"), e);
+    assert_eq!(store.purged_through().expect("purged"), d);
 }
 
 #[test]

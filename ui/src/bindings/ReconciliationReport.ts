@@ -26,4 +26,10 @@ diff_us: number,
 /**
  * Citas compared, both sides together.
  */
-compared: number, };
+compared: number, 
+/**
+ * Differences the desk healed since the last daily report (listed
+ * above with `via`), how many arrived live, and how many only a pull
+ * found while the relay was connected (webhooks GHL dropped).
+ */
+healed: number, live_changes: number, lost_webhooks: number, };

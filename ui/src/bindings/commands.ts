@@ -91,7 +91,7 @@ export function switchLocation(locationId: string): Promise<AppStatus> {
 
 /**
  * "Reconciliar ahora": GHL against the replica (default yesterday through
- * the next 30 days); the report is stored.
+ * the next 29 days: one GHL listing per calendar); the report is stored.
  */
 export function reconcileNow(daysBack: number | null, daysAhead: number | null): Promise<ReconciliationReport> {
   return invoke<ReconciliationReport>("reconcile_now", { daysBack, daysAhead });

@@ -7,6 +7,7 @@
 
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import * as commands from "../bindings/commands";
+import type { SyncProgress } from "../bindings/SyncProgress";
 import type { ErrorCode } from "../bindings/ErrorCode";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { BookingRequest } from "../bindings/BookingRequest";
@@ -95,6 +96,11 @@ export function searchPatients(query: string, limit?: number): Promise<PatientVi
 /** Stored reports, newest first. */
 export function reconciliationReports(limit?: number): Promise<ReconciliationReport[]> {
   return commands.reconciliationReports(limit ?? null);
+}
+
+/** A pull sync's progress (the first-sync screen). */
+export function onSyncProgress(handler: (progress: SyncProgress) => void): Promise<UnlistenFn> {
+  return listen<SyncProgress>("sync-progress", (event) => handler(event.payload));
 }
 
 export function onReconcileProgress(handler: (progress: ReconcileProgress) => void): Promise<UnlistenFn> {

@@ -3,6 +3,7 @@
 // core's events. App.svelte creates one and hands it down through context.
 
 import { tick } from "svelte";
+import type { SyncProgress } from "../bindings/SyncProgress";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CitaView } from "../bindings/CitaView";
 import type { ConnectionInfo } from "../bindings/ConnectionInfo";
@@ -65,6 +66,8 @@ export class Desk {
   defaultCalendarId = $state<string | null>(null);
   /** A scheduled reconciliation found differences: offered in a banner. */
   foundReport = $state.raw<ReconciliationReport | null>(null);
+  /** The running pull sync's progress, until it ends (the first-sync screen). */
+  syncProgress = $state.raw<SyncProgress | null>(null);
 
   prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
   /** The day picked in the day view (null: today, or the week's Monday). */
@@ -312,10 +315,12 @@ export class Desk {
             // Another location became active (connected, switched, disconnected elsewhere).
             if ((next.location?.id ?? null) !== (this.status?.location?.id ?? null)) this.loadLocations();
             this.status = next;
+            if (next.connection !== "syncing") this.syncProgress = null;
             if (wasDisconnected && next.connection !== "not_connected") this.scheduleReload();
           }),
         );
         unlisteners.push(await api.onReplicaChanged(() => this.scheduleReload()));
+        unlisteners.push(await api.onSyncProgress((p) => (this.syncProgress = p)));
         unlisteners.push(
           await api.onReconciliationFound((report) => {
             if (report.counts.total > 0) this.foundReport = report;

@@ -151,6 +151,7 @@ export interface Messages {
   "empty.notConnected.body": string;
   "empty.firstSync.title": string;
   "empty.firstSync.body": string;
+  "empty.firstSync.progress": string;
   "empty.noCalendars.title": string;
   "empty.noCalendars.body": string;
   "error.load.title": string;
@@ -313,6 +314,10 @@ export interface Messages {
   "reconcile.campo.assigned_user": string;
   "reconcile.found": string;
   "reconcile.open": string;
+  "reconcile.lostWebhook": string;
+  "reconcile.via.webhook": string;
+  "reconcile.via.pull": string;
+  "reconcile.healedSummary": string;
   "settings.title": string;
   "settings.overlapMode": string;
   "settings.flexible": string;
@@ -483,6 +488,7 @@ const esPE: Messages = {
     "Todavía no hay una sede (sub-cuenta) de GoHighLevel conectada a Citadesk. Cuando se conecte una, aquí verás sus citas.",
   "empty.firstSync.title": "Sincronizando con GHL…",
   "empty.firstSync.body": "Trayendo los calendarios y las citas de la sede. La agenda aparecerá en unos segundos.",
+  "empty.firstSync.progress": "Primera sincronización: calendarios {done} de {total} · {citas} citas · {patients} pacientes.",
   "empty.noCalendars.title": "Esta sede no tiene calendarios",
   "empty.noCalendars.body":
     "La sede está conectada, pero GHL no devolvió ningún calendario. Crea uno en GHL y pulsa «Sincronizar».",
@@ -645,6 +651,10 @@ const esPE: Messages = {
   "reconcile.campo.assigned_user": "profesional asignado",
   "reconcile.found": "La reconciliación programada encontró {count} diferencias con GHL.",
   "reconcile.open": "Ver reporte",
+  "reconcile.lostWebhook": "webhook perdido",
+  "reconcile.via.webhook": "recibido en vivo",
+  "reconcile.via.pull": "hallado al sincronizar",
+  "reconcile.healedSummary": "Cambios hechos fuera del escritorio desde el último reporte diario: {healed} ({live} en vivo, {lost} con el webhook perdido).",
   "settings.title": "Ajustes de la sede",
   "settings.overlapMode": "Citas que se cruzan",
   "settings.flexible": "Flexible: se guardan con un motivo",
@@ -813,6 +823,7 @@ const en: Messages = {
     "No GoHighLevel location (sub-account) is connected to Citadesk yet. Once one is connected, its appointments will show here.",
   "empty.firstSync.title": "Syncing with GHL…",
   "empty.firstSync.body": "Fetching the location's calendars and citas. The agenda appears in a few seconds.",
+  "empty.firstSync.progress": "First sync: calendars {done} of {total} · {citas} citas · {patients} patients.",
   "empty.noCalendars.title": "This location has no calendars",
   "empty.noCalendars.body":
     "The location is connected, but GHL returned no calendars. Create one in GHL, then press “Sync”.",
@@ -975,6 +986,10 @@ const en: Messages = {
   "reconcile.campo.assigned_user": "assigned user",
   "reconcile.found": "The scheduled reconciliation found {count} differences with GHL.",
   "reconcile.open": "Open report",
+  "reconcile.lostWebhook": "lost webhook",
+  "reconcile.via.webhook": "arrived live",
+  "reconcile.via.pull": "found by the sync",
+  "reconcile.healedSummary": "Changes made outside the desk since the last daily report: {healed} ({live} live, {lost} with a lost webhook).",
   "settings.title": "Location settings",
   "settings.overlapMode": "Overlapping appointments",
   "settings.flexible": "Flexible: saved with a reason",

@@ -33,7 +33,7 @@ const report: ReconciliationReport = {
   window_start: "2026-11-22T05:00:00Z",
   window_end: "2026-12-24T05:00:00Z",
   faltantes_local: [line("a", "cal1")],
-  canceladas_no_actualizadas: [line("b", "cal2", "cancelled")],
+  canceladas_no_actualizadas: [{ ...line("b", "cal2", "cancelled"), via: "pull", lost_webhook: true }],
   desincronizadas: [
     {
       id: "c",
@@ -43,12 +43,15 @@ const report: ReconciliationReport = {
       diferencias: [{ campo: "status", local: "confirmed", ghl: "showed" }],
     },
   ],
-  faltantes_remoto: [line("d", "cal1")],
+  faltantes_remoto: [{ ...line("d", "cal1"), fixed: { action: "recreate", by: "Ana", at: "2026-11-23T14:00:00Z" } }],
   counts: { faltantes_local: 1, canceladas_no_actualizadas: 1, desincronizadas: 1, faltantes_remoto: 1, total: 4 },
   ghl_calls: 2,
   duration_ms: 850,
   diff_us: 1200,
   compared: 4,
+  healed: 1,
+  live_changes: 0,
+  lost_webhooks: 1,
 };
 
 describe("report rows", () => {
@@ -62,6 +65,20 @@ describe("report rows", () => {
       ["faltantes_remoto", "d"],
     ]);
     expect(rows[2]!.diffs).toEqual([{ campo: "status", local: "confirmed", ghl: "showed" }]);
+  });
+
+  it("says how a healed line arrived, and marks a lost webhook", () => {
+    expect(rows.map((r) => [r.citaId, r.via, r.lostWebhook])).toEqual([
+      ["a", null, false],
+      ["b", "pull", true],
+      ["c", null, false],
+      ["d", null, false],
+    ]);
+  });
+
+  it("keeps who fixed a line and how", () => {
+    expect(rows[3]!.fixed).toEqual({ action: "recreate", by: "Ana", at: "2026-11-23T14:00:00Z" });
+    expect(rows[0]!.fixed).toBeNull();
   });
 
   it("filters by category and by calendar", () => {

@@ -5,6 +5,8 @@ import type { FieldDiff } from "../bindings/FieldDiff";
 import type { FixAction } from "../bindings/FixAction";
 import type { FixRequest } from "../bindings/FixRequest";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { LineFix } from "../bindings/LineFix";
+import type { Via } from "../bindings/Via";
 
 export const CATEGORIES = ["faltantes_local", "canceladas_no_actualizadas", "desincronizadas", "faltantes_remoto"] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -34,6 +36,12 @@ export interface ReportRow {
   title: string;
   status: string | null;
   diffs: readonly FieldDiff[];
+  /** How the desk learnt of it before the report (null: the comparison found it). */
+  via: Via | null;
+  /** A pull found it while the relay was connected: GHL dropped its webhook. */
+  lostWebhook: boolean;
+  /** Who fixed it and how, once fixed (the report's history). */
+  fixed: LineFix | null;
 }
 
 export function reportRows(report: ReconciliationReport): ReportRow[] {
@@ -46,6 +54,9 @@ export function reportRows(report: ReconciliationReport): ReportRow[] {
       title: l.title,
       status: l.status,
       diffs: [],
+      via: l.via ?? null,
+      lostWebhook: l.lost_webhook ?? false,
+      fixed: l.fixed ?? null,
     }));
   return [
     ...plain("faltantes_local"),
@@ -58,6 +69,9 @@ export function reportRows(report: ReconciliationReport): ReportRow[] {
       title: l.title,
       status: null,
       diffs: l.diferencias,
+      via: l.via ?? null,
+      lostWebhook: l.lost_webhook ?? false,
+      fixed: l.fixed ?? null,
     })),
     ...plain("faltantes_remoto"),
   ];

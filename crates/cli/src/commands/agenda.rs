@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use citadesk_core::{CoreError, Desk};
 use clap::Args;
 
-use crate::output::{agenda_line, print_json_or_text};
+use crate::output::{agenda_line, print_json_or_text, tr};
 
 // `agenda`'s options.
 #[derive(Args)]
@@ -41,7 +41,7 @@ pub fn run(desk: &Desk, args: AgendaArgs) -> Result<ExitCode, CoreError> {
             println!("{}", agenda_line(c, cal));
         }
         if day.citas.is_empty() {
-            println!("(sin citas)");
+            println!("{}", tr("(sin citas)", "(no citas)"));
         }
     };
     print_json_or_text(args.json, || serde_json::to_string_pretty(&day), text);

@@ -1,17 +1,22 @@
 //! `connect` (a PIT, or OAuth in the browser) and `disconnect`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
-use citadesk_core::{CoreError, Desk, OAuthConnectRequest, SystemBrowser, TokenKeeping, TOKEN_ENV};
+use citadesk_core::{
+    AppStatus, CoreError, Desk, Notifier, OAuthConnectRequest, SyncProgress, SystemBrowser,
+    TokenKeeping, TOKEN_ENV,
+};
 use clap::Args;
 
-use crate::output::read_secret_from_stdin;
+use crate::output::{read_secret_from_stdin, tr};
 
 // `connect`'s options.
 #[derive(Args)]
 pub struct ConnectArgs {
-    /// GHL API base URL.
+    /// GHL API base URL (https; plain http only to this machine).
     #[arg(long, default_value = citadesk_core::ghl::DEFAULT_BASE_URL)]
     base_url: String,
     /// The GHL location (sub-account) id (PIT only; with OAuth it is
@@ -30,20 +35,109 @@ pub struct ConnectArgs {
     /// Fixed loopback port for the redirect (default: any free one).
     #[arg(long)]
     port: Option<u16>,
+    /// Do not run the first sync now (it then runs with the app or `sync`).
+    #[arg(long)]
+    no_sync: bool,
 }
 
 // `disconnect`'s options.
 #[derive(Args)]
 pub struct DisconnectArgs {
+    /// The GHL location (sub-account) id to forget.
     #[arg(long)]
     location_id: String,
 }
 
 pub async fn connect(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreError> {
-    if args.oauth {
-        connect_oauth(desk, args).await
+    let sync = !args.no_sync;
+    let code = if args.oauth {
+        connect_oauth(desk, args).await?
     } else {
-        connect_pit(desk, args).await
+        connect_pit(desk, args).await?
+    };
+    if sync {
+        return Ok(first_sync(desk).await);
+    }
+    Ok(code)
+}
+
+/// Prints a sync's progress on stderr: one line rewritten on a terminal,
+/// a line per calendar otherwise (logs, CI).
+struct ProgressLine {
+    terminal: bool,
+}
+
+impl Notifier for ProgressLine {
+    fn status_changed(&self, _: &AppStatus) {}
+    fn replica_changed(&self, _: &str) {}
+    fn sync_progress(&self, p: &SyncProgress) {
+        let text = tr(
+            format!(
+                "sincronizando: calendarios {}/{} · {} citas · {} pacientes",
+                p.calendars_done, p.calendars_total, p.citas, p.patients
+            ),
+            format!(
+                "syncing: calendars {}/{} · {} citas · {} patients",
+                p.calendars_done, p.calendars_total, p.citas, p.patients
+            ),
+        );
+        if self.terminal {
+            eprint!("\r{text}\x1b[K");
+        } else {
+            eprintln!("{text}");
+        }
+    }
+}
+
+/// The location's first sync, right after connecting, so the app opens on
+/// a full agenda. A failure leaves the connection in place (exit 3 when GHL
+/// is out of reach, 1 otherwise) and says how to finish it.
+async fn first_sync(desk: &Desk) -> ExitCode {
+    let terminal = std::io::stderr().is_terminal();
+    desk.set_notifier(Arc::new(ProgressLine { terminal }));
+    let result = desk.sync_now().await;
+    if terminal {
+        eprintln!();
+    }
+    match result {
+        Ok(s) => {
+            println!(
+                "{}",
+                tr(
+                    format!(
+                        "sincronizada: {} calendarios, {} citas, {} pacientes en {} ms",
+                        s.calendars, s.citas_upserted, s.contacts_fetched, s.duration_ms
+                    ),
+                    format!(
+                        "synced: {} calendars, {} citas, {} patients in {} ms",
+                        s.calendars, s.citas_upserted, s.contacts_fetched, s.duration_ms
+                    ),
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "{}",
+                tr(
+                    format!(
+                        "la sede quedó conectada, pero la primera sincronización falló: [{}] {}; ejecute `citadesk-cli sync`",
+                        e.code(),
+                        e.message(desk.locale())
+                    ),
+                    format!(
+                        "the location is connected, but the first sync failed: [{}] {}; run `citadesk-cli sync`",
+                        e.code(),
+                        e.message(desk.locale())
+                    ),
+                )
+            );
+            if e.is_offline() {
+                ExitCode::from(3)
+            } else {
+                ExitCode::from(1)
+            }
+        }
     }
 }
 
@@ -56,11 +150,21 @@ async fn connect_oauth(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreE
         client_id: args.client_id.unwrap_or_default(),
         port: args.port,
     };
-    eprintln!("opening GHL's authorization page in the browser…");
+    eprintln!(
+        "{}",
+        tr(
+            "abriendo la página de autorización de GHL en el navegador…",
+            "opening GHL's authorization page in the browser…"
+        )
+    );
     let location = desk.connect_oauth(&request, &SystemBrowser).await?;
     println!(
-        "connected: {} ({}, {}) with OAuth",
-        location.name, location.id, location.time_zone
+        "{}: {} ({}, {}) {}",
+        tr("conectada", "connected"),
+        location.name,
+        location.id,
+        location.time_zone,
+        tr("con OAuth", "with OAuth")
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -77,17 +181,30 @@ async fn connect_pit(desk: &Desk, args: ConnectArgs) -> Result<ExitCode, CoreErr
         .connect_pit(&args.base_url, &location_id, Secret::new(token), keep)
         .await?;
     println!(
-        "connected: {} ({}, {})",
-        location.name, location.id, location.time_zone
+        "{}: {} ({}, {})",
+        tr("conectada", "connected"),
+        location.name,
+        location.id,
+        location.time_zone
     );
     if keep == TokenKeeping::Environment {
-        println!("token taken from {TOKEN_ENV} and not stored: set it on every run");
+        println!(
+            "{}",
+            tr(
+                format!("token tomado de {TOKEN_ENV} y no guardado: páselo en cada ejecución"),
+                format!("token taken from {TOKEN_ENV} and not stored: set it on every run")
+            )
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn disconnect(desk: &Desk, args: DisconnectArgs) -> Result<ExitCode, CoreError> {
     desk.disconnect(&args.location_id).await?;
-    println!("disconnected: {}", args.location_id);
+    println!(
+        "{}: {}",
+        tr("desconectada", "disconnected"),
+        args.location_id
+    );
     Ok(ExitCode::SUCCESS)
 }

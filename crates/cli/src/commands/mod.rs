@@ -12,5 +12,6 @@ pub mod doctor;
 pub mod patients;
 pub mod push;
 pub mod reconcile;
+pub mod refusals;
 pub mod status;
 pub mod sync;

@@ -5,14 +5,17 @@ use std::process::ExitCode;
 use citadesk_core::{CoreError, Desk};
 use clap::Args;
 
-use crate::output::print_json_or_text;
+use crate::output::{print_json_or_text, tr};
 
 // `patients`' options.
 #[derive(Args)]
 pub struct PatientsArgs {
+    /// Words of the name, email or phone.
     query: String,
+    /// At most this many patients (1 to 200).
     #[arg(long, default_value_t = 20)]
     limit: u32,
+    /// JSON instead of text.
     #[arg(long)]
     json: bool,
 }
@@ -30,7 +33,10 @@ pub fn run(desk: &Desk, args: PatientsArgs) -> Result<ExitCode, CoreError> {
             );
         }
         if found.is_empty() {
-            println!("(ningún paciente coincide)");
+            println!(
+                "{}",
+                tr("(ningún paciente coincide)", "(no patient matches)")
+            );
         }
     };
     print_json_or_text(args.json, || serde_json::to_string_pretty(&found), text);

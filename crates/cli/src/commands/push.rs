@@ -4,16 +4,33 @@ use std::process::ExitCode;
 
 use citadesk_core::{CoreError, Desk};
 
+use crate::output::tr;
+
 pub async fn run(desk: &Desk) -> Result<ExitCode, CoreError> {
     let r = desk.push_outbox().await?;
+    let waiting = desk.status()?.pending_writes;
     println!(
-        "sent {}, refused {}, still waiting {}",
-        r.sent,
-        r.refused.len(),
-        desk.status()?.pending_writes
+        "{}",
+        tr(
+            format!(
+                "enviadas {}, rechazadas {}, aún por enviar {waiting}",
+                r.sent,
+                r.refused.len()
+            ),
+            format!(
+                "sent {}, refused {}, still waiting {waiting}",
+                r.sent,
+                r.refused.len()
+            )
+        )
     );
     for refusal in desk.refused_writes()? {
-        println!("refused: {}", refusal.message);
+        println!(
+            "{} {}: {}",
+            tr("rechazada", "refused"),
+            refusal.outbox_id,
+            refusal.message
+        );
     }
     match r.stopped_by {
         Some(e) => Err(e),

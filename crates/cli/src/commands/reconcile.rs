@@ -7,9 +7,9 @@ use citadesk_core::{
     parse_date, CoreError, Desk, ExportFormat, FixAction, FixRequest, ReconciliationReport,
     RunTrigger,
 };
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use crate::output::{exit, print_json};
+use crate::output::{exit, print_json, tr};
 
 // `reconcile`'s options.
 #[derive(Args)]
@@ -18,17 +18,30 @@ pub struct ReconcileArgs {
     /// zone; default today); also the report's `fecha`.
     #[arg(long)]
     date: Option<String>,
-    #[arg(long, default_value_t = 1)]
+    /// Days before the date to compare (0 to 60).
+    #[arg(long, default_value_t = citadesk_core::RECONCILE_DAYS_BACK, allow_negative_numbers = true)]
     days_back: i64,
-    #[arg(long, default_value_t = 30)]
+    /// Days after the date to compare (0 to 365; default: 31 days in all,
+    /// one GHL call per calendar).
+    #[arg(long, default_value_t = citadesk_core::RECONCILE_DAYS_AHEAD, allow_negative_numbers = true)]
     days_ahead: i64,
-    /// text, json or csv.
-    #[arg(long, default_value = "text")]
-    format: String,
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
     /// Then take GHL's version for every line (the replica follows
     /// GHL). The exit status still tells whether there were differences.
     #[arg(long)]
     apply_ghl: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One line with the counts.
+    Text,
+    /// The whole report.
+    Json,
+    /// The stored report, as the app exports it.
+    Csv,
 }
 
 pub async fn run(desk: &Desk, args: ReconcileArgs) -> Result<ExitCode, CoreError> {
@@ -37,11 +50,10 @@ pub async fn run(desk: &Desk, args: ReconcileArgs) -> Result<ExitCode, CoreError
         .reconcile_around(anchor, args.days_back, args.days_ahead, RunTrigger::Manual)
         .await?;
     let report_id = report.id.unwrap_or_default();
-    match args.format.as_str() {
-        "json" => print_json(serde_json::to_string_pretty(&report)),
-        // The stored report, as the app exports it.
-        "csv" => print!("{}", desk.report_text(report_id, ExportFormat::Csv)?),
-        _ => print_counts(&report),
+    match args.format {
+        Format::Json => print_json(serde_json::to_string_pretty(&report)),
+        Format::Csv => print!("{}", desk.report_text(report_id, ExportFormat::Csv)?),
+        Format::Text => print_counts(&report),
     }
     if args.apply_ghl && !report.is_clean() {
         let fixes = report_ids(&report)
@@ -53,9 +65,19 @@ pub async fn run(desk: &Desk, args: ReconcileArgs) -> Result<ExitCode, CoreError
             .collect();
         let out = desk.apply_fixes(report_id, fixes).await?;
         eprintln!(
-            "GHL's version taken: {} applied, {} failed",
-            out.applied,
-            out.failed.len()
+            "{}",
+            tr(
+                format!(
+                    "versión de GHL tomada: {} aplicadas, {} fallidas",
+                    out.applied,
+                    out.failed.len()
+                ),
+                format!(
+                    "GHL's version taken: {} applied, {} failed",
+                    out.applied,
+                    out.failed.len()
+                )
+            )
         );
         for f in &out.failed {
             eprintln!("  {} [{}]: {}", f.cita_id, f.code, f.message);
@@ -72,15 +94,17 @@ pub async fn run(desk: &Desk, args: ReconcileArgs) -> Result<ExitCode, CoreError
 fn print_counts(report: &ReconciliationReport) {
     let c = &report.counts;
     println!(
-        "{} {}: {} differences (faltantes_local {}, canceladas_no_actualizadas {}, desincronizadas {}, faltantes_remoto {}); {} GHL calls, {} ms",
+        "{} {}: {} {} (faltantes_local {}, canceladas_no_actualizadas {}, desincronizadas {}, faltantes_remoto {}); {} {}, {} ms",
         report.fecha,
         report.location_id,
         c.total,
+        tr("diferencias", "differences"),
         c.faltantes_local,
         c.canceladas_no_actualizadas,
         c.desincronizadas,
         c.faltantes_remoto,
         report.ghl_calls,
+        tr("llamadas a GHL", "GHL calls"),
         report.duration_ms
     );
 }

@@ -1,6 +1,6 @@
 //! The citadesk-cli binary as the tests run it: its own data folder, the
-//! token only from the environment, quiet logs. (Each test binary uses a
-//! part of it.)
+//! token only from the environment, quiet logs, English. (Each test binary
+//! uses a part of it.)
 #![allow(dead_code)]
 
 use std::process::{Command, Output, Stdio};
@@ -12,6 +12,9 @@ pub fn cli_command(data_dir: &std::path::Path, token: Option<&str>, args: &[&str
         .env_remove("CITADESK_GHL_TOKEN")
         .env_remove("CITADESK_CRASH_AT")
         .env("CITADESK_LOG", "warn")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "en_US.UTF-8")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     if let Some(t) = token {

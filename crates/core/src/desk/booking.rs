@@ -129,7 +129,7 @@ impl Desk {
         let (location, zone) = self.require_location()?;
         let settings = self.store.location_settings(&location.id)?;
         let start = to_instant(&req.date, &req.start, zone)?;
-        let end = start + Duration::minutes(req.duration_minutes);
+        let end = start + time::typed_minutes(req.duration_minutes)?;
         let contact_id = match &req.patient {
             Some(PatientChoice::Existing { contact_id }) => Some(contact_id.clone()),
             _ => None,
@@ -175,6 +175,13 @@ impl Desk {
     /// transaction, and are pushed at once when GHL can be reached.
     pub async fn book(&self, req: BookingRequest) -> Result<BookingOutcome> {
         let (location, zone) = self.require_location()?;
+        time::cita_minutes(req.duration_minutes)?;
+        // A known patient must be in the replica: refused here, not by GHL.
+        if let Some(PatientChoice::Existing { contact_id }) = &req.patient {
+            if self.store.contact_fields(contact_id)?.is_none() {
+                return Err(messages::patient_not_found());
+            }
+        }
         let check = self.check_booking(&req)?;
         let reason = gate(&check, req.override_reason.as_deref(), self.locale())?;
         let patient = req

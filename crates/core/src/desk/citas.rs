@@ -1,6 +1,5 @@
 //! Changing a cita (move, cancel, status) and reading its audit trail.
 
-use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -41,10 +40,7 @@ impl Desk {
     /// through the outbox.
     pub async fn change_cita(&self, cita_id: &str, action: CitaAction) -> Result<BookingOutcome> {
         let (location, zone) = self.require_location()?;
-        let id = self
-            .store
-            .resolve_id(cita_id)?
-            .unwrap_or_else(|| cita_id.to_string());
+        let id = self.resolved(cita_id)?;
         let (_, before, _) = self
             .store
             .cita_snapshot(&id)?
@@ -64,7 +60,7 @@ impl Desk {
             } => {
                 let settings = self.store.location_settings(&location.id)?;
                 let s = to_instant(date, start, zone)?;
-                let e = s + Duration::minutes(*duration_minutes);
+                let e = s + crate::time::cita_minutes(*duration_minutes)?;
                 let calendar = calendar_id
                     .clone()
                     .unwrap_or_else(|| before.calendar_id.clone());
@@ -156,10 +152,29 @@ impl Desk {
 
     pub fn cita_audit(&self, cita_id: &str) -> Result<Vec<AuditEntry>> {
         let (_, zone) = self.require_location()?;
-        let id = self
+        let id = self.resolved(cita_id)?;
+        let trail = self.store.audit_for(&id, zone)?;
+        if trail.is_empty() && self.store.cita_snapshot(&id)?.is_none() {
+            return Err(messages::cita_not_in_replica(cita_id));
+        }
+        Ok(trail)
+    }
+
+    /// The replica's id of a cita named by its GHL or local id.
+    fn resolved(&self, cita_id: &str) -> Result<String> {
+        Ok(self
             .store
             .resolve_id(cita_id)?
-            .unwrap_or_else(|| cita_id.to_string());
-        self.store.audit_for(&id, zone)
+            .unwrap_or_else(|| cita_id.to_string()))
+    }
+
+    /// A cita's length in minutes (a move keeps it unless told otherwise).
+    pub fn cita_minutes(&self, cita_id: &str) -> Result<i64> {
+        let id = self.resolved(cita_id)?;
+        let (_, cita, _) = self
+            .store
+            .cita_snapshot(&id)?
+            .ok_or_else(messages::cita_gone)?;
+        Ok((cita.end_ms - cita.start_ms) / 60_000)
     }
 }

@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use super::{keychain, Desk, TokenKeeping, ACTIVE_LOCATION, TOKEN_ENV};
 use crate::error::{CoreError, Result};
+use crate::messages;
 use crate::model::{AppStatus, ConnectionInfo, LocationInfo};
 use crate::store::ConnectionRow;
 use crate::time;
@@ -31,8 +32,10 @@ pub struct OAuthConnectRequest {
     pub port: Option<u16>,
 }
 
-/// Opens the system browser (`xdg-open`, `open`, `start`), or the command
-/// in `BROWSER` when set (the usual convention; headless tests use it).
+/// Opens the system browser (`xdg-open`, `open`, or on Windows the URL
+/// protocol handler), or the command in `BROWSER` when set (the usual
+/// convention; headless tests use it). The URL is one argument of a
+/// program, never a shell's command line (`cmd /C start` cut it at `&`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemBrowser;
 
@@ -45,21 +48,48 @@ impl Browser for SystemBrowser {
                 .spawn()
                 .map(|_| ());
         }
-        #[cfg(target_os = "windows")]
-        let mut cmd = {
-            let mut c = std::process::Command::new("cmd");
-            c.args(["/C", "start", ""]);
-            c
-        };
-        #[cfg(target_os = "macos")]
-        let mut cmd = std::process::Command::new("open");
-        #[cfg(not(any(target_os = "windows", target_os = "macos")))]
-        let mut cmd = std::process::Command::new("xdg-open");
-        cmd.arg(url)
+        opener_command(std::env::consts::OS, url)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .map(|_| ())
+    }
+}
+
+/// The program that opens `url` on `os`, the URL its last argument.
+fn opener_command(os: &str, url: &str) -> std::process::Command {
+    let mut cmd = match os {
+        // Windows' own handler for URLs, run without cmd.exe.
+        "windows" => {
+            let mut c = std::process::Command::new("rundll32");
+            c.arg("url.dll,FileProtocolHandler");
+            c
+        }
+        "macos" => std::process::Command::new("open"),
+        _ => std::process::Command::new("xdg-open"),
+    };
+    cmd.arg(url);
+    cmd
+}
+
+/// The token goes only over https, or plain http to this machine (the
+/// sandbox and tests).
+fn require_secure(url: &str) -> Result<()> {
+    let Ok(parsed) = reqwest::Url::parse(url.trim()) else {
+        // Not a URL at all: the GHL client says so.
+        return Ok(());
+    };
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(messages::insecure_url(url.trim())),
     }
 }
 
@@ -72,6 +102,13 @@ impl Desk {
         request: &OAuthConnectRequest,
         browser: &dyn Browser,
     ) -> Result<LocationInfo> {
+        require_secure(&request.base_url)?;
+        if request.client_secret.trim().is_empty() {
+            return Err(messages::secret_required());
+        }
+        if let Some(authorize) = request.authorize_url.as_deref() {
+            require_secure(authorize)?;
+        }
         let base_url = request.base_url.trim_end_matches('/').to_string();
         let app = OAuthApp {
             client_id: request.client_id.trim().to_string(),
@@ -137,6 +174,10 @@ impl Desk {
         token: Secret,
         keep: TokenKeeping,
     ) -> Result<LocationInfo> {
+        require_secure(base_url)?;
+        if token.expose().trim().is_empty() {
+            return Err(messages::token_required());
+        }
         let client =
             GhlClient::new(ClientConfig::new(base_url, token.clone()).for_location(location_id))?
                 .with_limiter(self.limiter.clone());
@@ -284,5 +325,52 @@ impl Desk {
             GhlClient::new(ClientConfig::new(base_url, token).for_location(location_id))?
                 .with_limiter(self.limiter.clone()),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_with_ampersands_stays_one_argument() {
+        let url = "https://marketplace.gohighlevel.com/oauth/chooselocation?response_type=code&client_id=a&state=b&x=1|calc";
+        for (os, program) in [
+            ("windows", "rundll32"),
+            ("macos", "open"),
+            ("linux", "xdg-open"),
+        ] {
+            let cmd = opener_command(os, url);
+            assert_eq!(cmd.get_program(), program);
+            let args: Vec<_> = cmd.get_args().collect();
+            assert_eq!(
+                args.last().copied(),
+                Some(std::ffi::OsStr::new(url)),
+                "{os}"
+            );
+            assert!(!args.iter().any(|a| *a == "/C" || *a == "start"), "{os}");
+        }
+    }
+
+    #[test]
+    fn tokens_go_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://services.leadconnectorhq.com",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:9000/",
+            "http://[::1]:8080",
+        ] {
+            assert!(require_secure(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://services.leadconnectorhq.com",
+            "http://192.168.1.10:8080",
+            "http://127.0.0.1.evil.example",
+            "ftp://127.0.0.1",
+        ] {
+            let e = require_secure(bad).unwrap_err();
+            assert_eq!(e.code(), "input.insecure_url", "{bad}");
+        }
     }
 }

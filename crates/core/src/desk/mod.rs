@@ -56,6 +56,8 @@ pub trait Notifier: Send + Sync {
     fn reconcile_progress(&self, _progress: &ReconcileProgress) {}
     /// A scheduled reconciliation found differences (a desktop notification).
     fn reconciliation_found(&self, _report: &ReconciliationReport) {}
+    /// A pull sync's progress (calendars, citas, patients).
+    fn sync_progress(&self, _progress: &SyncProgress) {}
 }
 
 /// Where a connected location's token is kept between runs.
@@ -84,6 +86,8 @@ pub struct DeskOptions {
     /// Pause between attempts while GHL is out of reach.
     pub retry_interval: Duration,
     pub window: SyncWindow,
+    /// This process's language over the saved one (the CLI's `--lang`).
+    pub locale: Option<Locale>,
 }
 
 impl DeskOptions {
@@ -94,6 +98,7 @@ impl DeskOptions {
             sync_interval: Duration::from_secs(300),
             retry_interval: Duration::from_secs(15),
             window: SyncWindow::default(),
+            locale: None,
         }
     }
 
@@ -124,14 +129,17 @@ pub struct Desk {
     pub(crate) limiter: Arc<RateLimiter>,
     pub(crate) runtime: Mutex<Runtime>,
     notice: Option<(ErrorPayload, ErrorPayload)>,
-    reconcile_lock: tokio::sync::Mutex<()>,
-    sync_lock: tokio::sync::Mutex<()>,
+    pub(crate) reconcile_lock: tokio::sync::Mutex<()>,
+    pub(crate) sync_lock: tokio::sync::Mutex<()>,
     pub(crate) wake: Notify,
     pub(crate) push_lock: tokio::sync::Mutex<()>,
     pub(crate) slot_cache: Mutex<booking::SlotCache>,
     pub(crate) notifier: Mutex<Option<Arc<dyn Notifier>>>,
     /// The companion relay's connection (live/).
     pub(crate) live: crate::live::LiveState,
+    /// A sync finished in this process: the daily report waits for it, so
+    /// it never lists what a start-up sync is about to fetch.
+    pub(crate) synced_this_run: std::sync::atomic::AtomicBool,
 }
 
 impl Desk {
@@ -171,6 +179,7 @@ impl Desk {
             slot_cache: Mutex::new(Default::default()),
             notifier: Mutex::new(None),
             live: Default::default(),
+            synced_this_run: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,
@@ -226,6 +235,9 @@ impl Desk {
     }
 
     pub fn locale(&self) -> Locale {
+        if let Some(locale) = self.options.locale {
+            return locale;
+        }
         match self.store.setting(LOCALE).ok().flatten().as_deref() {
             Some("en") => Locale::En,
             _ => Locale::EsPe,

@@ -39,6 +39,18 @@ pub enum FixAction {
     Recreate,
 }
 
+impl FixAction {
+    /// As the report's history and the UI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAction::TakeGhl => "take_ghl",
+            FixAction::PushLocal => "push_local",
+            FixAction::MarkCancelled => "mark_cancelled",
+            FixAction::Recreate => "recreate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -93,7 +105,9 @@ pub enum RunTrigger {
     Scheduled,
 }
 
-fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, String, String)> {
+/// A report line's category, calendar and start, and whether the desk
+/// healed it (its "before" is then the desk's version to restore).
+fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, String, String, bool)> {
     let plain = [
         (Category::MissingHere, &report.faltantes_local),
         (Category::CancelledInGhl, &report.canceladas_no_actualizadas),
@@ -101,7 +115,12 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
     ];
     for (cat, lines) in plain {
         if let Some(l) = lines.iter().find(|l| l.id == id) {
-            return Some((cat, l.calendar_id.clone(), l.start_local.clone()));
+            return Some((
+                cat,
+                l.calendar_id.clone(),
+                l.start_local.clone(),
+                l.via.is_some(),
+            ));
         }
     }
     report.desincronizadas.iter().find(|l| l.id == id).map(|l| {
@@ -109,6 +128,7 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
             Category::Drift,
             l.calendar_id.clone(),
             l.start_local.clone(),
+            l.via.is_some(),
         )
     })
 }
@@ -138,16 +158,16 @@ impl Desk {
         for fix in &fixes {
             let result = match find_line(&report, &fix.cita_id) {
                 None => Err(not_applicable(&fix.cita_id, fix.action)),
-                Some((cat, calendar, start_local)) => match (cat, fix.action) {
+                Some((cat, calendar, start_local, healed)) => match (cat, fix.action) {
                     (_, FixAction::TakeGhl) => {
                         take.entry((calendar, start_local[..10].to_string()))
                             .or_default()
                             .push(fix.cita_id.clone());
                         continue;
                     }
-                    (Category::Drift | Category::CancelledInGhl, FixAction::PushLocal) => {
-                        self.queue_push_local(&location.id, &fix.cita_id, &who)
-                    }
+                    (Category::Drift | Category::CancelledInGhl, FixAction::PushLocal) => self
+                        .restore_healed(&location.id, &fix.cita_id, healed)
+                        .and_then(|()| self.queue_push_local(&location.id, &fix.cita_id, &who)),
                     (
                         Category::MissingHere | Category::Drift | Category::CancelledInGhl,
                         FixAction::MarkCancelled,
@@ -160,14 +180,22 @@ impl Desk {
                     (Category::MissingInGhl, FixAction::MarkCancelled) => {
                         self.cancel_locally(&location.id, &fix.cita_id, &who)
                     }
-                    (Category::MissingInGhl, FixAction::Recreate) => {
-                        self.queue_recreate(&location.id, &fix.cita_id, &who)
-                    }
+                    (Category::MissingInGhl, FixAction::Recreate) => self
+                        .restore_healed(&location.id, &fix.cita_id, healed)
+                        .and_then(|()| self.queue_recreate(&location.id, &fix.cita_id, &who)),
                     _ => Err(not_applicable(&fix.cita_id, fix.action)),
                 },
             };
             match result {
-                Ok(()) => outcome.applied += 1,
+                Ok(()) => {
+                    outcome.applied += 1;
+                    self.store.record_line_fix(
+                        report_id,
+                        &fix.cita_id,
+                        fix.action.as_str(),
+                        &who,
+                    )?;
+                }
                 Err(e) => outcome
                     .failed
                     .push(failure(&fix.cita_id, &e, self.locale())),
@@ -182,6 +210,14 @@ impl Desk {
                 {
                     Ok(n) => {
                         outcome.applied += n;
+                        for id in &ids {
+                            self.store.record_line_fix(
+                                report_id,
+                                id,
+                                FixAction::TakeGhl.as_str(),
+                                &who,
+                            )?;
+                        }
                     }
                     Err(e) => {
                         for id in ids {
@@ -212,6 +248,19 @@ impl Desk {
             "reconciliation fixes applied"
         );
         Ok(outcome)
+    }
+
+    /// A line the desk healed: the replica already holds GHL's version, so
+    /// "restore the desk's" first puts the desk's version (the change's
+    /// "before") back in the replica, and the fix sends it from there.
+    fn restore_healed(&self, location_id: &str, id: &str, healed: bool) -> Result<()> {
+        if !healed {
+            return Ok(());
+        }
+        match self.store.healed_before(location_id, id)? {
+            Some(before) => self.store.record(|w| w.cita(&before, "synced")),
+            None => Ok(()),
+        }
     }
 
     /// The replica takes GHL's version of `ids`: one GHL call for the
@@ -513,6 +562,14 @@ impl Desk {
         let Some(location_id) = self.active_location()? else {
             return Ok(None);
         };
+        // Not before this start-up's sync has finished: a run beside it
+        // would list what it is still fetching (and the first is a baseline).
+        if !self
+            .synced_this_run
+            .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Ok(None);
+        }
         let Some(info) = self.store.location(&location_id)? else {
             return Ok(None);
         };
@@ -648,7 +705,13 @@ impl Desk {
         days_ahead: i64,
         trigger: RunTrigger,
     ) -> Result<ReconciliationReport> {
+        time::check_window(days_back, days_ahead)?;
+        if let Some(day) = anchor {
+            time::check_date(day)?;
+        }
         let _one_at_a_time = self.reconcile_lock.lock().await;
+        // Never beside a sync: it would list what the sync is about to fetch.
+        let _no_sync = self.sync_lock.lock().await;
         let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
         let client = self.client_for(&location.id).await?;
@@ -748,7 +811,13 @@ impl Desk {
         let mut report = report;
         report.diff_us = diff_us;
         report.compared = (ghl.len() + local.len()) as u32;
-        report.id = Some(self.store.save_report(&report)?);
+        // What the sync and live updates healed since the last daily report.
+        report.add_healed(self.store.open_healed(&location.id, zone)?);
+        let id = self.store.save_report(&report)?;
+        report.id = Some(id);
+        if trigger == RunTrigger::Scheduled {
+            self.store.healed_reported(&location.id, id)?;
+        }
         tracing::info!(location = %location.id, differences = report.counts.total, calls = report.ghl_calls, ?trigger, "reconciliation done");
         Ok(report)
     }

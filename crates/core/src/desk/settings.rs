@@ -4,9 +4,8 @@ use super::Desk;
 use super::LOCALE;
 use crate::booking::LocationSettings;
 use crate::error::Result;
-use crate::messages;
 use crate::model::*;
-use crate::time::parse_hhmm;
+use crate::time::{check_window, parse_hhmm};
 
 impl Desk {
     pub fn location_settings(&self) -> Result<LocationSettings> {
@@ -19,11 +18,7 @@ impl Desk {
         parse_hhmm(&settings.fallback_open)?;
         parse_hhmm(&settings.fallback_close)?;
         parse_hhmm(&settings.reconcile_at)?;
-        if !(0..=60).contains(&settings.reconcile_days_back)
-            || !(0..=365).contains(&settings.reconcile_days_ahead)
-        {
-            return Err(messages::input_invalid_window());
-        }
+        check_window(settings.reconcile_days_back, settings.reconcile_days_ahead)?;
         self.store.save_location_settings(&location.id, &settings)?;
         Ok(settings)
     }

@@ -12,7 +12,8 @@ use super::Desk;
 use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
 use crate::mapping::{calendar_row, cita_row};
-use crate::model::{ConnectionState, Locale, SyncSummary};
+use crate::model::{ConnectionState, Locale, RelayState, SyncProgress, SyncSummary};
+use crate::reconcile::Via;
 use crate::store::{CalendarRow, Store};
 use crate::time;
 
@@ -41,6 +42,8 @@ pub async fn pull_location(
     location_id: &str,
     window: SyncWindow,
     now: DateTime<Utc>,
+    heal: Option<bool>,
+    progress: &(dyn Fn(&SyncProgress) + Send + Sync),
 ) -> Result<SyncSummary> {
     let started = Instant::now();
     let calls_before = client.calls();
@@ -95,8 +98,21 @@ pub async fn pull_location(
         window.days_back + window.days_ahead,
         zone,
     );
+    // What the replica held, to record what this pull changes (not on the baseline).
+    let before = match heal {
+        Some(_) => store.cita_rows_starting_in(location_id, from, to)?,
+        None => Vec::new(),
+    };
     let mut upserted = 0;
     let mut removed = store.remove_citas_of_unknown_calendars(location_id)?;
+    let mut shown = SyncProgress {
+        location_id: location_id.to_string(),
+        calendars_done: 0,
+        calendars_total: calendars.len() as u32,
+        citas: 0,
+        patients: 0,
+    };
+    progress(&shown);
     for cal in &calendars {
         for w in time::windows(from, to, MAX_WINDOW_DAYS) {
             let events = client
@@ -125,6 +141,22 @@ pub async fn pull_location(
             upserted += u;
             removed += r;
         }
+        shown.calendars_done += 1;
+        shown.citas = upserted;
+        progress(&shown);
+    }
+
+    if let Some(lost_webhook) = heal {
+        let after = store.cita_rows_starting_in(location_id, from, to)?;
+        let healed = store.record_healed(
+            location_id,
+            &changes(before, after),
+            Via::Pull,
+            lost_webhook,
+        )?;
+        if healed > 0 {
+            tracing::info!(location = %location_id, healed, lost_webhook, "pull healed differences");
+        }
     }
 
     let mut contacts_fetched = 0;
@@ -141,6 +173,8 @@ pub async fn pull_location(
                 store.save_ghl_contact(location_id, c)?;
             }
             contacts_fetched += found.contacts.len() as u32;
+            shown.patients = contacts_fetched;
+            progress(&shown);
             let seen = u64::from(page * CONTACT_PAGE);
             if found.contacts.len() < CONTACT_PAGE as usize
                 || seen >= found.total
@@ -157,10 +191,18 @@ pub async fn pull_location(
             Ok(c) => {
                 store.save_ghl_contact(location_id, &c)?;
                 contacts_fetched += 1;
+                if contacts_fetched % 25 == 0 {
+                    shown.patients = contacts_fetched;
+                    progress(&shown);
+                }
             }
             Err(e) if e.is_offline() => return Err(e.into()),
             Err(e) => tracing::warn!(code = e.code(), "could not fetch a patient: {e}"),
         }
+    }
+    if shown.patients != contacts_fetched {
+        shown.patients = contacts_fetched;
+        progress(&shown);
     }
 
     Ok(SyncSummary {
@@ -196,6 +238,14 @@ impl Desk {
             }
         }
         self.notify_status_now();
+        // A location's first sync is its baseline: what it brings is not a
+        // difference. Later, a change only a pull finds while the relay is
+        // connected is a webhook GHL dropped.
+        let heal = self
+            .store
+            .sync_record(&location_id)?
+            .last_success
+            .map(|_| self.live.state() == RelayState::Connected);
         let result = match self.client_for(&location_id).await {
             Ok(client) => {
                 pull_location(
@@ -204,6 +254,12 @@ impl Desk {
                     &location_id,
                     self.options.window,
                     Utc::now(),
+                    heal,
+                    &|p: &SyncProgress| {
+                        if let Some(n) = self.notifier() {
+                            n.sync_progress(p);
+                        }
+                    },
                 )
                 .await
             }
@@ -212,6 +268,8 @@ impl Desk {
         match &result {
             Ok(summary) => {
                 self.store.record_sync(&location_id, true, None)?;
+                self.synced_this_run
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
                 let mut rt = self.runtime.lock().unwrap();
                 rt.connection = ConnectionState::Online;
                 rt.last_error = None;
@@ -288,4 +346,19 @@ impl Desk {
             }
         }
     }
+}
+
+/// The citas a pull changed, as (before, after) pairs by id.
+fn changes(before: Vec<CitaRow>, after: Vec<CitaRow>) -> Vec<(Option<CitaRow>, Option<CitaRow>)> {
+    let mut after: std::collections::HashMap<String, CitaRow> =
+        after.into_iter().map(|r| (r.id.clone(), r)).collect();
+    let mut out = Vec::new();
+    for b in before {
+        match after.remove(&b.id) {
+            Some(a) if a == b => {}
+            a => out.push((Some(b), a)),
+        }
+    }
+    out.extend(after.into_values().map(|a| (None, Some(a))));
+    out
 }

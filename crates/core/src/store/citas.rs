@@ -71,6 +71,37 @@ pub fn upsert_cita_row(c: &Connection, row: &CitaRow, state: &str) -> rusqlite::
     Ok(())
 }
 
+/// The columns `cita_row_of` reads, in its order.
+const CITA_ROW_SELECT: &str =
+    "SELECT id, location_id, calendar_id, contact_id, assigned_user_id, title, status, start_ms, end_ms,
+            date_updated, raw FROM citas";
+
+fn cita_row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<CitaRow> {
+    Ok(CitaRow {
+        id: r.get(0)?,
+        location_id: r.get(1)?,
+        calendar_id: r.get(2)?,
+        contact_id: r.get(3)?,
+        assigned_user_id: r.get(4)?,
+        title: r.get(5)?,
+        status: r.get(6)?,
+        start: time::from_ms(r.get(7)?),
+        end: time::from_ms(r.get(8)?),
+        date_updated: r.get(9)?,
+        raw: r.get(10)?,
+    })
+}
+
+/// One cita as stored, inside a transaction (what a change replaces).
+pub(crate) fn cita_row_in(c: &Connection, id: &str) -> rusqlite::Result<Option<CitaRow>> {
+    c.query_row(
+        &format!("{CITA_ROW_SELECT} WHERE id = ?1"),
+        [id],
+        cita_row_of,
+    )
+    .optional()
+}
+
 impl Store {
     /// Upserts GHL's citas for one calendar and window, and removes the
     /// synced citas of that calendar starting in the window that GHL no longer
@@ -177,26 +208,17 @@ impl Store {
         end: DateTime<Utc>,
     ) -> Result<Vec<CitaRow>> {
         self.with(|c| {
-            let mut st = c.prepare(
-                "SELECT id, location_id, calendar_id, contact_id, assigned_user_id, title, status, start_ms, end_ms,
-                        date_updated, raw
-                 FROM citas WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3",
+            let mut st = c.prepare(&format!(
+                "{CITA_ROW_SELECT} WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3"
+            ))?;
+            let rows = st.query_map(
+                params![
+                    location_id,
+                    start.timestamp_millis(),
+                    end.timestamp_millis()
+                ],
+                cita_row_of,
             )?;
-            let rows = st.query_map(params![location_id, start.timestamp_millis(), end.timestamp_millis()], |r| {
-                Ok(CitaRow {
-                    id: r.get(0)?,
-                    location_id: r.get(1)?,
-                    calendar_id: r.get(2)?,
-                    contact_id: r.get(3)?,
-                    assigned_user_id: r.get(4)?,
-                    title: r.get(5)?,
-                    status: r.get(6)?,
-                    start: time::from_ms(r.get(7)?),
-                    end: time::from_ms(r.get(8)?),
-                    date_updated: r.get(9)?,
-                    raw: r.get(10)?,
-                })
-            })?;
             rows.collect()
         })
     }

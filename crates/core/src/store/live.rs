@@ -9,7 +9,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use crate::cita::CitaRow;
 use crate::error::Result;
 use crate::live::{Change, Handled, Outcome};
-use crate::store::Store;
+use crate::reconcile::Via;
+use crate::store::{cita_row_in, insert_healed, Store};
 impl Store {
     /// The relay cursor of the last event handled for `location_id` from
     /// `relay_url` (0 when none, or when the relay changed).
@@ -106,8 +107,22 @@ impl Store {
                 return Ok(Outcome::Echo);
             }
             let (outcome, subject) = match change {
-                Change::UpsertCita(row) => (upsert_cita(&tx, row)?, Some(row.id.as_str())),
-                Change::DeleteCita(id) => (delete_cita(&tx, id)?, Some(id.as_str())),
+                Change::UpsertCita(row) => {
+                    let before = cita_row_in(&tx, &row.id)?;
+                    let outcome = upsert_cita(&tx, row)?;
+                    if outcome == Outcome::Applied {
+                        insert_healed(&tx, handled.location_id, before.as_ref(), Some(row), Via::Webhook, false)?;
+                    }
+                    (outcome, Some(row.id.as_str()))
+                }
+                Change::DeleteCita(id) => {
+                    let before = cita_row_in(&tx, id)?;
+                    let outcome = delete_cita(&tx, id)?;
+                    if outcome == Outcome::Applied {
+                        insert_healed(&tx, handled.location_id, before.as_ref(), None, Via::Webhook, false)?;
+                    }
+                    (outcome, Some(id.as_str()))
+                }
                 Change::UpsertContact {
                     id,
                     display_name,

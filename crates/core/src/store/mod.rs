@@ -13,6 +13,7 @@ use crate::patients;
 mod audit;
 mod citas;
 mod contacts;
+mod healed;
 mod live;
 mod locations;
 mod outbox;
@@ -22,8 +23,9 @@ mod settings;
 
 pub use crate::mapping::CalendarRow;
 pub(crate) use audit::{insert_audit, AuditRecord};
-pub(crate) use citas::upsert_cita_row;
+pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
+pub(crate) use healed::insert_healed;
 pub use locations::ConnectionRow;
 pub(crate) use outbox::{insert_write, RefusedRow};
 

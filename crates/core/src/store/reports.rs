@@ -5,7 +5,28 @@ use rusqlite::{params, OptionalExtension};
 
 use super::Store;
 use crate::error::Result;
-use crate::reconcile::ReconciliationReport;
+use crate::reconcile::{LineFix, ReconciliationReport};
+
+/// The fixes made on a stored report's lines, by cita.
+fn fixes_of(
+    c: &rusqlite::Connection,
+    report_id: i64,
+) -> rusqlite::Result<std::collections::HashMap<String, LineFix>> {
+    let mut st = c.prepare_cached(
+        "SELECT cita_id, action, actor, at FROM report_fixes WHERE report_id = ?1",
+    )?;
+    let rows = st.query_map([report_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            LineFix {
+                action: r.get(1)?,
+                by: r.get(2)?,
+                at: crate::time::utc_string(crate::time::from_ms(r.get(3)?)),
+            },
+        ))
+    })?;
+    rows.collect()
+}
 
 impl Store {
     pub fn save_report(&self, report: &crate::reconcile::ReconciliationReport) -> Result<i64> {
@@ -39,6 +60,12 @@ impl Store {
                             report.id = Some(id);
                             report
                         })
+                        .map(|mut report| {
+                            if let Ok(fixes) = fixes_of(c, id) {
+                                report.attach_fixes(&fixes);
+                            }
+                            report
+                        })
                         .map_err(|e| {
                             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
                         })
@@ -49,20 +76,40 @@ impl Store {
     }
 
     pub fn report_by_id(&self, id: i64) -> Result<Option<ReconciliationReport>> {
-        let json: Option<String> = self.with(|c| {
-            c.query_row(
-                "SELECT report FROM reconciliation_reports WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()
+        let (json, fixes) = self.with(|c| {
+            let json: Option<String> = c
+                .query_row(
+                    "SELECT report FROM reconciliation_reports WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok((json, fixes_of(c, id)?))
         })?;
         Ok(json
             .and_then(|j| serde_json::from_str::<ReconciliationReport>(&j).ok())
             .map(|mut r| {
                 r.id = Some(id);
+                r.attach_fixes(&fixes);
                 r
             }))
+    }
+
+    /// A line of a stored report was fixed: by whom and how.
+    pub(crate) fn record_line_fix(
+        &self,
+        report_id: i64,
+        cita_id: &str,
+        action: &str,
+        actor: &str,
+    ) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO report_fixes (report_id, cita_id, action, actor, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![report_id, cita_id, action, actor, Utc::now().timestamp_millis()],
+            )
+            .map(drop)
+        })
     }
 
     pub fn last_scheduled_run(&self, location_id: &str) -> Result<Option<String>> {

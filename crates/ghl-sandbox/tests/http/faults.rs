@@ -253,3 +253,46 @@ async fn ui_changes_skip_slot_checks() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     sandbox.shutdown().await;
 }
+
+/// GHL finishes a request it received even when the caller hangs up while it
+/// is held: the contact exists afterwards, as the crash test relies on.
+#[tokio::test]
+async fn a_held_request_is_finished_after_the_caller_hangs_up() {
+    let sandbox = start_demo().await;
+    let ghl = Ghl::new(&sandbox);
+    let loc = sandbox.location_id().to_string();
+    fault(
+        &ghl,
+        json!({"kind": "latency", "ms": 300, "path": "/contacts/"}),
+    )
+    .await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let err = impatient
+        .post(format!("{}/contacts/", sandbox.base_url()))
+        .bearer_auth(sandbox.pit())
+        .header("Version", CONTACTS_VERSION)
+        .json(&json!({"locationId": loc, "firstName": "Colgó", "phone": "+51 987 000 111"}))
+        .send()
+        .await
+        .expect_err("the caller gives up");
+    assert!(err.is_timeout(), "{err}");
+    let made = || async {
+        let world = sandbox.sandbox().read().await;
+        let colgo = world.contacts.values().filter(|c| c.first_name == "Colgó");
+        colgo.count()
+    };
+    assert_eq!(made().await, 0, "still held");
+    let started = Instant::now();
+    while made().await == 0 && started.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        made().await,
+        1,
+        "GHL finished the request after the hang-up"
+    );
+    sandbox.shutdown().await;
+}

@@ -62,6 +62,7 @@ pub fn appointment_body(webhook_id: &str, location: &str, timestamp: &str) -> Ve
 pub fn test_config(data_dir: &Path) -> Config {
     Config {
         listen: "127.0.0.1:0".parse().expect("addr"),
+        metrics_listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: data_dir.to_path_buf(),
         ed25519_public_keys: vec![fixture("ed25519-test.pub.pem")],
         rsa_public_keys: vec![fixture("rsa-test.pub.pem")],
@@ -135,8 +136,9 @@ impl TestRelay {
     }
 
     pub async fn metrics(&self) -> String {
+        let at = self.relay.as_ref().expect("running").metrics_addr;
         self.http
-            .get(format!("{}/metrics", self.base))
+            .get(format!("http://{at}/metrics"))
             .send()
             .await
             .expect("metrics")
@@ -337,6 +339,7 @@ pub fn relay_command(data_dir: &Path) -> Command {
             pem_body(&fixture("rsa-test.pub.pem")),
         )
         .env("CITADESK_RELAY_KEEPALIVE_SECS", "1")
+        .env("CITADESK_RELAY_METRICS_LISTEN", "127.0.0.1:0")
         .env_remove("CITADESK_RELAY_CONFIG")
         .env_remove("CITADESK_RELAY_DATABASE_URL");
     cmd
