@@ -9,6 +9,12 @@ use citadesk_core::testing::{CalendarRow, CitaRow, ConnectionRow, Store};
 
 pub const LOCATION: &str = "BenchLocation0000001";
 pub const ZONE: &str = "America/Lima";
+/// The replica's key (`CITADESK_REPLICA_KEY` for the app the benchmark starts).
+pub const REPLICA_KEY: &str = "be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c";
+
+pub fn replica_key() -> citadesk_core::ghl::Secret {
+    citadesk_core::ghl::Secret::new(REPLICA_KEY)
+}
 
 pub struct Seeded {
     pub citas: usize,
@@ -20,7 +26,11 @@ pub struct Seeded {
 /// current week (Lima), the rest spread over the year around it.
 pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: usize) -> Seeded {
     let started = Instant::now();
-    let store = Store::open(&citadesk_core::paths::replica_path(data_dir)).expect("replica");
+    let store = Store::open(
+        &citadesk_core::paths::replica_path(data_dir),
+        &replica_key(),
+    )
+    .expect("replica");
     let zone: chrono_tz::Tz = ZONE.parse().unwrap();
     store
         .upsert_location(

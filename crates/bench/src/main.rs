@@ -103,7 +103,13 @@ fn main() {
             in_week,
         } => {
             let s = fixture::seed_replica(&data_dir, citas, calendars, in_week);
-            eprintln!("{} citas in {} ms", s.citas, s.ms);
+            eprintln!(
+                "{} citas in {} ms (open it with {}={})",
+                s.citas,
+                s.ms,
+                citadesk_core::Desk::REPLICA_KEY_ENV,
+                fixture::REPLICA_KEY
+            );
         }
         Cmd::WeekQuery { iterations } => week_query(&cli.out, iterations),
         Cmd::Booking { bookings } => runtime().block_on(desk_bench::booking(&cli.out, bookings)),
@@ -145,6 +151,7 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("CITADESK_DATA_DIR", data_dir)
+        .env(citadesk_core::Desk::REPLICA_KEY_ENV, fixture::REPLICA_KEY)
         // GHL is out of reach in this benchmark: the week comes from the cache.
         .env("CITADESK_GHL_TOKEN", "bench-token-not-used")
         .env("CITADESK_BENCH_READY_FILE", &ready_file)
@@ -269,9 +276,11 @@ fn startup(
 fn week_query(out: &Path, iterations: usize) {
     let dir = tempfile::tempdir().unwrap();
     let seeded = fixture::seed_replica(dir.path(), 50_000, 20, 2_000);
-    let store =
-        citadesk_core::testing::Store::open(&citadesk_core::paths::replica_path(dir.path()))
-            .unwrap();
+    let store = citadesk_core::testing::Store::open(
+        &citadesk_core::paths::replica_path(dir.path()),
+        &fixture::replica_key(),
+    )
+    .unwrap();
     let zone: chrono_tz::Tz = fixture::ZONE.parse().unwrap();
     let (start, end) = citadesk_core::testing::time::days_range(seeded.week_monday, 7, zone);
     let mut times = Vec::with_capacity(iterations);

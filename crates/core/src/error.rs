@@ -227,6 +227,8 @@ pub enum ErrorCode {
     SetupNotConnected,
     #[serde(rename = "store.error")]
     StoreError,
+    #[serde(rename = "store.key_lost")]
+    StoreKeyLost,
     #[serde(rename = "store.open_failed")]
     StoreOpenFailed,
     #[serde(rename = "store.recovered")]
@@ -300,6 +302,7 @@ impl ErrorCode {
         ErrorCode::RelayUnreachable,
         ErrorCode::SetupNotConnected,
         ErrorCode::StoreError,
+        ErrorCode::StoreKeyLost,
         ErrorCode::StoreOpenFailed,
         ErrorCode::StoreRecovered,
         ErrorCode::UiUnknown,
@@ -370,6 +373,7 @@ impl ErrorCode {
             ErrorCode::RelayUnreachable => "relay.unreachable",
             ErrorCode::SetupNotConnected => "setup.not_connected",
             ErrorCode::StoreError => "store.error",
+            ErrorCode::StoreKeyLost => "store.key_lost",
             ErrorCode::StoreOpenFailed => "store.open_failed",
             ErrorCode::StoreRecovered => "store.recovered",
             ErrorCode::UiUnknown => "ui.unknown",

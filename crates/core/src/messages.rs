@@ -5,7 +5,7 @@
 use std::fmt::{Debug, Display};
 
 use crate::error::{CoreError, ErrorCode};
-use crate::model::Locale;
+use crate::model::{ErrorPayload, Locale};
 
 fn rejected(code: ErrorCode, es: String, en: String) -> CoreError {
     CoreError::rejected(code, es, en)
@@ -47,6 +47,8 @@ pub(crate) fn describe(code: ErrorCode, detail: &str, locale: Locale) -> String 
         ("keychain.locked", false) => "The system keychain is locked. Unlock it and try again.".to_string(),
         ("setup.not_connected", true) => "No hay ninguna sede de GHL conectada todavía.".to_string(),
         ("setup.not_connected", false) => "No GHL location is connected yet.".to_string(),
+        ("store.key_lost", true) => "La clave de la base de datos local ya no está en el llavero del sistema: la base se guardó aparte y la agenda se vuelve a descargar desde GHL.".to_string(),
+        ("store.key_lost", false) => "The local database's key is no longer in the system keychain: the database was set aside and the agenda is downloaded again from GHL.".to_string(),
         ("store.open_failed", true) => format!("No se pudo abrir la base de datos local. {detail}"),
         ("input.invalid_date", true) => format!("Fecha no válida: use AAAA-MM-DD. ({detail})"),
         ("relay.bad_url", true) => "La dirección del relay no es válida: escriba una URL completa, por ejemplo https://relay.suclinica.pe".to_string(),
@@ -200,6 +202,38 @@ pub(crate) fn cita_invalid_status(status: impl Display + Debug) -> CoreError {
         ErrorCode::CitaInvalidStatus,
         format!("Estado «{status}» no válido: use confirmada, asistió o no asistió."),
         format!("Invalid status {status:?}: use confirmed, showed or no-show."),
+    )
+}
+
+/// The replica's key is gone (keychain reset, another account): the file it
+/// opened was set aside at `aside`. Notice in (es, en).
+pub(crate) fn replica_key_lost(aside: &str) -> (ErrorPayload, ErrorPayload) {
+    let code = ErrorCode::StoreKeyLost;
+    (
+        ErrorPayload {
+            code,
+            message: format!("La clave de la base de datos local ya no está en el llavero del sistema (¿se borró o cambió el llavero?), así que no se pudo abrir. Se guardó aparte, sin borrar nada, en {aside}. Se vuelve a descargar la agenda desde GHL; si la sede no aparece, conéctela de nuevo."),
+        },
+        ErrorPayload {
+            code,
+            message: format!("The local database's key is no longer in the system keychain (was the keychain cleared or changed?), so it could not be opened. It was set aside, nothing deleted, at {aside}. The agenda is downloaded again from GHL; if the location is missing, connect it again."),
+        },
+    )
+}
+
+/// The keychain could not give or keep the replica's key.
+pub(crate) fn replica_key_unavailable(e: citadesk_ghl::TokenStoreError) -> CoreError {
+    use citadesk_ghl::TokenStoreError as E;
+    let code = ErrorCode::parse(e.code()).unwrap_or(ErrorCode::KeychainError);
+    // The error's own text suggests CITADESK_GHL_TOKEN: its detail only.
+    let e = match e {
+        E::Unavailable(d) | E::Other(d) | E::Missing(d) => d,
+        E::Locked => "locked".into(),
+    };
+    rejected(
+        code,
+        format!("La base de datos local está cifrada y su clave se guarda en el llavero del sistema, que no respondió ({e}). Inicie sesión en el escritorio con el llavero desbloqueado; para uso sin escritorio (cron, CI) defina CITADESK_REPLICA_KEY con 64 dígitos hexadecimales."),
+        format!("The local database is encrypted and its key is kept in the system keychain, which did not answer ({e}). Log in to the desktop with the keychain unlocked; for use without a desktop (cron, CI) set CITADESK_REPLICA_KEY to 64 hexadecimal digits."),
     )
 }
 

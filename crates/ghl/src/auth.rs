@@ -347,12 +347,20 @@ async fn lock_exclusive(path: &Path) -> Result<std::fs::File, GhlError> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(storage)?;
     }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .map_err(storage)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    // Private like the rest of the data folder.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(storage)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if file.metadata().map_err(storage)?.permissions().mode() & 0o777 != 0o600 {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(storage)?;
+        }
+    }
     let started = std::time::Instant::now();
     loop {
         match file.try_lock() {
@@ -420,5 +428,23 @@ mod tests {
         drop(held);
         assert!(other.try_lock().is_ok());
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_lock_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("a.lock");
+        drop(lock_exclusive(&fresh).await.unwrap());
+        // One an older version left readable is tightened.
+        let old = dir.path().join("b.lock");
+        std::fs::write(&old, b"").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(lock_exclusive(&old).await.unwrap());
+        for p in [fresh, old] {
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", p.display());
+        }
     }
 }

@@ -111,13 +111,51 @@ impl GhlError {
         }
     }
 
+    /// reqwest's message names the URL, whose query can hold a patient's
+    /// phone or email (duplicate search): it is dropped here, once.
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
         if e.is_timeout() {
             GhlError::Timeout
         } else if e.is_decode() {
-            GhlError::Decode(e.to_string())
+            GhlError::Decode(reqwest_text(e))
         } else {
-            GhlError::Unreachable(e.to_string())
+            GhlError::Unreachable(reqwest_text(e))
         }
+    }
+}
+
+/// The error and its causes (connection refused, DNS...), without the URL.
+fn reqwest_text(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_network_error_keeps_no_url_or_query() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/contacts/search/duplicate?number=%2B51987654321&email=a%40b.pe");
+        let e = reqwest::get(&url).await.unwrap_err();
+        assert!(e.to_string().contains("number="), "reqwest names the URL");
+        let text = GhlError::from_reqwest(e).to_string();
+        assert!(
+            !text.contains("duplicate") && !text.contains("number="),
+            "{text}"
+        );
+        assert!(text.contains("could not be reached"), "{text}");
     }
 }

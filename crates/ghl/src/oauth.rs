@@ -204,7 +204,13 @@ fn failure(e: RequestTokenError<GhlError, BasicErrorResponse>) -> TokenFailure {
             if inactive(&text) {
                 TokenFailure::Grant(text)
             } else {
-                TokenFailure::Other(GhlError::Decode(format!("/oauth/token: {e}: {text}")))
+                // Neither the body nor serde's message (it quotes values) may
+                // carry a token into a log: the field's path and the size only.
+                TokenFailure::Other(GhlError::Decode(format!(
+                    "/oauth/token: unreadable answer at {} ({} bytes)",
+                    e.path(),
+                    body.len()
+                )))
             }
         }
         RequestTokenError::Other(e) => TokenFailure::Other(GhlError::Decode(e)),

@@ -62,6 +62,12 @@ impl TokenStore {
         format!("ghl-pit:{location_id}")
     }
 
+    /// The keychain account name for the key of the replica in a data
+    /// folder (`dir_id`: a hash of the folder's path).
+    pub fn replica_key_account(dir_id: &str) -> String {
+        format!("replica-key:{dir_id}")
+    }
+
     fn entry(account: &str) -> Result<keyring::Entry, TokenStoreError> {
         keyring::Entry::new(KEYCHAIN_SERVICE, account).map_err(|e| map_err(account, e))
     }

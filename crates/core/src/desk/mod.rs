@@ -146,7 +146,13 @@ impl Desk {
     /// Opens the replica under `options.data_dir` (the demo's own folder in
     /// demo mode) and works out the starting state from it.
     pub fn open(options: DeskOptions) -> Result<Arc<Self>> {
-        let (store, notice) = open_or_set_aside(&paths::replica_path(&options.data_dir))?;
+        paths::secure_data_dir(&options.data_dir)?;
+        let tokens = TokenStore::new();
+        // One process at a time makes the key and encrypts an old replica.
+        let lock = paths::lock_file(&options.data_dir.join("replica.lock"))?;
+        let key = replica_key(&options, &tokens)?;
+        let (store, notice) = open_or_set_aside(&paths::replica_path(&options.data_dir), &key)?;
+        drop(lock);
         if let Some(demo) = &options.demo {
             store.save_connection(&ConnectionRow {
                 location_id: demo.location_id.clone(),
@@ -158,7 +164,7 @@ impl Desk {
         let desk = Arc::new(Self {
             options,
             store,
-            tokens: TokenStore::new(),
+            tokens,
             limiter: Arc::new(RateLimiter::new()),
             runtime: Mutex::new(Runtime {
                 connection: ConnectionState::NotConnected,
@@ -190,6 +196,24 @@ impl Desk {
         desk.runtime.lock().unwrap().connection = initial;
         desk.active_location_changed();
         Ok(desk)
+    }
+
+    /// Headless use and tests: the replica's key (64 hex digits), read
+    /// instead of the keychain when set.
+    pub const REPLICA_KEY_ENV: &'static str = "CITADESK_REPLICA_KEY";
+
+    /// The keychain account holding the key of the replica in `data_dir`.
+    pub fn replica_key_account(data_dir: &Path) -> String {
+        let dir = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+        // FNV-1a: stable across Rust releases, unlike std's hasher.
+        let hash = dir
+            .as_os_str()
+            .as_encoded_bytes()
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        TokenStore::replica_key_account(&format!("{hash:016x}"))
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -319,12 +343,98 @@ impl Desk {
     }
 }
 
-/// Opens the replica; a file SQLite cannot read is renamed aside (never
-/// deleted) and a fresh replica is started, since GHL holds the data. The
-/// notice says where the old file went.
-fn open_or_set_aside(path: &Path) -> Result<(Store, Option<(ErrorPayload, ErrorPayload)>)> {
-    match Store::open(path) {
+/// The demo clinic's replica key: fixed (its data is made up), so the demo
+/// needs no keychain.
+const DEMO_REPLICA_KEY: &str = "de3001c1ade5c0de0000000000000000000000000000000000000000000000de";
+
+struct ReplicaKey {
+    key: Secret,
+    /// Made at this start: an encrypted replica already there was made with
+    /// a key that is gone.
+    made_now: bool,
+    /// Given in `CITADESK_REPLICA_KEY`: a replica it does not open is
+    /// refused, never set aside (the app may share it with its own key).
+    from_env: bool,
+}
+
+/// The replica's key: `CITADESK_REPLICA_KEY`, the demo's, or the keychain's
+/// (made and kept there at first start).
+fn replica_key(options: &DeskOptions, tokens: &TokenStore) -> Result<ReplicaKey> {
+    if let Some(hex) = std::env::var(Desk::REPLICA_KEY_ENV)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        let key = Secret::new(hex.trim());
+        if !Store::is_key(&key) {
+            return Err(CoreError::StoreOpen {
+                path: paths::replica_path(&options.data_dir).display().to_string(),
+                reason: format!("{} must be 64 hexadecimal digits", Desk::REPLICA_KEY_ENV),
+            });
+        }
+        return Ok(ReplicaKey {
+            key,
+            made_now: false,
+            from_env: true,
+        });
+    }
+    if options.demo.is_some() {
+        return Ok(ReplicaKey {
+            key: Secret::new(DEMO_REPLICA_KEY),
+            made_now: false,
+            from_env: false,
+        });
+    }
+    let account = Desk::replica_key_account(&options.data_dir);
+    let tokens = tokens.clone();
+    // keyring blocks on D-Bus, which panics on an async runtime's thread:
+    // Desk::open may be called from one, so a thread of its own.
+    let found = std::thread::scope(|s| {
+        s.spawn(|| {
+            tokens.load(&account).map(Some).or_else(|e| match e {
+                citadesk_ghl::TokenStoreError::Missing(_) => Ok(None),
+                e => Err(e),
+            })
+        })
+        .join()
+    })
+    .map_err(|_| CoreError::Io(std::io::Error::other("keychain thread panicked")))?
+    .map_err(crate::messages::replica_key_unavailable)?;
+    if let Some(key) = found {
+        return Ok(ReplicaKey {
+            key,
+            made_now: false,
+            from_env: false,
+        });
+    }
+    let key = Store::new_key()?;
+    // Kept before the replica uses it: never a file without its key.
+    std::thread::scope(|s| s.spawn(|| tokens.save(&account, &key)).join())
+        .map_err(|_| CoreError::Io(std::io::Error::other("keychain thread panicked")))?
+        .map_err(crate::messages::replica_key_unavailable)?;
+    tracing::info!("made the replica's key and kept it in the keychain");
+    Ok(ReplicaKey {
+        key,
+        made_now: true,
+        from_env: false,
+    })
+}
+
+/// Opens the replica; a file SQLite cannot read (damaged, or its key lost)
+/// is renamed aside (never deleted) and a fresh replica is started, since
+/// GHL holds the data. The notice says where the old file went.
+fn open_or_set_aside(
+    path: &Path,
+    key: &ReplicaKey,
+) -> Result<(Store, Option<(ErrorPayload, ErrorPayload)>)> {
+    match Store::open(path, &key.key) {
         Ok(store) => Ok((store, None)),
+        Err(CoreError::StoreOpen { path, reason }) if key.from_env => Err(CoreError::StoreOpen {
+            path,
+            reason: format!(
+                "{reason}; or {} is not this replica's key",
+                Desk::REPLICA_KEY_ENV
+            ),
+        }),
         Err(CoreError::StoreOpen { reason, .. }) if path.exists() => {
             let stamp = Utc::now().format("%Y%m%d-%H%M%S");
             let aside = path.with_file_name(format!("citadesk.damaged-{stamp}.db"));
@@ -343,9 +453,15 @@ fn open_or_set_aside(path: &Path) -> Result<(Store, Option<(ErrorPayload, ErrorP
                     std::fs::rename(&from, &to)?;
                 }
             }
-            tracing::error!(damaged = %aside.display(), %reason, "local database unreadable; set aside, starting a fresh replica");
-            let store = Store::open(path)?;
+            tracing::error!(damaged = %aside.display(), %reason, key_made_now = key.made_now, "local database unreadable; set aside, starting a fresh replica");
+            let store = Store::open(path, &key.key)?;
             let shown = aside.display();
+            if key.made_now {
+                return Ok((
+                    store,
+                    Some(crate::messages::replica_key_lost(&shown.to_string())),
+                ));
+            }
             let es = ErrorPayload {
                 code: crate::error::ErrorCode::StoreRecovered,
                 message: format!("La base de datos local estaba dañada y se guardó aparte en {shown}. Se vuelve a descargar la agenda desde GHL; si la sede no aparece, conéctela de nuevo."),

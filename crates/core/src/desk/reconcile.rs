@@ -645,15 +645,24 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .ok_or(CoreError::NotConnected)?;
-        let dir = dirs::download_dir().unwrap_or_else(|| self.data_dir().join("exports"));
-        std::fs::create_dir_all(&dir)?;
+        let dir = match dirs::download_dir() {
+            Some(d) => {
+                std::fs::create_dir_all(&d)?;
+                d
+            }
+            None => {
+                let d = crate::paths::exports_dir(self.data_dir());
+                crate::paths::private_dir(&d)?;
+                d
+            }
+        };
         let ext = if format == ExportFormat::Json {
             "json"
         } else {
             "csv"
         };
         let path = dir.join(format!("reconciliacion-{}-{report_id}.{ext}", report.fecha));
-        std::fs::write(&path, text)?;
+        crate::paths::write_private(&path, text.as_bytes())?;
         Ok(path.display().to_string())
     }
 }

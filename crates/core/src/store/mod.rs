@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use citadesk_ghl::Secret;
 use rusqlite::{params, Connection};
 
 use crate::error::{CoreError, Result};
@@ -37,25 +38,50 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the replica at `path`, in WAL mode, and
-    /// applies pending migrations.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens (creating if needed) the replica at `path`, encrypted with
+    /// `key` (SQLCipher; 64 hex digits, see `new_key`), in WAL mode, and
+    /// applies pending migrations. A plain SQLite replica of an older
+    /// version is encrypted first.
+    pub fn open(path: &Path, key: &Secret) -> Result<Self> {
+        let failed = |reason: String| CoreError::StoreOpen {
+            path: path.display().to_string(),
+            reason,
+        };
+        let raw = raw_key(key).ok_or_else(|| {
+            failed("the replica key must be 64 hexadecimal digits (256 bits)".into())
+        })?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let conn = Connection::open(path).map_err(|e| CoreError::StoreOpen {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        private_files(path)?;
+        if is_plain_sqlite(path)? {
+            encrypt_plain(path, &raw)
+                .map_err(|e| failed(format!("{e}; the unencrypted replica was left as it was")))?;
+        }
+        let conn = Connection::open(path).map_err(|e| failed(e.to_string()))?;
+        conn.pragma_update(None, "key", &raw)
+            .map_err(|e| failed(e.to_string()))?;
         Self::init(conn).map_err(|e| match e {
-            CoreError::Store(inner) => CoreError::StoreOpen {
-                path: path.display().to_string(),
-                reason: format!(
-                    "{inner}; move the file aside to start a fresh replica (GHL keeps the data)"
-                ),
-            },
+            CoreError::Store(inner) => failed(format!(
+                "{inner}; move the file aside to start a fresh replica (GHL keeps the data)"
+            )),
             other => other,
         })
+    }
+
+    /// Whether `key` has a replica key's form (64 hex digits).
+    pub fn is_key(key: &Secret) -> bool {
+        raw_key(key).is_some()
+    }
+
+    /// A new replica key: 256 random bits as 64 hex digits.
+    pub fn new_key() -> Result<Secret> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| CoreError::Io(std::io::Error::other(e.to_string())))?;
+        Ok(Secret::new(
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        ))
     }
 
     #[cfg(any(test, feature = "testing"))]
@@ -92,6 +118,82 @@ impl Store {
     // ---- replica writes ----
 
     // ---- replica reads (what the UI shows) ----
+}
+
+/// SQLCipher's raw-key form (`x'..'`): the key is random, so no KDF runs.
+fn raw_key(key: &Secret) -> Option<String> {
+    let hex = key.expose();
+    (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("x'{hex}'"))
+}
+
+fn is_plain_sqlite(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path)?;
+    Ok(file.read_exact(&mut head).is_ok() && &head == b"SQLite format 3\0")
+}
+
+/// Encrypts a plain replica: `sqlcipher_export` into a private copy beside
+/// it, checked with the key, then renamed over the original (which is only
+/// replaced once the copy is whole).
+fn encrypt_plain(path: &Path, raw: &str) -> rusqlite::Result<()> {
+    let copy = sidecar(path, "-encrypting");
+    let _ = std::fs::remove_file(&copy);
+    let io = |e: std::io::Error| rusqlite::Error::ToSqlConversionFailure(Box::new(e));
+    crate::paths::write_private(&copy, b"").map_err(io)?;
+    let result = (|| {
+        let plain = Connection::open(path)?;
+        // Folds the WAL into the file: nothing is left behind in -wal.
+        plain.pragma_update(None, "journal_mode", "DELETE")?;
+        let version: i64 = plain.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        plain.execute(
+            "ATTACH DATABASE ?1 AS encrypted KEY ?2",
+            params![copy.to_string_lossy(), raw],
+        )?;
+        plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+        plain.pragma_update(Some("encrypted"), "user_version", version)?;
+        plain.execute("DETACH DATABASE encrypted", [])?;
+        drop(plain);
+        let check = Connection::open(&copy)?;
+        check.pragma_update(None, "key", raw)?;
+        check.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        drop(check);
+        std::fs::rename(&copy, path).map_err(io)?;
+        for stale in [sidecar(path, "-wal"), sidecar(path, "-shm")] {
+            let _ = std::fs::remove_file(stale);
+        }
+        tracing::info!("replica encrypted at rest (SQLCipher)");
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&copy);
+    }
+    result
+}
+
+/// The replica is created 0600 (SQLite gives its -wal and -shm the same
+/// mode); files an older version left open are tightened.
+fn private_files(path: &Path) -> Result<()> {
+    if !path.exists() {
+        crate::paths::write_private(path, b"")?;
+    }
+    for p in [
+        path.to_path_buf(),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+    ] {
+        if p.exists() {
+            crate::paths::private_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// `citadesk.db` -> `citadesk.db-wal`.
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
 }
 
 /// Contacts stored before patient search existed get their key once.
@@ -283,15 +385,21 @@ mod tests {
         assert_eq!(ids("n").len(), 2, "one letter finds both");
     }
 
+    const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
     #[test]
     fn migrations_run_once_and_a_corrupt_file_says_what_to_do() {
+        let key = Secret::new(KEY);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("citadesk.db");
-        let s = Store::open(&path).unwrap();
+        let s = Store::open(&path, &key).unwrap();
         let v = s.schema_version().unwrap();
         assert_eq!(v, embedded::MIGRATIONS.len() as i64);
         drop(s);
-        assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), v);
+        assert_eq!(
+            Store::open(&path, &key).unwrap().schema_version().unwrap(),
+            v
+        );
 
         let bad = dir.path().join("bad.db");
         std::fs::write(
@@ -299,12 +407,88 @@ mod tests {
             b"this is not a database, just text that is long enough to be read as a header",
         )
         .unwrap();
-        let err = Store::open(&bad).err().expect("a corrupt file is refused");
+        let err = Store::open(&bad, &key)
+            .err()
+            .expect("a corrupt file is refused");
         assert_eq!(err.code(), "store.open_failed");
         assert!(err.to_string().contains("move the file aside"), "{err}");
         // Nothing was overwritten.
         assert!(std::fs::read(&bad)
             .unwrap()
             .starts_with(b"this is not a database"));
+    }
+
+    fn header(path: &Path) -> Vec<u8> {
+        std::fs::read(path).unwrap()[..16].to_vec()
+    }
+
+    #[test]
+    fn the_replica_is_encrypted_and_opens_only_with_its_key() {
+        let key = Secret::new(KEY);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("citadesk.db");
+        let s = Store::open(&path, &key).unwrap();
+        s.upsert_contact("c1", "L", Some("Zenobia Huamanchumo"), None, None, "{}")
+            .unwrap();
+        s.with(|c| c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)"))
+            .unwrap();
+        drop(s);
+        assert_ne!(header(&path), b"SQLite format 3\0");
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.windows(7).any(|w| w == b"Zenobia"), "no clear text");
+
+        // Another key, a short one, or none at all: refused, file untouched.
+        let other = Secret::new(KEY.replace('0', "1"));
+        let err = Store::open(&path, &other).err().expect("wrong key");
+        assert_eq!(err.code(), "store.open_failed");
+        assert!(Store::open(&path, &Secret::new("abc")).is_err());
+        let plain = Connection::open(&path).unwrap();
+        assert!(plain
+            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .is_err());
+        drop(plain);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+
+        let s = Store::open(&path, &key).unwrap();
+        assert_eq!(s.search_contacts("L", "zenobia", 5).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_plain_replica_is_encrypted_in_place_and_keeps_its_data() {
+        let key = Secret::new(KEY);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("citadesk.db");
+        {
+            // What an older version left: plain SQLite, rows still in the
+            // -wal (copied while open, as after a crash).
+            let older = tempfile::tempdir().unwrap();
+            let old_path = older.path().join("citadesk.db");
+            let mut plain = Connection::open(&old_path).unwrap();
+            plain.pragma_update(None, "journal_mode", "WAL").unwrap();
+            migrate(&mut plain).unwrap();
+            let s = Store {
+                conn: Mutex::new(plain),
+            };
+            s.set_setting("desk_user", "ana").unwrap();
+            s.upsert_contact("c1", "L", Some("Zenobia Quispe"), None, None, "{}")
+                .unwrap();
+            std::fs::copy(&old_path, &path).unwrap();
+            std::fs::copy(sidecar(&old_path, "-wal"), sidecar(&path, "-wal")).unwrap();
+        }
+        assert_eq!(header(&path), b"SQLite format 3\0");
+
+        let s = Store::open(&path, &key).unwrap();
+        assert_eq!(
+            s.schema_version().unwrap(),
+            embedded::MIGRATIONS.len() as i64
+        );
+        assert_eq!(s.setting("desk_user").unwrap().as_deref(), Some("ana"));
+        assert_eq!(s.search_contacts("L", "zenobia", 5).unwrap().len(), 1);
+        drop(s);
+        assert_ne!(header(&path), b"SQLite format 3\0");
+        assert!(!dir.path().join("citadesk.db-encrypting").exists());
+        let s = Store::open(&path, &key).unwrap();
+        assert_eq!(s.search_contacts("L", "zenobia", 5).unwrap().len(), 1);
+        assert!(Store::open(&path, &Secret::new(KEY.replace('0', "1"))).is_err());
     }
 }
