@@ -51,7 +51,8 @@ pub async fn push(
         match outcome {
             Ok(()) => report.sent += 1,
             Err(Step::Refused(code, message)) => {
-                tracing::warn!(outbox = item.id, %code, "GHL refused a write: {message}");
+                // GHL's message may quote what the patient typed: the code only.
+                tracing::warn!(outbox = item.id, %code, "GHL refused a write");
                 store.refuse(&item, &code, &message)?;
                 report.refused.push(Refusal {
                     outbox_id: item.id,
