@@ -124,6 +124,10 @@ async fn main() -> ExitCode {
         Ok(d) => d,
         Err(e) => {
             output::set_locale(asked.unwrap_or(Locale::EsPe));
+            // The doctor still examines what it can without a replica.
+            if matches!(cli.command, Command::Doctor) {
+                return doctor::without_replica(&e).await;
+            }
             return output::fail(&e);
         }
     };

@@ -232,8 +232,8 @@ pub(crate) fn replica_key_unavailable(e: citadesk_ghl::TokenStoreError) -> CoreE
     };
     rejected(
         code,
-        format!("La base de datos local está cifrada y su clave se guarda en el llavero del sistema, que no respondió ({e}). Inicie sesión en el escritorio con el llavero desbloqueado; para uso sin escritorio (cron, CI) defina CITADESK_REPLICA_KEY con 64 dígitos hexadecimales."),
-        format!("The local database is encrypted and its key is kept in the system keychain, which did not answer ({e}). Log in to the desktop with the keychain unlocked; for use without a desktop (cron, CI) set CITADESK_REPLICA_KEY to 64 hexadecimal digits."),
+        format!("La base de datos local está cifrada y su clave se guarda en el llavero del sistema, que no respondió ({e}). Inicie sesión en el escritorio con el llavero desbloqueado; para uso sin escritorio (cron, CI) defina CITADESK_REPLICA_KEY con 64 dígitos hexadecimales (y CITADESK_GHL_TOKEN con el token de GHL)."),
+        format!("The local database is encrypted and its key is kept in the system keychain, which did not answer ({e}). Log in to the desktop with the keychain unlocked; for use without a desktop (cron, CI) set CITADESK_REPLICA_KEY to 64 hexadecimal digits (and CITADESK_GHL_TOKEN to the GHL token)."),
     )
 }
 

@@ -30,7 +30,7 @@ pub async fn run(desk: &Desk) -> Result<ExitCode, CoreError> {
             })
             .map_err(|e| e.message(locale)),
     );
-    check(tr("llavero", "keychain"), keychain(desk).await);
+    check(tr("llavero", "keychain"), keychain().await);
     let active = desk.active_location().ok().flatten();
     check(
         tr("sede", "location"),
@@ -92,11 +92,31 @@ pub async fn run(desk: &Desk) -> Result<ExitCode, CoreError> {
     })
 }
 
+/// When the replica cannot be opened (its key is in an unreachable
+/// keychain, say): the reason, and the keychain's own check.
+pub async fn without_replica(e: &CoreError) -> ExitCode {
+    println!(
+        "FAIL  {}: [{}] {}",
+        tr("réplica", "replica"),
+        e.code(),
+        e.message(locale())
+    );
+    match keychain().await {
+        Ok(detail) => println!("ok    {}: {detail}", tr("llavero", "keychain")),
+        Err(detail) => println!("FAIL  {}: {detail}", tr("llavero", "keychain")),
+    }
+    ExitCode::from(exit::DOCTOR_FOUND_PROBLEMS)
+}
+
 /// The keychain, actually reached: reading an entry that does not exist
 /// answers "no entry" from a working Secret Service, an error without one.
-async fn keychain(desk: &Desk) -> Result<String, String> {
+async fn keychain() -> Result<String, String> {
     let locale = locale();
-    let backend = desk.keychain_backend().map_err(|e| e.message(locale))?;
+    // keyring's Secret Service calls block: never on a runtime thread.
+    let backend = tokio::task::spawn_blocking(|| TokenStore::new().backend())
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| CoreError::from(e).message(locale))?;
     if backend == "mock" {
         return Err(tr(
             "almacén de prueba en memoria: los tokens no se guardarían",
