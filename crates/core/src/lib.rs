@@ -54,7 +54,8 @@ pub use model::{
     SyncState, SyncSummary, WeekView,
 };
 pub use reconcile::{
-    Campo, DriftLine, FieldDiff, ReconciliationReport, ReportCounts, ReportLine, Via,
+    Campo, DriftLine, FieldDiff, LineFix, LineNotes, ReconciliationReport, ReportCounts,
+    ReportLine, Via,
 };
 pub use time::parse_date;
 

@@ -46,6 +46,27 @@ pub struct ReportLine {
     pub title: String,
     pub status: String,
     pub contact_id: Option<String>,
+    /// How it reached the desk and what became of it (absent keys: found by
+    /// the comparison, not fixed).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub notes: LineNotes,
+}
+
+/// Who fixed a line of a stored report, how, and when (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineFix {
+    pub action: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// What a report line says beyond the cita: how the desk learnt of it and
+/// who fixed it. Flattened into both kinds of line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LineNotes {
     /// How the desk learnt of it: absent when the comparison found it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -58,15 +79,6 @@ pub struct ReportLine {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub fixed: Option<LineFix>,
-}
-
-/// Who fixed a line of a stored report, how, and when (RFC 3339, UTC).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct LineFix {
-    pub action: String,
-    pub by: String,
-    pub at: String,
 }
 
 /// How a difference reached the desk before a report listed it.
@@ -119,16 +131,11 @@ pub struct DriftLine {
     pub title: String,
     /// In the order start, end, status, calendar, contact, title, assigned user.
     pub diferencias: Vec<FieldDiff>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub via: Option<Via>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    #[ts(as = "Option<bool>", optional)]
-    pub lost_webhook: bool,
-    /// Who fixed it and how (a stored report's line, once fixed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub fixed: Option<LineFix>,
+    /// How it reached the desk and what became of it (absent keys: found by
+    /// the comparison, not fixed).
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub notes: LineNotes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -309,9 +316,7 @@ pub fn diff(
                             start_local: time::local_string(g.start, zone),
                             title: g.title.clone(),
                             diferencias,
-                            via: None,
-                            lost_webhook: false,
-                            fixed: None,
+                            notes: LineNotes::default(),
                         },
                     ));
                 }
@@ -363,9 +368,7 @@ fn line(c: &CitaRow, zone: Tz) -> ReportLine {
         title: c.title.clone(),
         status: c.status.clone(),
         contact_id: c.contact_id.clone(),
-        via: None,
-        lost_webhook: false,
-        fixed: None,
+        notes: LineNotes::default(),
     }
 }
 
@@ -431,9 +434,7 @@ pub fn healed_line(
                     start_local: time::local_string(a.start, zone),
                     title: a.title.clone(),
                     diferencias,
-                    via: None,
-                    lost_webhook: false,
-                    fixed: None,
+                    notes: LineNotes::default(),
                 })
             })
         }
@@ -493,10 +494,10 @@ impl ReconciliationReport {
             .chain(self.canceladas_no_actualizadas.iter_mut())
             .chain(self.faltantes_remoto.iter_mut())
         {
-            l.fixed = fixes.get(&l.id).cloned();
+            l.notes.fixed = fixes.get(&l.id).cloned();
         }
         for l in &mut self.desincronizadas {
-            l.fixed = fixes.get(&l.id).cloned();
+            l.notes.fixed = fixes.get(&l.id).cloned();
         }
     }
 
@@ -519,8 +520,8 @@ impl ReconciliationReport {
             }
             match line {
                 HealedLine::Line(cat, mut l) => {
-                    l.via = Some(via);
-                    l.lost_webhook = lost;
+                    l.notes.via = Some(via);
+                    l.notes.lost_webhook = lost;
                     let k = match cat {
                         Category::FaltantesLocal => 0,
                         Category::CanceladasNoActualizadas => 1,
@@ -529,8 +530,8 @@ impl ReconciliationReport {
                     plain[k].push(l);
                 }
                 HealedLine::Drift(mut d) => {
-                    d.via = Some(via);
-                    d.lost_webhook = lost;
+                    d.notes.via = Some(via);
+                    d.notes.lost_webhook = lost;
                     drift.push(d);
                 }
             }
@@ -708,9 +709,7 @@ mod tests {
                 title: "Consulta n".into(),
                 status: "confirmed".into(),
                 contact_id: Some("contact-n".into()),
-                via: None,
-                lost_webhook: false,
-                fixed: None,
+                notes: LineNotes::default(),
             }]
         );
         assert_eq!(d.counts().total, 1);
@@ -812,9 +811,7 @@ mod tests {
                     local: Some("cal-1".into()),
                     ghl: Some("cal-2".into()),
                 }],
-                via: None,
-                lost_webhook: false,
-                fixed: None,
+                notes: LineNotes::default(),
             }]
         );
     }
@@ -1193,9 +1190,7 @@ mod tests {
             title: title.into(),
             status: "confirmed".into(),
             contact_id: None,
-            via: None,
-            lost_webhook: false,
-            fixed: None,
+            notes: LineNotes::default(),
         };
         let diff = ReconciliationDiff {
             faltantes_local: vec![line],
@@ -1209,9 +1204,7 @@ mod tests {
                     local: Some(local.into()),
                     ghl: Some(ghl.into()),
                 }],
-                via: None,
-                lost_webhook: false,
-                fixed: None,
+                notes: LineNotes::default(),
             }],
             ..Default::default()
         };
@@ -1346,9 +1339,9 @@ mod tests {
         ]);
         assert_eq!(report.counts.total, 2);
         assert_eq!(ids(&report.faltantes_local), ["b"]);
-        assert_eq!(report.faltantes_local[0].via, Some(Via::Webhook));
+        assert_eq!(report.faltantes_local[0].notes.via, Some(Via::Webhook));
         assert_eq!(ids(&report.canceladas_no_actualizadas), ["a"]);
-        assert!(report.canceladas_no_actualizadas[0].lost_webhook);
+        assert!(report.canceladas_no_actualizadas[0].notes.lost_webhook);
         assert_eq!(
             (report.healed, report.live_changes, report.lost_webhooks),
             (2, 1, 1)

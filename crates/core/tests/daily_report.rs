@@ -172,7 +172,7 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
     assert!(report
         .faltantes_remoto
         .iter()
-        .all(|l| l.via == Some(Via::Pull) && !l.lost_webhook));
+        .all(|l| l.notes.via == Some(Via::Pull) && !l.notes.lost_webhook));
 
     // Listed once: the next daily report has none of them.
     let next = daily(&desk).await;
@@ -216,10 +216,14 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
         .iter()
         .find(|l| l.id == deleted.id)
         .unwrap();
-    let fix = line.fixed.as_ref().expect("the fix is in the history");
+    let fix = line
+        .notes
+        .fixed
+        .as_ref()
+        .expect("the fix is in the history");
     assert_eq!(fix.action, "recreate");
     assert!(!fix.by.is_empty());
-    assert!(stored.canceladas_no_actualizadas[0].fixed.is_none());
+    assert!(stored.canceladas_no_actualizadas[0].notes.fixed.is_none());
     sb.shutdown().await;
 }
 

@@ -415,8 +415,8 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
         .iter()
         .chain(&healed.canceladas_no_actualizadas)
         .chain(&healed.faltantes_remoto)
-        .map(|l| l.via)
-        .chain(healed.desincronizadas.iter().map(|l| l.via))
+        .map(|l| l.notes.via)
+        .chain(healed.desincronizadas.iter().map(|l| l.notes.via))
         .collect();
     assert!(
         vias.iter().all(|v| *v == Some(citadesk_core::Via::Pull)),

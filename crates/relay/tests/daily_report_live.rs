@@ -78,10 +78,10 @@ async fn a_dropped_webhook_is_counted_lost_and_the_desks_version_can_be_restored
             .cloned()
             .unwrap_or_else(|| panic!("{id} not listed: {report:#?}"))
     };
-    assert_eq!(line(&live).via, Some(Via::Webhook));
-    assert!(!line(&live).lost_webhook);
-    assert_eq!(line(&lost).via, Some(Via::Pull));
-    assert!(line(&lost).lost_webhook);
+    assert_eq!(line(&live).notes.via, Some(Via::Webhook));
+    assert!(!line(&live).notes.lost_webhook);
+    assert_eq!(line(&lost).notes.via, Some(Via::Pull));
+    assert!(line(&lost).notes.lost_webhook);
     // The line shows the cita as the desk had it.
     assert_eq!(line(&lost).status, lost_status);
     assert_eq!(report.counts.total, 2, "{report:#?}");

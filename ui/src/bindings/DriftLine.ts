@@ -23,7 +23,15 @@ title: string,
 /**
  * In the order start, end, status, calendar, contact, title, assigned user.
  */
-diferencias: Array<FieldDiff>, via?: Via, lost_webhook?: boolean, 
+diferencias: Array<FieldDiff>, 
+/**
+ * How the desk learnt of it: absent when the comparison found it.
+ */
+via?: Via, 
+/**
+ * A pull found it while the relay was connected: GHL dropped its webhook.
+ */
+lost_webhook?: boolean, 
 /**
  * Who fixed it and how (a stored report's line, once fixed).
  */

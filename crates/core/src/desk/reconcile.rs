@@ -119,7 +119,7 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
                 cat,
                 l.calendar_id.clone(),
                 l.start_local.clone(),
-                l.via.is_some(),
+                l.notes.via.is_some(),
             ));
         }
     }
@@ -128,7 +128,7 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
             Category::Drift,
             l.calendar_id.clone(),
             l.start_local.clone(),
-            l.via.is_some(),
+            l.notes.via.is_some(),
         )
     })
 }
