@@ -148,6 +148,25 @@ pub struct ReportCounts {
     pub total: u32,
 }
 
+impl ReportCounts {
+    /// The counts of the four lists' lengths, in the seed's order.
+    fn of(
+        faltantes_local: usize,
+        canceladas: usize,
+        desincronizadas: usize,
+        faltantes_remoto: usize,
+    ) -> Self {
+        let n = |len: usize| len as u32;
+        ReportCounts {
+            faltantes_local: n(faltantes_local),
+            canceladas_no_actualizadas: n(canceladas),
+            desincronizadas: n(desincronizadas),
+            faltantes_remoto: n(faltantes_remoto),
+            total: n(faltantes_local + canceladas + desincronizadas + faltantes_remoto),
+        }
+    }
+}
+
 /// The four lists, each sorted by start then id.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReconciliationDiff {
@@ -165,21 +184,12 @@ pub struct ReconciliationDiff {
 
 impl ReconciliationDiff {
     pub fn counts(&self) -> ReportCounts {
-        let n = |len: usize| len as u32;
-        let c = ReportCounts {
-            faltantes_local: n(self.faltantes_local.len()),
-            canceladas_no_actualizadas: n(self.canceladas_no_actualizadas.len()),
-            desincronizadas: n(self.desincronizadas.len()),
-            faltantes_remoto: n(self.faltantes_remoto.len()),
-            total: 0,
-        };
-        ReportCounts {
-            total: c.faltantes_local
-                + c.canceladas_no_actualizadas
-                + c.desincronizadas
-                + c.faltantes_remoto,
-            ..c
-        }
+        ReportCounts::of(
+            self.faltantes_local.len(),
+            self.canceladas_no_actualizadas.len(),
+            self.desincronizadas.len(),
+            self.faltantes_remoto.len(),
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -550,17 +560,12 @@ impl ReconciliationReport {
                 .filter(|l| !seen.contains(&l.id)),
         );
         self.desincronizadas = drift;
-        let n = |len: usize| len as u32;
-        self.counts = ReportCounts {
-            faltantes_local: n(self.faltantes_local.len()),
-            canceladas_no_actualizadas: n(self.canceladas_no_actualizadas.len()),
-            desincronizadas: n(self.desincronizadas.len()),
-            faltantes_remoto: n(self.faltantes_remoto.len()),
-            total: n(self.faltantes_local.len()
-                + self.canceladas_no_actualizadas.len()
-                + self.desincronizadas.len()
-                + self.faltantes_remoto.len()),
-        };
+        self.counts = ReportCounts::of(
+            self.faltantes_local.len(),
+            self.canceladas_no_actualizadas.len(),
+            self.desincronizadas.len(),
+            self.faltantes_remoto.len(),
+        );
     }
 }
 

@@ -30,8 +30,12 @@ async fn daily(desk: &Desk) -> ReconciliationReport {
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
+/// The demo clinic in a sandbox, and a desk on it (not yet synced).
+async fn demo_desk() -> (
+    ghl_sandbox::RunningSandbox,
+    tempfile::TempDir,
+    std::sync::Arc<Desk>,
+) {
     let sb = ghl_sandbox::start(SandboxConfig {
         seed: Seed::Demo,
         ..Default::default()
@@ -46,6 +50,12 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
         token: Secret::new(sb.pit()),
     });
     let desk = Desk::open(o).unwrap();
+    (sb, dir, desk)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
+    let (sb, _dir, desk) = demo_desk().await;
 
     // Nothing is scheduled before this start-up's sync has finished (it
     // would list what the sync is still fetching).
@@ -241,20 +251,7 @@ impl citadesk_core::Notifier for Progress {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_sync_says_how_far_it_is() {
-    let sb = ghl_sandbox::start(SandboxConfig {
-        seed: Seed::Demo,
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut o = DeskOptions::new(dir.path());
-    o.demo = Some(DemoConnection {
-        base_url: sb.base_url(),
-        location_id: sb.location_id().to_string(),
-        token: Secret::new(sb.pit()),
-    });
-    let desk = Desk::open(o).unwrap();
+    let (sb, _dir, desk) = demo_desk().await;
     let seen = std::sync::Arc::new(Progress::default());
     desk.set_notifier(seen.clone());
     let summary = desk.sync_now().await.unwrap();

@@ -432,6 +432,26 @@ impl App {
             .unwrap();
     }
 
+    /// Chooses `action` for a report line, applies it, and waits for the
+    /// outcome: one fix applied, none failed.
+    pub async fn apply_fix(&self, line: &WebElement, action: &str) {
+        let choice = line
+            .find(By::Css("[data-testid='fix-action']"))
+            .await
+            .unwrap();
+        self.choose(&choice, action).await;
+        let apply = line
+            .find(By::Css("[data-testid='fix-apply']"))
+            .await
+            .unwrap();
+        self.click(&apply).await;
+        self.wait_for(
+            "[data-testid='fix-outcome'][data-applied='1'][data-failed='0']",
+            Duration::from_secs(20),
+        )
+        .await;
+    }
+
     /// Waits until `check` holds for GHL's state (the sandbox), or panics.
     pub async fn until_ghl(
         &self,

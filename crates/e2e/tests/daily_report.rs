@@ -94,21 +94,7 @@ async fn a_lost_webhook_shows_in_the_report_and_the_desks_version_is_restored() 
     app.screenshot("daily-01-lost-webhook").await;
 
     // Restore the desk's version: GHL has the cita active again.
-    let action = line
-        .find(By::Css("[data-testid='fix-action']"))
-        .await
-        .unwrap();
-    app.choose(&action, "push_local").await;
-    let apply = line
-        .find(By::Css("[data-testid='fix-apply']"))
-        .await
-        .unwrap();
-    app.click(&apply).await;
-    app.wait_for(
-        "[data-testid='fix-outcome'][data-applied='1'][data-failed='0']",
-        Duration::from_secs(20),
-    )
-    .await;
+    app.apply_fix(&line, "push_local").await;
     app.until_ghl(&sandbox, "the cita restored in GHL", |s| {
         s["appointments"][victim.as_str()]["appointmentStatus"] == status_before.as_str()
     })

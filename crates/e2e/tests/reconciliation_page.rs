@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use citadesk_e2e::week::todays_citas;
 use citadesk_e2e::*;
-use thirtyfour::prelude::*;
 
 #[tokio::test]
 async fn open_the_report_and_apply_a_fix() {
@@ -47,21 +46,7 @@ async fn open_the_report_and_apply_a_fix() {
         )
         .await;
     app.screenshot("reconcile-01-report").await;
-    let action = line
-        .find(By::Css("[data-testid='fix-action']"))
-        .await
-        .unwrap();
-    app.choose(&action, "take_ghl").await;
-    let apply = line
-        .find(By::Css("[data-testid='fix-apply']"))
-        .await
-        .unwrap();
-    app.click(&apply).await;
-    app.wait_for(
-        "[data-testid='fix-outcome'][data-applied='1'][data-failed='0']",
-        Duration::from_secs(20),
-    )
-    .await;
+    app.apply_fix(&line, "take_ghl").await;
     app.screenshot("reconcile-02-fixed").await;
 
     // Export, then run again: nothing left.

@@ -19,7 +19,7 @@ use crate::mapping;
 use crate::messages;
 use crate::model::*;
 use crate::outbox::{self, *};
-use crate::reconcile::{self, ReconciliationReport};
+use crate::reconcile::{self, Category, ReconciliationReport};
 use crate::store::AuditRecord;
 use crate::time;
 use citadesk_ghl::EventsQuery;
@@ -79,15 +79,6 @@ pub struct FixOutcome {
     pub failed: Vec<FixFailure>,
 }
 
-/// Which category a report line is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Category {
-    MissingHere,
-    CancelledInGhl,
-    Drift,
-    MissingInGhl,
-}
-
 /// Progress of a reconciliation run, for the UI's bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -109,9 +100,12 @@ pub enum RunTrigger {
 /// healed it (its "before" is then the desk's version to restore).
 fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, String, String, bool)> {
     let plain = [
-        (Category::MissingHere, &report.faltantes_local),
-        (Category::CancelledInGhl, &report.canceladas_no_actualizadas),
-        (Category::MissingInGhl, &report.faltantes_remoto),
+        (Category::FaltantesLocal, &report.faltantes_local),
+        (
+            Category::CanceladasNoActualizadas,
+            &report.canceladas_no_actualizadas,
+        ),
+        (Category::FaltantesRemoto, &report.faltantes_remoto),
     ];
     for (cat, lines) in plain {
         if let Some(l) = lines.iter().find(|l| l.id == id) {
@@ -125,7 +119,7 @@ fn find_line(report: &ReconciliationReport, id: &str) -> Option<(Category, Strin
     }
     report.desincronizadas.iter().find(|l| l.id == id).map(|l| {
         (
-            Category::Drift,
+            Category::Desincronizadas,
             l.calendar_id.clone(),
             l.start_local.clone(),
             l.notes.via.is_some(),
@@ -165,22 +159,27 @@ impl Desk {
                             .push(fix.cita_id.clone());
                         continue;
                     }
-                    (Category::Drift | Category::CancelledInGhl, FixAction::PushLocal) => self
+                    (
+                        Category::Desincronizadas | Category::CanceladasNoActualizadas,
+                        FixAction::PushLocal,
+                    ) => self
                         .restore_healed(&location.id, &fix.cita_id, healed)
                         .and_then(|()| self.queue_push_local(&location.id, &fix.cita_id, &who)),
                     (
-                        Category::MissingHere | Category::Drift | Category::CancelledInGhl,
+                        Category::FaltantesLocal
+                        | Category::Desincronizadas
+                        | Category::CanceladasNoActualizadas,
                         FixAction::MarkCancelled,
                     ) => self.queue_cancel(
                         &location.id,
                         &fix.cita_id,
                         &who,
-                        cat == Category::MissingHere,
+                        cat == Category::FaltantesLocal,
                     ),
-                    (Category::MissingInGhl, FixAction::MarkCancelled) => {
+                    (Category::FaltantesRemoto, FixAction::MarkCancelled) => {
                         self.cancel_locally(&location.id, &fix.cita_id, &who)
                     }
-                    (Category::MissingInGhl, FixAction::Recreate) => self
+                    (Category::FaltantesRemoto, FixAction::Recreate) => self
                         .restore_healed(&location.id, &fix.cita_id, healed)
                         .and_then(|()| self.queue_recreate(&location.id, &fix.cita_id, &who)),
                     _ => Err(not_applicable(&fix.cita_id, fix.action)),
