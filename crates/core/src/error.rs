@@ -105,6 +105,8 @@ pub enum ErrorCode {
     AuthExpired,
     #[serde(rename = "auth.forbidden_location")]
     AuthForbiddenLocation,
+    #[serde(rename = "auth.locked")]
+    AuthLocked,
     #[serde(rename = "auth.oauth_client")]
     AuthOauthClient,
     #[serde(rename = "auth.oauth_denied")]
@@ -115,8 +117,14 @@ pub enum ErrorCode {
     AuthOauthTimeout,
     #[serde(rename = "auth.reconnect_required")]
     AuthReconnectRequired,
+    #[serde(rename = "auth.role_required")]
+    AuthRoleRequired,
+    #[serde(rename = "auth.sign_in_required")]
+    AuthSignInRequired,
     #[serde(rename = "auth.token_missing")]
     AuthTokenMissing,
+    #[serde(rename = "auth.wrong_pin")]
+    AuthWrongPin,
     #[serde(rename = "booking.calendar_inactive")]
     BookingCalendarInactive,
     #[serde(rename = "booking.calendar_unknown")]
@@ -225,6 +233,14 @@ pub enum ErrorCode {
     RelayUnreachable,
     #[serde(rename = "setup.not_connected")]
     SetupNotConnected,
+    #[serde(rename = "staff.duplicate")]
+    StaffDuplicate,
+    #[serde(rename = "staff.invalid")]
+    StaffInvalid,
+    #[serde(rename = "staff.last_manager")]
+    StaffLastManager,
+    #[serde(rename = "staff.not_found")]
+    StaffNotFound,
     #[serde(rename = "store.error")]
     StoreError,
     #[serde(rename = "store.key_lost")]
@@ -241,12 +257,16 @@ impl ErrorCode {
     pub const ALL: &[ErrorCode] = &[
         ErrorCode::AuthExpired,
         ErrorCode::AuthForbiddenLocation,
+        ErrorCode::AuthLocked,
         ErrorCode::AuthOauthClient,
         ErrorCode::AuthOauthDenied,
         ErrorCode::AuthOauthState,
         ErrorCode::AuthOauthTimeout,
         ErrorCode::AuthReconnectRequired,
+        ErrorCode::AuthRoleRequired,
+        ErrorCode::AuthSignInRequired,
         ErrorCode::AuthTokenMissing,
+        ErrorCode::AuthWrongPin,
         ErrorCode::BookingCalendarInactive,
         ErrorCode::BookingCalendarUnknown,
         ErrorCode::BookingCreateRefused,
@@ -301,6 +321,10 @@ impl ErrorCode {
         ErrorCode::RelayUnauthorized,
         ErrorCode::RelayUnreachable,
         ErrorCode::SetupNotConnected,
+        ErrorCode::StaffDuplicate,
+        ErrorCode::StaffInvalid,
+        ErrorCode::StaffLastManager,
+        ErrorCode::StaffNotFound,
         ErrorCode::StoreError,
         ErrorCode::StoreKeyLost,
         ErrorCode::StoreOpenFailed,
@@ -312,12 +336,16 @@ impl ErrorCode {
         match self {
             ErrorCode::AuthExpired => "auth.expired",
             ErrorCode::AuthForbiddenLocation => "auth.forbidden_location",
+            ErrorCode::AuthLocked => "auth.locked",
             ErrorCode::AuthOauthClient => "auth.oauth_client",
             ErrorCode::AuthOauthDenied => "auth.oauth_denied",
             ErrorCode::AuthOauthState => "auth.oauth_state",
             ErrorCode::AuthOauthTimeout => "auth.oauth_timeout",
             ErrorCode::AuthReconnectRequired => "auth.reconnect_required",
+            ErrorCode::AuthRoleRequired => "auth.role_required",
+            ErrorCode::AuthSignInRequired => "auth.sign_in_required",
             ErrorCode::AuthTokenMissing => "auth.token_missing",
+            ErrorCode::AuthWrongPin => "auth.wrong_pin",
             ErrorCode::BookingCalendarInactive => "booking.calendar_inactive",
             ErrorCode::BookingCalendarUnknown => "booking.calendar_unknown",
             ErrorCode::BookingCreateRefused => "booking.create_refused",
@@ -372,6 +400,10 @@ impl ErrorCode {
             ErrorCode::RelayUnauthorized => "relay.unauthorized",
             ErrorCode::RelayUnreachable => "relay.unreachable",
             ErrorCode::SetupNotConnected => "setup.not_connected",
+            ErrorCode::StaffDuplicate => "staff.duplicate",
+            ErrorCode::StaffInvalid => "staff.invalid",
+            ErrorCode::StaffLastManager => "staff.last_manager",
+            ErrorCode::StaffNotFound => "staff.not_found",
             ErrorCode::StoreError => "store.error",
             ErrorCode::StoreKeyLost => "store.key_lost",
             ErrorCode::StoreOpenFailed => "store.open_failed",

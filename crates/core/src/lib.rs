@@ -19,6 +19,7 @@ mod model;
 mod outbox;
 mod patients;
 mod reconcile;
+mod staff;
 mod time;
 
 // The SQLite replica.
@@ -35,12 +36,14 @@ pub use citadesk_ghl as ghl;
 
 pub use desk::{
     BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
+    DeskSession, GhlUser, NewStaff, StaffMember,
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
     OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
     ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
     TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
+pub use staff::Role;
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the
 // tests need besides `Desk`: reach them here, not through the modules.
@@ -67,7 +70,7 @@ pub mod testing {
     pub use crate::cita::CitaRow;
     pub use crate::outbox::RefusedCreate;
     pub use crate::reconcile::to_csv;
-    pub use crate::store::{CalendarRow, ConnectionRow, Store};
+    pub use crate::store::{CalendarRow, ConnectionRow, StaffRow, Store};
     /// Time helpers the tests and benchmarks build their data with.
     pub mod time {
         pub use crate::time::{

@@ -277,3 +277,100 @@ pub(crate) fn secret_required() -> CoreError {
         "No client secret of the OAuth app was given. Pipe it on standard input.".into(),
     )
 }
+
+pub(crate) fn sign_in_required() -> CoreError {
+    rejected(
+        ErrorCode::AuthSignInRequired,
+        "Nadie ha iniciado sesión en este escritorio. Elija su nombre y escriba su PIN (en la CLI: --as NOMBRE o CITADESK_STAFF, y el PIN en CITADESK_PIN).".into(),
+        "Nobody is signed in at this desk. Choose your name and type your PIN (in the CLI: --as NAME or CITADESK_STAFF, and the PIN in CITADESK_PIN).".into(),
+    )
+}
+
+pub(crate) fn role_required(needed: crate::staff::Role, who: &str) -> CoreError {
+    rejected(
+        ErrorCode::AuthRoleRequired,
+        format!(
+            "Esto lo hace una persona de {}; {who} no lo tiene. Pídale a alguien de {} que lo haga o que le cambie el rol.",
+            needed.label(false),
+            needed.label(false)
+        ),
+        format!(
+            "This takes the {} role; {who} does not have it. Ask someone from {} to do it or to change your role.",
+            needed.label(true),
+            needed.label(true)
+        ),
+    )
+}
+
+pub(crate) fn wrong_pin(tries_left: i64) -> CoreError {
+    rejected(
+        ErrorCode::AuthWrongPin,
+        format!("PIN incorrecto. Le quedan {tries_left} intentos antes de un bloqueo temporal."),
+        format!("Wrong PIN. {tries_left} tries left before a temporary lock."),
+    )
+}
+
+pub(crate) fn staff_locked(seconds: i64) -> CoreError {
+    let minutes = (seconds + 59) / 60;
+    rejected(
+        ErrorCode::AuthLocked,
+        format!("Demasiados PIN incorrectos: esta persona queda bloqueada {minutes} min. Espere, o pida a gerencia que le restablezca el PIN."),
+        format!("Too many wrong PINs: this person is locked for {minutes} min. Wait, or ask a manager to reset the PIN."),
+    )
+}
+
+pub(crate) fn staff_not_found(name: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::StaffNotFound,
+        format!("No hay nadie llamado «{name}» en el personal de este escritorio. Revise el nombre (citadesk-cli staff list)."),
+        format!("There is nobody called {name:?} on this desk's staff. Check the name (citadesk-cli staff list)."),
+    )
+}
+
+pub(crate) fn staff_duplicate(name: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::StaffDuplicate,
+        format!("Ya hay una persona llamada «{name}». Use otro nombre (por ejemplo con el apellido)."),
+        format!("There is already a person called {name:?}. Use another name (with the surname, say)."),
+    )
+}
+
+pub(crate) fn staff_bad_name() -> CoreError {
+    rejected(
+        ErrorCode::StaffInvalid,
+        "Escriba el nombre de la persona (1 a 60 caracteres).".into(),
+        "Type the person's name (1 to 60 characters).".into(),
+    )
+}
+
+pub(crate) fn staff_bad_pin() -> CoreError {
+    rejected(
+        ErrorCode::StaffInvalid,
+        "El PIN debe tener de 4 a 8 dígitos.".into(),
+        "The PIN must be 4 to 8 digits.".into(),
+    )
+}
+
+pub(crate) fn staff_bad_role(role: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::StaffInvalid,
+        format!("Rol desconocido «{role}»: use recepcion o gerencia."),
+        format!("Unknown role {role:?}: use recepcion or gerencia."),
+    )
+}
+
+pub(crate) fn staff_unknown_ghl_user(id: impl Display + Debug) -> CoreError {
+    rejected(
+        ErrorCode::StaffInvalid,
+        format!("El usuario de GHL «{id}» no es de esta sede. Elija uno de la lista (o ninguno)."),
+        format!("The GHL user {id:?} is not one of this location's. Pick one from the list (or none)."),
+    )
+}
+
+pub(crate) fn staff_last_manager() -> CoreError {
+    rejected(
+        ErrorCode::StaffLastManager,
+        "Es la última persona de gerencia: dé ese rol a otra persona antes de cambiar este.".into(),
+        "This is the last manager: give that role to someone else before changing this one.".into(),
+    )
+}

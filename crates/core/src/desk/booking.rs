@@ -11,7 +11,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::actor;
 use super::Desk;
 use crate::booking::{self, BookingDraft, Finding, LocationSettings, OverlapMode, Severity};
 use crate::cita::*;
@@ -174,6 +173,7 @@ impl Desk {
     /// GHL's duplicate check) and the cita go into the outbox in one
     /// transaction, and are pushed at once when GHL can be reached.
     pub async fn book(&self, req: BookingRequest) -> Result<BookingOutcome> {
+        let who = self.signature(crate::staff::Role::Recepcion)?;
         let (location, zone) = self.require_location()?;
         time::cita_minutes(req.duration_minutes)?;
         // A known patient must be in the replica: refused here, not by GHL.
@@ -190,7 +190,6 @@ impl Desk {
             .ok_or_else(messages::booking_patient_required)?;
         let start = to_instant(&req.date, &req.start, zone)?;
         let end = start + Duration::minutes(req.duration_minutes);
-        let who = actor(&self.store);
         let key = outbox::idempotency_key();
         let cita_id = outbox::new_local_id(&key);
         let practitioner = self

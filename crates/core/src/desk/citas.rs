@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::actor;
 use super::booking::{gate, summarise, to_instant, BookingOutcome};
 use super::Desk;
 use crate::booking::BookingDraft;
@@ -39,6 +38,7 @@ impl Desk {
     /// Moves, cancels or changes the status of a cita: shown at once, sent
     /// through the outbox.
     pub async fn change_cita(&self, cita_id: &str, action: CitaAction) -> Result<BookingOutcome> {
+        let who = self.signature(crate::staff::Role::Recepcion)?;
         let (location, zone) = self.require_location()?;
         let id = self.resolved(cita_id)?;
         let (_, before, _) = self
@@ -46,7 +46,6 @@ impl Desk {
             .cita_snapshot(&id)?
             .or(self.store.cita_snapshot(cita_id)?)
             .ok_or_else(messages::cita_gone)?;
-        let who = actor(&self.store);
         let mut after = before.clone();
         let mut update = CitaUpdate::default();
         let mut reason: Option<String> = None;

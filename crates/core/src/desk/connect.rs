@@ -102,6 +102,7 @@ impl Desk {
         request: &OAuthConnectRequest,
         browser: &dyn Browser,
     ) -> Result<LocationInfo> {
+        self.acting(crate::staff::Role::Gerencia)?;
         require_secure(&request.base_url)?;
         if request.client_secret.trim().is_empty() {
             return Err(messages::secret_required());
@@ -174,6 +175,7 @@ impl Desk {
         token: Secret,
         keep: TokenKeeping,
     ) -> Result<LocationInfo> {
+        self.acting(crate::staff::Role::Gerencia)?;
         require_secure(base_url)?;
         if token.expose().trim().is_empty() {
             return Err(messages::token_required());
@@ -274,6 +276,7 @@ impl Desk {
 
     /// Forgets a location: its connection, and its token leaves the keychain.
     pub async fn disconnect(&self, location_id: &str) -> Result<()> {
+        self.acting(crate::staff::Role::Gerencia)?;
         let tokens = self.tokens.clone();
         let account = TokenStore::pit_account(location_id);
         keychain(move || tokens.delete(&account)).await?;

@@ -48,6 +48,7 @@ impl Desk {
         token: Option<Secret>,
         keep: TokenKeeping,
     ) -> Result<RelaySettings> {
+        self.acting(crate::staff::Role::Gerencia)?;
         let location_id = match location_id {
             Some(l) => l.to_string(),
             None => self.active_location()?.ok_or(CoreError::NotConnected)?,
@@ -79,6 +80,7 @@ impl Desk {
 
     /// Forgets a location's relay: URL, cursor and token.
     pub async fn clear_relay(&self, location_id: Option<&str>) -> Result<()> {
+        self.acting(crate::staff::Role::Gerencia)?;
         let location_id = match location_id {
             Some(l) => l.to_string(),
             None => self.active_location()?.ok_or(CoreError::NotConnected)?,

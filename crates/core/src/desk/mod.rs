@@ -27,6 +27,7 @@ mod outbox;
 mod patients;
 mod reconcile;
 mod settings;
+mod staff;
 mod sync;
 
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
@@ -39,6 +40,7 @@ pub use patients::PatientEdit;
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
+pub use staff::{DeskSession, GhlUser, NewStaff, StaffMember};
 pub use sync::SyncWindow;
 
 /// Environment variable with a Private Integration Token for headless use
@@ -140,6 +142,8 @@ pub struct Desk {
     /// A sync finished in this process: the daily report waits for it, so
     /// it never lists what a start-up sync is about to fetch.
     pub(crate) synced_this_run: std::sync::atomic::AtomicBool,
+    /// The staff id of the person signed in at this desk (desk/staff.rs).
+    pub(crate) session: Mutex<Option<String>>,
 }
 
 impl Desk {
@@ -180,6 +184,7 @@ impl Desk {
             notifier: Mutex::new(None),
             live: Default::default(),
             synced_this_run: Default::default(),
+            session: Mutex::new(None),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,

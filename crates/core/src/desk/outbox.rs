@@ -500,6 +500,7 @@ impl Desk {
     }
 
     pub fn acknowledge_refusal(&self, outbox_id: i64) -> Result<()> {
+        self.acting(crate::staff::Role::Recepcion)?;
         self.store.acknowledge_refusal(outbox_id)?;
         self.notify_status_now();
         Ok(())

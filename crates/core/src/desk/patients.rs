@@ -3,7 +3,6 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::actor;
 use super::Desk;
 use crate::error::Result;
 use crate::model::*;
@@ -88,6 +87,7 @@ impl Desk {
         contact_id: &str,
         edit: PatientEdit,
     ) -> Result<crate::model::PatientView> {
+        let who = self.signature(crate::staff::Role::Recepcion)?;
         let (location, _) = self.require_location()?;
         let phone = patient_phone(edit.phone.as_deref())?;
         let email = patient_email(edit.email.as_deref())?;
@@ -102,7 +102,6 @@ impl Desk {
             .store
             .search_contacts_by_id(contact_id)?
             .ok_or_else(patient_not_found)?;
-        let who = actor(&self.store);
         let name = match (&change.first_name, &change.last_name) {
             (None, None) => current.name.clone(),
             (f, l) => Some(

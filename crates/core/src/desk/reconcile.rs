@@ -10,7 +10,6 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::actor;
 use super::sync::MAX_WINDOW_DAYS;
 use super::Desk;
 use crate::cita::*;
@@ -135,13 +134,13 @@ impl Desk {
     /// Applies fixes to lines of a stored report. GHL's version is fetched
     /// once per calendar and day involved; GHL writes go through the outbox.
     pub async fn apply_fixes(&self, report_id: i64, fixes: Vec<FixRequest>) -> Result<FixOutcome> {
+        let who = self.signature(crate::staff::Role::Gerencia)?;
         let (location, zone) = self.require_location()?;
         let report = self
             .store
             .report_by_id(report_id)?
             .filter(|r| r.location_id == location.id)
             .ok_or_else(messages::reconcile_report_not_found)?;
-        let who = actor(&self.store);
         let mut outcome = FixOutcome {
             applied: 0,
             pending: 0,

@@ -14,6 +14,7 @@ impl Desk {
     }
 
     pub fn set_location_settings(&self, settings: LocationSettings) -> Result<LocationSettings> {
+        self.acting(crate::staff::Role::Gerencia)?;
         let (location, _) = self.require_location()?;
         parse_hhmm(&settings.fallback_open)?;
         parse_hhmm(&settings.fallback_close)?;

@@ -20,6 +20,7 @@ mod outbox;
 mod record;
 mod reports;
 mod settings;
+mod staff;
 
 pub use crate::mapping::CalendarRow;
 pub(crate) use audit::{insert_audit, AuditRecord};
@@ -28,6 +29,7 @@ pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;
 pub use locations::ConnectionRow;
 pub(crate) use outbox::{insert_write, RefusedRow};
+pub use staff::StaffRow;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
