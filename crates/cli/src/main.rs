@@ -14,7 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, status, sync,
+    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, staff, status,
+    sync,
 };
 use output::exit;
 
@@ -39,6 +40,16 @@ struct Cli {
     /// Language of this run's output and errors.
     #[arg(long, global = true, value_enum)]
     lang: Option<output::Lang>,
+    /// Act as this person of the desk's staff (name or staff id); the PIN
+    /// comes from CITADESK_PIN or is typed at the terminal. Needed for
+    /// writes once the desk has staff.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "CITADESK_STAFF",
+        value_name = "NAME"
+    )]
+    acting_as: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -93,6 +104,9 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Check the keychain, the connection and the replica, and say what to fix.
     Doctor,
+    /// The desk's people and their roles: list, add, set-role, reset-pin
+    /// (changes are gerencia's).
+    Staff(staff::StaffArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -132,6 +146,12 @@ async fn main() -> ExitCode {
         }
     };
     output::set_locale(desk.locale());
+    if let Some(name) = cli.acting_as.as_deref().filter(|n| !n.trim().is_empty()) {
+        let first_connect = matches!(cli.command, Command::Connect(_));
+        if let Err(e) = staff::sign_in(&desk, name, first_connect).await {
+            return output::fail(&e);
+        }
+    }
     match run(cli.command, &desk).await {
         Ok(code) => code,
         Err(e) => output::fail(&e),
@@ -155,6 +175,7 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
+        Command::Staff(args) => staff::run(desk, args).await,
     }
 }
 

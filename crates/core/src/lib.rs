@@ -36,11 +36,10 @@ pub use citadesk_ghl as ghl;
 
 pub use desk::{
     BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
-    DeskSession, GhlUser, NewStaff, StaffMember,
-    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
-    OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
-    TokenKeeping, TOKEN_ENV,
+    DeskSession, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, GhlUser,
+    HealthReport, NewStaff, Notifier, OAuthConnectRequest, OperationHealth, PatientChoice,
+    PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite, RunTrigger, StaffMember,
+    SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 pub use staff::Role;

@@ -330,8 +330,12 @@ pub(crate) fn staff_not_found(name: impl Display + Debug) -> CoreError {
 pub(crate) fn staff_duplicate(name: impl Display + Debug) -> CoreError {
     rejected(
         ErrorCode::StaffDuplicate,
-        format!("Ya hay una persona llamada «{name}». Use otro nombre (por ejemplo con el apellido)."),
-        format!("There is already a person called {name:?}. Use another name (with the surname, say)."),
+        format!(
+            "Ya hay una persona llamada «{name}». Use otro nombre (por ejemplo con el apellido)."
+        ),
+        format!(
+            "There is already a person called {name:?}. Use another name (with the surname, say)."
+        ),
     )
 }
 
@@ -363,7 +367,9 @@ pub(crate) fn staff_unknown_ghl_user(id: impl Display + Debug) -> CoreError {
     rejected(
         ErrorCode::StaffInvalid,
         format!("El usuario de GHL «{id}» no es de esta sede. Elija uno de la lista (o ninguno)."),
-        format!("The GHL user {id:?} is not one of this location's. Pick one from the list (or none)."),
+        format!(
+            "The GHL user {id:?} is not one of this location's. Pick one from the list (or none)."
+        ),
     )
 }
 

@@ -105,7 +105,10 @@ pub fn clean_name(name: &str) -> Option<String> {
 pub fn new_staff_id() -> String {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).expect("the OS's random numbers");
-    format!("st-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!(
+        "st-{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
 }
 
 /// A PIN is 4 to 8 digits.
@@ -129,7 +132,11 @@ pub fn hash_pin(pin: &str) -> String {
 /// Whether `pin` is the one `hash` was made from (constant time inside argon2).
 pub fn pin_matches(pin: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(pin.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
-    BookingRequest, CitaAction, CoreError, DemoConnection, Desk, DeskOptions, FixRequest,
-    NewStaff, PatientChoice, PatientEdit, Role, TokenKeeping,
+    BookingRequest, CitaAction, CoreError, DemoConnection, Desk, DeskOptions, FixRequest, NewStaff,
+    PatientChoice, PatientEdit, Role, TokenKeeping,
 };
 use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed};
 
@@ -122,7 +122,10 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
                 .await,
             ),
         ),
-        ("acknowledge_refusal", gate(desk.acknowledge_refusal(987_654))),
+        (
+            "acknowledge_refusal",
+            gate(desk.acknowledge_refusal(987_654)),
+        ),
         (
             "apply_fixes",
             gate(
@@ -136,7 +139,10 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
                 .await,
             ),
         ),
-        ("set_location_settings", gate(desk.set_location_settings(settings))),
+        (
+            "set_location_settings",
+            gate(desk.set_location_settings(settings)),
+        ),
         (
             "connect_pit",
             gate(
@@ -157,18 +163,35 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
             ),
         ),
         ("clear_relay", gate(desk.clear_relay(None).await)),
-        ("disconnect", gate(desk.disconnect("no-such-location").await)),
+        (
+            "disconnect",
+            gate(desk.disconnect("no-such-location").await),
+        ),
         (
             "add_staff",
             gate(desk.add_staff(person(&format!("Nueva {round}"), Role::Recepcion, "1111"))),
         ),
-        ("set_staff_role", gate(desk.set_staff_role("Rosa", Role::Recepcion))),
-        ("reset_staff_pin", gate(desk.reset_staff_pin("Rosa", "2468"))),
-        ("set_lock_after_minutes", gate(desk.set_lock_after_minutes(10))),
+        (
+            "set_staff_role",
+            gate(desk.set_staff_role("Rosa", Role::Recepcion)),
+        ),
+        (
+            "reset_staff_pin",
+            gate(desk.reset_staff_pin("Rosa", "2468")),
+        ),
+        (
+            "set_lock_after_minutes",
+            gate(desk.set_lock_after_minutes(10)),
+        ),
     ]
 }
 
-const RECEPTION_WRITES: &[&str] = &["book", "change_cita", "update_patient", "acknowledge_refusal"];
+const RECEPTION_WRITES: &[&str] = &[
+    "book",
+    "change_cita",
+    "update_patient",
+    "acknowledge_refusal",
+];
 
 #[tokio::test]
 async fn every_write_is_checked_against_the_person_signed_in() {
@@ -185,8 +208,12 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     assert_eq!(first.role, Role::Gerencia);
     let session = desk.desk_session().unwrap();
     assert!(session.sign_in_required);
-    assert_eq!(session.person.as_ref().map(|p| p.id.as_str()), Some(first.id.as_str()));
-    desk.add_staff(person("Rosa", Role::Recepcion, "2468")).unwrap();
+    assert_eq!(
+        session.person.as_ref().map(|p| p.id.as_str()),
+        Some(first.id.as_str())
+    );
+    desk.add_staff(person("Rosa", Role::Recepcion, "2468"))
+        .unwrap();
 
     // Nobody signed in: every write is refused.
     desk.sign_out();
@@ -207,7 +234,12 @@ async fn every_write_is_checked_against_the_person_signed_in() {
         assert_eq!(*g, expected, "{write} as recepción");
     }
     let refused = desk.set_lock_after_minutes(5).unwrap_err();
-    assert!(refused.message(citadesk_core::Locale::EsPe).contains("gerencia"), "{refused}");
+    assert!(
+        refused
+            .message(citadesk_core::Locale::EsPe)
+            .contains("gerencia"),
+        "{refused}"
+    );
 
     // Gerencia: everything passes.
     desk.sign_in("Gabriela Gerente", "9753").await.unwrap();
@@ -219,9 +251,14 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     desk.sign_in("Rosa", "2468").await.unwrap();
     let week = desk.week_view(None).unwrap();
     let cita = week.citas.iter().find(|c| c.status != "cancelled").unwrap();
-    desk.change_cita(&cita.id, CitaAction::Status { status: "showed".into() })
-        .await
-        .unwrap();
+    desk.change_cita(
+        &cita.id,
+        CitaAction::Status {
+            status: "showed".into(),
+        },
+    )
+    .await
+    .unwrap();
     let rosa = desk.desk_session().unwrap().person.unwrap();
     let audit = desk.cita_audit(&cita.id).unwrap();
     let last = audit.last().unwrap();
@@ -231,7 +268,9 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     desk.sign_in("Gabriela Gerente", "9753").await.unwrap();
     desk.set_staff_role("Rosa", Role::Gerencia).unwrap();
     assert_eq!(
-        desk.set_staff_role("Gabriela Gerente", Role::Recepcion).unwrap().role,
+        desk.set_staff_role("Gabriela Gerente", Role::Recepcion)
+            .unwrap()
+            .role,
         Role::Recepcion
     );
     let refused = desk.set_staff_role("Rosa", Role::Recepcion).unwrap_err();
@@ -239,7 +278,9 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     // The last manager stays one.
     desk.sign_in("Rosa", "2468").await.unwrap();
     assert_eq!(
-        desk.set_staff_role("Rosa", Role::Recepcion).unwrap_err().code(),
+        desk.set_staff_role("Rosa", Role::Recepcion)
+            .unwrap_err()
+            .code(),
         "staff.last_manager"
     );
 }
@@ -249,8 +290,10 @@ async fn wrong_pins_slow_down_then_lock_the_person_out_for_longer_each_time() {
     let dir = tempfile::tempdir().unwrap();
     let sb = sandbox().await;
     let desk = desk_on(dir.path(), &sb).await;
-    desk.add_staff(person("Gabriela", Role::Gerencia, "9753")).unwrap();
-    desk.add_staff(person("Rosa", Role::Recepcion, "2468")).unwrap();
+    desk.add_staff(person("Gabriela", Role::Gerencia, "9753"))
+        .unwrap();
+    desk.add_staff(person("Rosa", Role::Recepcion, "2468"))
+        .unwrap();
     desk.sign_out();
 
     // Kept only as an Argon2id hash.
@@ -260,10 +303,15 @@ async fn wrong_pins_slow_down_then_lock_the_person_out_for_longer_each_time() {
 
     // Bad PINs are refused before they are tried.
     assert_eq!(
-        desk.add_staff(person("X", Role::Recepcion, "12")).unwrap_err().code(),
+        desk.add_staff(person("X", Role::Recepcion, "12"))
+            .unwrap_err()
+            .code(),
         "auth.sign_in_required"
     );
-    assert_eq!(desk.sign_in("Nadie", "1234").await.unwrap_err().code(), "staff.not_found");
+    assert_eq!(
+        desk.sign_in("Nadie", "1234").await.unwrap_err().code(),
+        "staff.not_found"
+    );
 
     let mut waits = Vec::new();
     for left in (1..=4).rev() {
@@ -271,19 +319,37 @@ async fn wrong_pins_slow_down_then_lock_the_person_out_for_longer_each_time() {
         let e = desk.sign_in("Rosa", "0000").await.unwrap_err();
         waits.push(t.elapsed());
         assert_eq!(e.code(), "auth.wrong_pin");
-        assert!(e.message(citadesk_core::Locale::En).contains(&format!("{left} tries left")), "{e}");
+        assert!(
+            e.message(citadesk_core::Locale::En)
+                .contains(&format!("{left} tries left")),
+            "{e}"
+        );
     }
-    assert!(waits[3] >= std::time::Duration::from_millis(1000), "{waits:?}");
-    assert!(waits[3] > waits[0], "each wrong try answers more slowly: {waits:?}");
+    assert!(
+        waits[3] >= std::time::Duration::from_millis(1000),
+        "{waits:?}"
+    );
+    assert!(
+        waits[3] > waits[0],
+        "each wrong try answers more slowly: {waits:?}"
+    );
     let locked = desk.sign_in("Rosa", "0000").await.unwrap_err();
     assert_eq!(locked.code(), "auth.locked");
-    assert!(locked.message(citadesk_core::Locale::En).contains("1 min"), "{locked}");
+    assert!(
+        locked.message(citadesk_core::Locale::En).contains("1 min"),
+        "{locked}"
+    );
     // Locked: even the right PIN waits, and nobody is signed in.
-    assert_eq!(desk.sign_in("Rosa", "2468").await.unwrap_err().code(), "auth.locked");
+    assert_eq!(
+        desk.sign_in("Rosa", "2468").await.unwrap_err().code(),
+        "auth.locked"
+    );
     assert!(desk.desk_session().unwrap().person.is_none());
     // Restarting does not lift it: the tries are in the replica.
     let listed = desk.desk_session().unwrap().staff;
-    assert!(listed.iter().any(|p| p.name == "Rosa" && p.locked_until.is_some()));
+    assert!(listed
+        .iter()
+        .any(|p| p.name == "Rosa" && p.locked_until.is_some()));
 
     // The lock-out ends; five more wrong tries lock for twice as long.
     let row = desk.store().staff_member("Rosa").unwrap().unwrap();
@@ -294,7 +360,10 @@ async fn wrong_pins_slow_down_then_lock_the_person_out_for_longer_each_time() {
         desk.sign_in("Rosa", "1111").await.unwrap_err();
     }
     let again = desk.sign_in("Rosa", "1111").await.unwrap_err();
-    assert!(again.message(citadesk_core::Locale::En).contains("2 min"), "{again}");
+    assert!(
+        again.message(citadesk_core::Locale::En).contains("2 min"),
+        "{again}"
+    );
 
     // A manager resets the PIN: the lock is lifted at once.
     desk.sign_in("Gabriela", "9753").await.unwrap();
@@ -304,7 +373,10 @@ async fn wrong_pins_slow_down_then_lock_the_person_out_for_longer_each_time() {
     assert!(rosa.locked_until.is_none());
     // The old PIN no longer works.
     desk.sign_out();
-    assert_eq!(desk.sign_in("Rosa", "2468").await.unwrap_err().code(), "auth.wrong_pin");
+    assert_eq!(
+        desk.sign_in("Rosa", "2468").await.unwrap_err().code(),
+        "auth.wrong_pin"
+    );
 }
 
 #[tokio::test]
@@ -313,7 +385,8 @@ async fn staff_are_kept_across_restarts_and_names_are_unique() {
     let sb = sandbox().await;
     {
         let desk = desk_on(dir.path(), &sb).await;
-        desk.add_staff(person("Gabriela", Role::Gerencia, "9753")).unwrap();
+        desk.add_staff(person("Gabriela", Role::Gerencia, "9753"))
+            .unwrap();
         assert_eq!(
             desk.add_staff(person("  gabriela ", Role::Recepcion, "1234"))
                 .unwrap_err()
@@ -321,7 +394,9 @@ async fn staff_are_kept_across_restarts_and_names_are_unique() {
             "staff.duplicate"
         );
         assert_eq!(
-            desk.add_staff(person("Luis", Role::Recepcion, "12a4")).unwrap_err().code(),
+            desk.add_staff(person("Luis", Role::Recepcion, "12a4"))
+                .unwrap_err()
+                .code(),
             "staff.invalid"
         );
         assert_eq!(
@@ -340,7 +415,10 @@ async fn staff_are_kept_across_restarts_and_names_are_unique() {
     assert!(session.sign_in_required);
     assert!(session.person.is_none());
     assert_eq!(session.staff.len(), 1);
-    assert!(!session.ghl_users.is_empty(), "the location's GHL users can be linked");
+    assert!(
+        !session.ghl_users.is_empty(),
+        "the location's GHL users can be linked"
+    );
     let user = session.ghl_users[0].id.clone();
     desk.sign_in("Gabriela", "9753").await.unwrap();
     let luis = desk
@@ -350,9 +428,6 @@ async fn staff_are_kept_across_restarts_and_names_are_unique() {
         })
         .unwrap();
     assert_eq!(luis.ghl_user_id, Some(user));
-    assert_eq!(
-        "Recepción".parse::<Role>().unwrap(),
-        Role::Recepcion,
-    );
+    assert_eq!("Recepción".parse::<Role>().unwrap(), Role::Recepcion,);
     assert_eq!("jefe".parse::<Role>().unwrap_err().code(), "staff.invalid");
 }

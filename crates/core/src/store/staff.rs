@@ -22,8 +22,7 @@ pub struct StaffRow {
     pub locked_until: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, name, role, ghl_user_id, pin_hash, failed_tries, lockouts, locked_until";
+const COLUMNS: &str = "id, name, role, ghl_user_id, pin_hash, failed_tries, lockouts, locked_until";
 
 fn staff_row(r: &Row<'_>) -> rusqlite::Result<StaffRow> {
     Ok(StaffRow {
@@ -45,9 +44,7 @@ impl Store {
 
     pub fn staff_list(&self) -> Result<Vec<StaffRow>> {
         self.with(|c| {
-            let mut st = c.prepare(&format!(
-                "SELECT {COLUMNS} FROM staff ORDER BY name_key"
-            ))?;
+            let mut st = c.prepare(&format!("SELECT {COLUMNS} FROM staff ORDER BY name_key"))?;
             let rows = st.query_map([], staff_row)?.collect();
             rows
         })
