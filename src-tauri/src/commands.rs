@@ -26,10 +26,10 @@ use std::sync::Arc;
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
     AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
-    ConnectionInfo, DayAgenda, Desk, ErrorPayload, ExportFormat, FixOutcome, FixRequest, FreeSlot,
-    HealthReport, Locale, LocationInfo, LocationSettings, OAuthConnectRequest, PatientEdit,
-    PatientView, ReconciliationReport, RefusedWrite, RelaySettings, Result, SyncSummary,
-    SystemBrowser, TokenKeeping, WeekView,
+    ConnectionInfo, DayAgenda, Desk, DeskSession, ErrorPayload, ExportFormat, FixOutcome,
+    FixRequest, FreeSlot, HealthReport, Locale, LocationInfo, LocationSettings, NewStaff,
+    OAuthConnectRequest, PatientEdit, PatientView, ReconciliationReport, RefusedWrite,
+    RelaySettings, Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, WeekView,
 };
 use tauri::State;
 
@@ -225,4 +225,30 @@ commands! {
     /// Writes a report to the Downloads folder; answers the file's path.
     fn export_report(report_id: i64, format: ExportFormat) -> String
         = desk => desk.export_report(report_id, format);
+
+    /// Who is signed in at this desk, the names to choose from and the idle lock.
+    fn desk_session() -> DeskSession = desk => desk.desk_session();
+
+    /// Signs a person in with their PIN (wrong PINs slow down, then lock).
+    async fn sign_in(who: String, pin: String) -> StaffMember
+        = desk => desk.sign_in(&who, &pin).await;
+
+    /// "Cambiar de usuario" and the idle lock: nobody is signed in after it.
+    fn sign_out() -> () = desk => {
+        desk.sign_out();
+        Ok(())
+    };
+
+    /// Adds a person (gerencia; the desk's first person is always gerencia).
+    fn add_staff(staff: NewStaff) -> StaffMember = desk => desk.add_staff(staff);
+
+    fn set_staff_role(staff_id: String, role: Role) -> StaffMember
+        = desk => desk.set_staff_role(&staff_id, role);
+
+    /// A forgotten PIN replaced by a manager (lifts a lock-out too).
+    fn reset_staff_pin(staff_id: String, pin: String) -> StaffMember
+        = desk => desk.reset_staff_pin(&staff_id, &pin);
+
+    /// Idle minutes before the desk locks itself (gerencia; 0: never).
+    fn set_lock_after_minutes(minutes: u32) -> () = desk => desk.set_lock_after_minutes(minutes);
 }

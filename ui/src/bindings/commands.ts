@@ -8,6 +8,7 @@ import type { BookingRequest } from "./BookingRequest";
 import type { CitaAction } from "./CitaAction";
 import type { ConnectionInfo } from "./ConnectionInfo";
 import type { DayAgenda } from "./DayAgenda";
+import type { DeskSession } from "./DeskSession";
 import type { ExportFormat } from "./ExportFormat";
 import type { FixOutcome } from "./FixOutcome";
 import type { FixRequest } from "./FixRequest";
@@ -16,12 +17,15 @@ import type { HealthReport } from "./HealthReport";
 import type { Locale } from "./Locale";
 import type { LocationInfo } from "./LocationInfo";
 import type { LocationSettings } from "./LocationSettings";
+import type { NewStaff } from "./NewStaff";
 import type { OAuthConnectRequest } from "./OAuthConnectRequest";
 import type { PatientEdit } from "./PatientEdit";
 import type { PatientView } from "./PatientView";
 import type { ReconciliationReport } from "./ReconciliationReport";
 import type { RefusedWrite } from "./RefusedWrite";
 import type { RelaySettings } from "./RelaySettings";
+import type { Role } from "./Role";
+import type { StaffMember } from "./StaffMember";
 import type { SyncSummary } from "./SyncSummary";
 import type { WeekView } from "./WeekView";
 
@@ -201,4 +205,38 @@ export function applyFixes(reportId: number, fixes: Array<FixRequest>): Promise<
 /** Writes a report to the Downloads folder; answers the file's path. */
 export function exportReport(reportId: number, format: ExportFormat): Promise<string> {
   return invoke<string>("export_report", { reportId, format });
+}
+
+/** Who is signed in at this desk, the names to choose from and the idle lock. */
+export function deskSession(): Promise<DeskSession> {
+  return invoke<DeskSession>("desk_session");
+}
+
+/** Signs a person in with their PIN (wrong PINs slow down, then lock). */
+export function signIn(who: string, pin: string): Promise<StaffMember> {
+  return invoke<StaffMember>("sign_in", { who, pin });
+}
+
+/** "Cambiar de usuario" and the idle lock: nobody is signed in after it. */
+export function signOut(): Promise<void> {
+  return invoke<void>("sign_out");
+}
+
+/** Adds a person (gerencia; the desk's first person is always gerencia). */
+export function addStaff(staff: NewStaff): Promise<StaffMember> {
+  return invoke<StaffMember>("add_staff", { staff });
+}
+
+export function setStaffRole(staffId: string, role: Role): Promise<StaffMember> {
+  return invoke<StaffMember>("set_staff_role", { staffId, role });
+}
+
+/** A forgotten PIN replaced by a manager (lifts a lock-out too). */
+export function resetStaffPin(staffId: string, pin: string): Promise<StaffMember> {
+  return invoke<StaffMember>("reset_staff_pin", { staffId, pin });
+}
+
+/** Idle minutes before the desk locks itself (gerencia; 0: never). */
+export function setLockAfterMinutes(minutes: number): Promise<void> {
+  return invoke<void>("set_lock_after_minutes", { minutes });
 }

@@ -5,6 +5,7 @@ import { getContext, setContext } from "svelte";
 import type { Desk } from "./desk.svelte";
 import type { I18n } from "./i18n.svelte";
 import type { Panels } from "./panels.svelte";
+import type { Staff } from "./staff.svelte";
 
 function contextPair<T>(name: string): [get: () => T, set: (value: T) => T] {
   const key = Symbol(name);
@@ -21,3 +22,4 @@ function contextPair<T>(name: string): [get: () => T, set: (value: T) => T] {
 export const [getI18n, setI18n] = contextPair<I18n>("I18n");
 export const [getDesk, setDesk] = contextPair<Desk>("Desk");
 export const [getPanels, setPanels] = contextPair<Panels>("Panels");
+export const [getStaff, setStaff] = contextPair<Staff>("Staff");

@@ -340,6 +340,38 @@ export interface Messages {
   "settings.closeBeforeOpen": string;
   "settings.invalidDaysBack": string;
   "settings.invalidDaysAhead": string;
+  // Staff sign-in (issue #18)
+  "staff.signIn.title": string;
+  "staff.signIn.hint": string;
+  "staff.signIn.who": string;
+  "staff.signIn.pin": string;
+  "staff.signIn.submit": string;
+  "staff.signIn.checking": string;
+  "staff.signIn.lockedMark": string;
+  "staff.role.recepcion": string;
+  "staff.role.gerencia": string;
+  "staff.title": string;
+  "staff.button": string;
+  "staff.first.body": string;
+  "staff.first.title": string;
+  "staff.first.submit": string;
+  "staff.name": string;
+  "staff.role": string;
+  "staff.roleOf": string;
+  "staff.pin": string;
+  "staff.newPin": string;
+  "staff.resetPin": string;
+  "staff.save": string;
+  "staff.saved": string;
+  "staff.added": string;
+  "staff.pinReset": string;
+  "staff.add": string;
+  "staff.ghlUser": string;
+  "staff.ghlUser.none": string;
+  "staff.lockAfter": string;
+  "staff.switchUser": string;
+  "staff.signedIn": string;
+  "connect.firstPerson": string;
 }
 
 export type MessageKey = keyof Messages;
@@ -677,6 +709,37 @@ const esPE: Messages = {
   "settings.closeBeforeOpen": "La hora de cierre debe ser posterior a la de apertura.",
   "settings.invalidDaysBack": "Un número entero de 0 a 60.",
   "settings.invalidDaysAhead": "Un número entero de 0 a 365.",
+  "staff.signIn.title": "¿Quién está en el escritorio?",
+  "staff.signIn.hint": "Elija su nombre y escriba su PIN. La agenda se muestra al entrar.",
+  "staff.signIn.who": "Personas del escritorio",
+  "staff.signIn.pin": "PIN de {name}",
+  "staff.signIn.submit": "Entrar",
+  "staff.signIn.checking": "Comprobando…",
+  "staff.signIn.lockedMark": "bloqueado",
+  "staff.role.recepcion": "Recepción",
+  "staff.role.gerencia": "Gerencia",
+  "staff.title": "Personal",
+  "staff.button": "Personal",
+  "staff.first.body": "Este escritorio aún no tiene personal: cualquiera actúa como el usuario del sistema. Cree la primera persona (quedará de gerencia) para que cada acción quede firmada con un nombre y pida PIN.",
+  "staff.first.title": "Primera persona (gerencia)",
+  "staff.first.submit": "Crear y activar el inicio de sesión",
+  "staff.name": "Nombre",
+  "staff.role": "Rol",
+  "staff.roleOf": "Rol de {name}",
+  "staff.pin": "PIN (4 a 8 dígitos)",
+  "staff.newPin": "PIN nuevo",
+  "staff.resetPin": "Restablecer PIN",
+  "staff.save": "Guardar",
+  "staff.saved": "Guardado.",
+  "staff.added": "{name} añadido al personal.",
+  "staff.pinReset": "PIN de {name} restablecido.",
+  "staff.add": "Añadir persona",
+  "staff.ghlUser": "Usuario de GHL",
+  "staff.ghlUser.none": "(ninguno)",
+  "staff.lockAfter": "Bloquear tras estos minutos sin uso (0: nunca)",
+  "staff.switchUser": "Cambiar de usuario",
+  "staff.signedIn": "Sesión de {name} ({role})",
+  "connect.firstPerson": "Su nombre y PIN (opcional): quedará como gerencia de este escritorio y cada acción llevará su nombre.",
 };
 
 const en: Messages = {
@@ -1012,6 +1075,37 @@ const en: Messages = {
   "settings.closeBeforeOpen": "Closing must be after opening.",
   "settings.invalidDaysBack": "A whole number from 0 to 60.",
   "settings.invalidDaysAhead": "A whole number from 0 to 365.",
+  "staff.signIn.title": "Who is at the desk?",
+  "staff.signIn.hint": "Choose your name and type your PIN. The agenda shows once you are in.",
+  "staff.signIn.who": "The desk's people",
+  "staff.signIn.pin": "{name}'s PIN",
+  "staff.signIn.submit": "Sign in",
+  "staff.signIn.checking": "Checking…",
+  "staff.signIn.lockedMark": "locked",
+  "staff.role.recepcion": "Reception",
+  "staff.role.gerencia": "Management",
+  "staff.title": "Staff",
+  "staff.button": "Staff",
+  "staff.first.body": "This desk has no staff yet: anyone acts as the system user. Create the first person (they will be management) so that every action is signed with a name and asks for a PIN.",
+  "staff.first.title": "First person (management)",
+  "staff.first.submit": "Create and turn sign-in on",
+  "staff.name": "Name",
+  "staff.role": "Role",
+  "staff.roleOf": "{name}'s role",
+  "staff.pin": "PIN (4 to 8 digits)",
+  "staff.newPin": "New PIN",
+  "staff.resetPin": "Reset PIN",
+  "staff.save": "Save",
+  "staff.saved": "Saved.",
+  "staff.added": "{name} added to the staff.",
+  "staff.pinReset": "{name}'s PIN was reset.",
+  "staff.add": "Add a person",
+  "staff.ghlUser": "GHL user",
+  "staff.ghlUser.none": "(none)",
+  "staff.lockAfter": "Lock after this many idle minutes (0: never)",
+  "staff.switchUser": "Switch user",
+  "staff.signedIn": "Signed in: {name} ({role})",
+  "connect.firstPerson": "Your name and PIN (optional): you become this desk's manager and every action carries your name.",
 };
 
 export const dictionaries: Readonly<Record<Locale, Messages>> = {

@@ -26,15 +26,32 @@ export class Panels {
   settingsOpen = $state(false);
   helpOpen = $state(false);
   connectionsOpen = $state(false);
+  /** "Personal": the staff panel. */
+  staffOpen = $state(false);
+  /** "Cambiar de usuario" (U): the staff service signs the person out. */
+  onswitchuser: (() => void) | null = null;
+  /** Whether the person at the desk is gerencia (settings open only for them). */
+  canManage: () => boolean = () => true;
   /** A refused drag, shown in a banner. */
   moveError = $state<string | null>(null);
   /** The report the Reconciliación page opens on (from the banner). */
   reportToOpen = $state<number | null>(null);
-  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen);
+  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen || this.staffOpen);
 
   constructor(desk: Desk) {
     this.#desk = desk;
   }
+
+  /** Everything over the desk closed (before the lock screen shows). */
+  closeAll = () => {
+    this.booking = null;
+    this.details = null;
+    this.settingsOpen = false;
+    this.helpOpen = false;
+    this.connectionsOpen = false;
+    this.staffOpen = false;
+    this.page = "desk";
+  };
 
   showPage = (next: Page) => {
     this.page = next;
@@ -125,10 +142,14 @@ export class Panels {
         this.switchPage(this.page === "reconcile" ? "desk" : "reconcile");
         break;
       case "settings":
-        if (!desk.notConnected) this.settingsOpen = true;
+        if (!desk.notConnected && this.canManage()) this.settingsOpen = true;
         break;
       case "location":
         document.querySelector<HTMLSelectElement>("[data-testid='location-switcher']")?.focus();
+        break;
+      case "switch-user":
+        this.closeAll();
+        this.onswitchuser?.();
         break;
     }
   }

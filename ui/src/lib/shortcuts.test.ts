@@ -38,6 +38,7 @@ describe("shortcutFor", () => {
   it("goes to the location switcher with l, not while choosing in it", () => {
     expect(shortcutFor({ key: "l", target: body })).toBe("location");
     expect(shortcutFor({ key: "L", target: body })).toBe("location");
+    expect(shortcutFor({ key: "u", target: body })).toBe("switch-user");
     expect(shortcutFor({ key: "l", target: { tagName: "SELECT" } })).toBeNull();
   });
 

@@ -14,7 +14,8 @@ export type ShortcutAction =
   | "new-cita"
   | "reconcile"
   | "settings"
-  | "location";
+  | "location"
+  | "switch-user";
 
 /** The parts of a KeyboardEvent the decision depends on. */
 export interface KeyInput {
@@ -69,6 +70,8 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   S: "settings",
   l: "location",
   L: "location",
+  u: "switch-user",
+  U: "switch-user",
   "?": "help",
   Escape: "close",
 };
