@@ -126,12 +126,19 @@ async fn the_receptionist_reads_the_report_the_manager_fixes_it() {
         .unwrap()
         .is_empty());
 
-    // Rosa confirms a cita.
-    app.open_cita(&confirmed_by_rosa, Duration::from_secs(20))
+    // Rosa changes a cita's status (to one it does not have yet).
+    let panel = app
+        .open_cita(&confirmed_by_rosa, Duration::from_secs(20))
         .await;
-    app.click_testid("cita-status-confirmed").await;
+    let now = panel.attr("data-status").await.unwrap().unwrap_or_default();
+    let status = if now == "confirmed" {
+        "showed"
+    } else {
+        "confirmed"
+    };
+    app.click_testid(&format!("cita-status-{status}")).await;
     app.wait_for(
-        "[data-testid='cita-details'][data-status='confirmed']",
+        &format!("[data-testid='cita-details'][data-status='{status}']"),
         Duration::from_secs(15),
     )
     .await;
@@ -194,29 +201,30 @@ async fn the_receptionist_reads_the_report_the_manager_fixes_it() {
     app.click_testid("reconcile-now").await;
     let line = app.wait_for(&line_css, Duration::from_secs(30)).await;
     app.apply_fix(&line, "take_ghl").await;
-    let done = app
-        .wait_for(
-            &format!(
-                "[data-testid='report-line'][data-cita-id='{victim}'] [data-testid='fix-done']"
-            ),
-            Duration::from_secs(15),
-        )
-        .await;
-    assert!(
-        app.text_of(&done).await.contains("Gabriela"),
-        "the fix names the manager"
-    );
     app.screenshot("staff-03-manager-fixed").await;
 
-    // The cita Rosa confirmed: its history names her.
+    // The audit names each person: the manager's fix, the receptionist's status.
     app.click_testid("view-desk").await;
-    app.open_cita(&confirmed_by_rosa, Duration::from_secs(20))
-        .await;
-    app.click_testid("cita-history").await;
-    let history = app
-        .wait_for("[data-testid='cita-history-list']", Duration::from_secs(10))
-        .await;
-    let text = app.text_of(&history).await;
-    assert!(text.contains("Rosa (st-"), "{text}");
+    for (cita, who) in [
+        (&victim, "Gabriela (st-"),
+        (&confirmed_by_rosa, "Rosa (st-"),
+    ] {
+        app.open_cita(cita, Duration::from_secs(20)).await;
+        app.click_testid("cita-history").await;
+        let history = app
+            .wait_for("[data-testid='cita-history-list']", Duration::from_secs(10))
+            .await;
+        let text = app.text_of(&history).await;
+        assert!(text.contains(who), "{who}: {text}");
+        app.driver
+            .action_chain()
+            .send_keys(Key::Escape)
+            .perform()
+            .await
+            .unwrap();
+        app.wait_gone("[data-testid='cita-details']", Duration::from_secs(5))
+            .await;
+    }
+    app.screenshot("staff-04-audit").await;
     app.quit().await;
 }
