@@ -72,6 +72,23 @@ fn first_sentences(text: &str, cut: &str) -> String {
     s
 }
 
+pub fn pin_required() -> CoreError {
+    rejected(
+        ErrorCode::AuthSignInRequired,
+        "Falta el PIN de quien actúa: póngalo en CITADESK_PIN (cron, scripts) o ejecute el comando en una terminal para escribirlo.".into(),
+        "The acting person's PIN is missing: set it in CITADESK_PIN (cron, scripts) or run the command in a terminal to type it.".into(),
+    )
+}
+
+pub fn pin_unreadable() -> CoreError {
+    rejected(
+        ErrorCode::StaffInvalid,
+        "No se pudo leer el PIN. Escríbalo (4 a 8 dígitos) o páselo por la entrada estándar."
+            .into(),
+        "The PIN could not be read. Type it (4 to 8 digits) or pipe it on standard input.".into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,21 +109,4 @@ mod tests {
             assert!(!m.contains(".."), "{m}");
         }
     }
-}
-
-pub fn pin_required() -> CoreError {
-    rejected(
-        ErrorCode::AuthSignInRequired,
-        "Falta el PIN de quien actúa: póngalo en CITADESK_PIN (cron, scripts) o ejecute el comando en una terminal para escribirlo.".into(),
-        "The acting person's PIN is missing: set it in CITADESK_PIN (cron, scripts) or run the command in a terminal to type it.".into(),
-    )
-}
-
-pub fn pin_unreadable() -> CoreError {
-    rejected(
-        ErrorCode::StaffInvalid,
-        "No se pudo leer el PIN. Escríbalo (4 a 8 dígitos) o páselo por la entrada estándar."
-            .into(),
-        "The PIN could not be read. Type it (4 to 8 digits) or pipe it on standard input.".into(),
-    )
 }

@@ -56,14 +56,6 @@ impl Role {
     }
 }
 
-impl std::str::FromStr for Role {
-    type Err = crate::error::CoreError;
-
-    fn from_str(s: &str) -> Result<Role, Self::Err> {
-        Role::parse(s).ok_or_else(|| crate::messages::staff_bad_role(s.trim()))
-    }
-}
-
 /// The person a write is recorded under.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

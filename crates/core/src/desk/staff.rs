@@ -69,6 +69,16 @@ pub struct GhlUser {
     pub name: String,
 }
 
+// Here rather than beside `Role`: the refusal's text is the catalog's, and
+// the catalog names roles (one direction between the two domain modules).
+impl std::str::FromStr for Role {
+    type Err = CoreError;
+
+    fn from_str(s: &str) -> Result<Role> {
+        Role::parse(s).ok_or_else(|| messages::staff_bad_role(s.trim()))
+    }
+}
+
 fn member(row: &StaffRow) -> StaffMember {
     let now = Utc::now().timestamp_millis();
     StaffMember {
