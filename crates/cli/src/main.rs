@@ -14,7 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, status, sync,
+    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, reminders,
+    status, sync,
 };
 use output::exit;
 
@@ -93,6 +94,11 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Check the keychain, the connection and the replica, and say what to fix.
     Doctor,
+    /// Reminders by WhatsApp or SMS through GHL: `send` what is due (for
+    /// cron), `list` a day's, turn them `on` or `off`.
+    Reminders(reminders::RemindersArgs),
+    /// The patients' answers that need a person; `inbox handled ID` clears one.
+    Inbox(reminders::InboxArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -155,6 +161,8 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
+        Command::Reminders(args) => reminders::reminders(desk, args).await,
+        Command::Inbox(args) => reminders::inbox(desk, args),
     }
 }
 

@@ -19,6 +19,7 @@ mod model;
 mod outbox;
 mod patients;
 mod reconcile;
+mod reminders;
 mod time;
 
 // The SQLite replica.
@@ -34,11 +35,11 @@ pub mod telemetry;
 pub use citadesk_ghl as ghl;
 
 pub use desk::{
-    BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
-    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
-    OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
-    TokenKeeping, TOKEN_ENV,
+    BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate, DemoConnection,
+    Desk, DeskOptions, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot,
+    HealthReport, InboxItem, Notifier, OAuthConnectRequest, OperationHealth, PatientChoice,
+    PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite, ReminderLine, ReminderState,
+    RunTrigger, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 
@@ -56,6 +57,9 @@ pub use model::{
 pub use reconcile::{
     Campo, DriftLine, FieldDiff, LineFix, LineNotes, ReconciliationReport, ReportCounts,
     ReportLine, Via,
+};
+pub use reminders::{
+    parse_answer, Intent, ReminderChannel, ReminderRule, ReminderWhen, SkipReason,
 };
 pub use time::parse_date;
 

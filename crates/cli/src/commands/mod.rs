@@ -13,5 +13,6 @@ pub mod patients;
 pub mod push;
 pub mod reconcile;
 pub mod refusals;
+pub mod reminders;
 pub mod status;
 pub mod sync;

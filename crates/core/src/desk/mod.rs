@@ -26,6 +26,7 @@ mod live;
 mod outbox;
 mod patients;
 mod reconcile;
+mod reminders;
 mod settings;
 mod sync;
 
@@ -39,6 +40,7 @@ pub use patients::PatientEdit;
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
+pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderState};
 pub use sync::SyncWindow;
 
 /// Environment variable with a Private Integration Token for headless use

@@ -335,7 +335,10 @@ impl Store {
                 WriteKind::CreateCita => {
                     tx.execute("DELETE FROM citas WHERE id = ?1", [&item.subject_id])?;
                 }
-                WriteKind::CreateContact | WriteKind::UpdateContact => {}
+                WriteKind::CreateContact
+                | WriteKind::UpdateContact
+                | WriteKind::SendReminder
+                | WriteKind::WithdrawReminder => {}
                 WriteKind::UpdateCita => {
                     if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshot>(b).ok()) {
                         tx.execute(
