@@ -357,7 +357,11 @@ impl Desk {
             .next()
             .unwrap_or_default();
         rule.id = 0;
-        rule.when = reminders::ReminderWhen::MinutesBefore { minutes: 0 };
+        // Due long ago, so planning sends it now; a person chose the moment,
+        // so no quiet hours.
+        rule.when = reminders::ReminderWhen::MinutesBefore {
+            minutes: 60 * 24 * 366,
+        };
         rule.quiet_start = rule.quiet_end.clone();
         self.plan_with(&location.id, zone, &[rule], Scope::Cita(id.clone()), false)
             .await?;
