@@ -38,8 +38,8 @@ pub use desk::{
     BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate, DemoConnection,
     Desk, DeskOptions, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot,
     HealthReport, InboxItem, Notifier, OAuthConnectRequest, OperationHealth, PatientChoice,
-    PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite, ReminderLine, ReminderState,
-    RunTrigger, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
+    PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite, ReminderLine, ReminderMark,
+    ReminderState, RunTrigger, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 

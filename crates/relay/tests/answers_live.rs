@@ -90,9 +90,17 @@ async fn a_patients_1_confirms_the_cita_in_ghl_and_a_2_waits_in_the_inbox() {
     let inbox = desk.inbox().expect("inbox");
     assert_eq!(inbox[0].cita_id.as_deref(), Some(cita.as_str()));
     assert_eq!(inbox[0].channel, "WhatsApp");
-    assert_eq!(status_in_ghl(&sb, &cita).await, "confirmed", "it keeps its place");
+    assert_eq!(
+        status_in_ghl(&sb, &cita).await,
+        "confirmed",
+        "it keeps its place"
+    );
     let log = desk.store().processed_webhooks(&loc).expect("log");
-    assert!(log.iter().any(|p| p.event_type == "InboundMessage" && p.outcome == "applied"), "{log:?}");
+    assert!(
+        log.iter()
+            .any(|p| p.event_type == "InboundMessage" && p.outcome == "applied"),
+        "{log:?}"
+    );
 
     task.abort();
     relay.shutdown().await.expect("relay stops");

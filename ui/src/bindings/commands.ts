@@ -6,6 +6,7 @@ import type { BookingCheck } from "./BookingCheck";
 import type { BookingOutcome } from "./BookingOutcome";
 import type { BookingRequest } from "./BookingRequest";
 import type { CitaAction } from "./CitaAction";
+import type { ConfirmationRate } from "./ConfirmationRate";
 import type { ConnectionInfo } from "./ConnectionInfo";
 import type { DayAgenda } from "./DayAgenda";
 import type { ExportFormat } from "./ExportFormat";
@@ -13,6 +14,7 @@ import type { FixOutcome } from "./FixOutcome";
 import type { FixRequest } from "./FixRequest";
 import type { FreeSlot } from "./FreeSlot";
 import type { HealthReport } from "./HealthReport";
+import type { InboxItem } from "./InboxItem";
 import type { Locale } from "./Locale";
 import type { LocationInfo } from "./LocationInfo";
 import type { LocationSettings } from "./LocationSettings";
@@ -22,6 +24,9 @@ import type { PatientView } from "./PatientView";
 import type { ReconciliationReport } from "./ReconciliationReport";
 import type { RefusedWrite } from "./RefusedWrite";
 import type { RelaySettings } from "./RelaySettings";
+import type { ReminderLine } from "./ReminderLine";
+import type { ReminderMark } from "./ReminderMark";
+import type { ReminderRule } from "./ReminderRule";
 import type { SyncSummary } from "./SyncSummary";
 import type { WeekView } from "./WeekView";
 
@@ -201,4 +206,59 @@ export function applyFixes(reportId: number, fixes: Array<FixRequest>): Promise<
 /** Writes a report to the Downloads folder; answers the file's path. */
 export function exportReport(reportId: number, format: ExportFormat): Promise<string> {
   return invoke<string>("export_report", { reportId, format });
+}
+
+/** Whether reminders go out for the active location (off until turned on). */
+export function remindersEnabled(): Promise<boolean> {
+  return invoke<boolean>("reminders_enabled");
+}
+
+export function setRemindersEnabled(enabled: boolean): Promise<void> {
+  return invoke<void>("set_reminders_enabled", { enabled });
+}
+
+export function reminderRules(): Promise<Array<ReminderRule>> {
+  return invoke<Array<ReminderRule>>("reminder_rules");
+}
+
+/**
+ * Saves the rules; the reminders of changed rules are withdrawn and
+ * scheduled again.
+ */
+export function saveReminderRules(rules: Array<ReminderRule>): Promise<Array<ReminderRule>> {
+  return invoke<Array<ReminderRule>>("save_reminder_rules", { rules });
+}
+
+/** The message a rule would send (the settings page's live preview). */
+export function previewReminder(rule: ReminderRule): Promise<string> {
+  return invoke<string>("preview_reminder", { rule });
+}
+
+/** A cita's reminders, in words (the cita panel). */
+export function citaReminders(citaId: string): Promise<Array<ReminderLine>> {
+  return invoke<Array<ReminderLine>>("cita_reminders", { citaId });
+}
+
+/** The week's reminder marks for the grid. */
+export function reminderMarks(weekStart: string | null): Promise<Array<ReminderMark>> {
+  return invoke<Array<ReminderMark>>("reminder_marks", { weekStart });
+}
+
+/** "Enviar recordatorio ahora". */
+export function sendReminderNow(citaId: string): Promise<Array<ReminderLine>> {
+  return invoke<Array<ReminderLine>>("send_reminder_now", { citaId });
+}
+
+/** "Respuestas": the patients' answers that need a person. */
+export function inbox(): Promise<Array<InboxItem>> {
+  return invoke<Array<InboxItem>>("inbox");
+}
+
+export function markAnswerHandled(id: number): Promise<void> {
+  return invoke<void>("mark_answer_handled", { id });
+}
+
+/** The week's reminded citas, confirmed ones and open answers (status bar). */
+export function confirmationRate(): Promise<ConfirmationRate> {
+  return invoke<ConfirmationRate>("confirmation_rate");
 }

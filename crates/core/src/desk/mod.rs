@@ -40,7 +40,7 @@ pub use patients::PatientEdit;
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
-pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderState};
+pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderMark, ReminderState};
 pub use sync::SyncWindow;
 
 /// Environment variable with a Private Integration Token for headless use

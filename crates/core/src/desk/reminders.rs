@@ -158,6 +158,17 @@ pub struct InboxItem {
     pub received: String,
 }
 
+/// A cita's reminder state as a small mark in the week grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReminderMark {
+    pub cita_id: String,
+    pub state: ReminderState,
+    /// The state in words (the mark's tooltip).
+    pub words: String,
+}
+
 /// The week's confirmations: reminded citas and how many the patients confirmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -312,6 +323,50 @@ impl Desk {
                 Some(line(r, c, zone, locale))
             })
             .collect())
+    }
+
+    /// The week's citas' reminder marks (the week of `week_start`, default
+    /// this one): per cita, the patient's answer if any, else its latest
+    /// reminder's state.
+    pub fn reminder_marks(&self, week_start: Option<String>) -> Result<Vec<ReminderMark>> {
+        let (location, zone) = self.require_location()?;
+        let anchor = match week_start.as_deref() {
+            Some(d) => time::parse_date(d)?,
+            None => time::today_in(zone, Utc::now()),
+        };
+        let (from, to) = time::days_range(time::monday_of(anchor), 7, zone);
+        let citas = self.store.reminder_candidates(
+            &location.id,
+            from.timestamp_millis(),
+            to.timestamp_millis(),
+            None,
+        )?;
+        let rows = self.store.reminders_between(
+            &location.id,
+            from.timestamp_millis(),
+            to.timestamp_millis(),
+        )?;
+        let locale = self.locale();
+        let mut marks: Vec<ReminderMark> = Vec::new();
+        for c in &citas {
+            let mine: Vec<&ReminderRow> = rows
+                .iter()
+                .filter(|r| r.cita_id == c.cita_id && r.start_ms == c.start_ms)
+                .collect();
+            let best = mine
+                .iter()
+                .find(|r| r.answer.is_some())
+                .or_else(|| mine.iter().max_by_key(|r| r.due_ms));
+            if let Some(r) = best {
+                let state = ReminderState::of(r);
+                marks.push(ReminderMark {
+                    cita_id: c.cita_id.clone(),
+                    state,
+                    words: state.words(locale).to_string(),
+                });
+            }
+        }
+        Ok(marks)
     }
 
     /// A cita's reminders (the cita panel), newest start first.

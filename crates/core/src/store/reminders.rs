@@ -502,10 +502,7 @@ impl Store {
 
     /// The contact's reminded citas (a reminder scheduled or sent), soonest
     /// first, with the cita's current start and status (None: gone).
-    pub fn reminded_citas(
-        &self,
-        contact_id: &str,
-    ) -> Result<Vec<RemindedCita>> {
+    pub fn reminded_citas(&self, contact_id: &str) -> Result<Vec<RemindedCita>> {
         self.with(|c| {
             let mut st = c.prepare(&format!(
                 "SELECT {}, ci.start_ms, ci.status FROM reminders r LEFT JOIN citas ci ON ci.id = r.cita_id
