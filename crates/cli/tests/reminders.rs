@@ -93,3 +93,58 @@ async fn two_crons_at_once_send_each_reminder_once() {
     assert_eq!(String::from_utf8_lossy(&inbox.stdout).trim(), "[]");
     sb.shutdown().await;
 }
+
+/// A cron killed right after GHL took a reminder (before the replica knew),
+/// then run again: every cita still has exactly one message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cron_killed_mid_send_and_run_again_never_sends_twice() {
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Demo,
+        rate_limits: RateLimits::unlimited(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let token = sb.pit().to_string();
+    let run = |args: &[&str]| cli(d, Some(&token), args);
+    assert!(run(&[
+        "connect",
+        "--base-url",
+        &sb.base_url(),
+        "--location-id",
+        sb.location_id()
+    ])
+    .status
+    .success());
+    assert!(run(&["sync"]).status.success());
+    assert!(run(&["reminders", "on"]).status.success());
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .with_timezone(&chrono_tz::America::Lima)
+        .format("%Y-%m-%d")
+        .to_string();
+    let crashed = cli_command(d, Some(&token), &["reminders", "send", "--date", &tomorrow])
+        .env("CITADESK_CRASH_AT", "after_reminder_post")
+        .output()
+        .unwrap();
+    assert!(!crashed.status.success(), "aborted at the crash point");
+    assert_eq!(
+        sb.sandbox().read().await.messages.len(),
+        1,
+        "GHL took one before the crash"
+    );
+    let again = run(&["reminders", "send", "--date", &tomorrow]);
+    assert!(again.status.success(), "{}", text(&again));
+    let world = sb.sandbox().read().await;
+    let mut per_cita = std::collections::HashMap::new();
+    for m in world.messages.values() {
+        *per_cita
+            .entry(m.appointment_id.clone().unwrap())
+            .or_insert(0) += 1;
+    }
+    assert!(per_cita.len() > 1, "the rest went out on the second run");
+    assert!(per_cita.values().all(|n| *n == 1), "{per_cita:?}");
+    drop(world);
+    sb.shutdown().await;
+}

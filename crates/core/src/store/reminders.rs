@@ -540,3 +540,31 @@ impl Store {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unchanged_rule_keeps_its_id_and_a_changed_one_gets_a_new_one() {
+        let store = Store::open_in_memory().unwrap();
+        let first = store.reminder_rules("L").unwrap();
+        assert_eq!(first.len(), 1, "the default rule");
+        assert_eq!(store.reminder_rules("L").unwrap(), first, "made once");
+        let mut three_hours = first[0].clone();
+        three_hours.id = 0;
+        three_hours.when = ReminderWhen::MinutesBefore { minutes: 180 };
+        let saved = store
+            .replace_reminder_rules("L", &[first[0].clone(), three_hours])
+            .unwrap();
+        assert_eq!(saved.len(), 2);
+        assert_eq!(saved[0].id, first[0].id);
+        let mut changed = saved[1].clone();
+        changed.quiet_end = "07:00".into();
+        let again = store.replace_reminder_rules("L", &[changed]).unwrap();
+        assert_eq!(again.len(), 1);
+        assert!(again[0].id > saved[1].id, "a change is a new rule");
+        assert_eq!(again[0].quiet_end, "07:00");
+        assert!(store.reminder_rules("OTHER").unwrap()[0].id > again[0].id);
+    }
+}
