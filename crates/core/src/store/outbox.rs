@@ -276,9 +276,11 @@ impl Store {
             let tx = c.transaction()?;
             let local = &item.subject_id;
             // Later writes of this cita still waiting keep it "pending", and
-            // the row keeps showing the newest intent.
+            // the row keeps showing the newest intent (reminders are not
+            // changes to the cita).
             let more: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND id > ?1 AND (subject_id = ?2 OR subject_id = ?3)",
+                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND id > ?1 AND (subject_id = ?2 OR subject_id = ?3)
+                   AND kind NOT IN ('send_reminder', 'withdraw_reminder')",
                 params![item.id, local, row.id],
                 |r| r.get(0),
             )?;
