@@ -7,7 +7,8 @@
 #  - week_query.json: the week view's SQLite query, optimised build;
 #  - booking.json: week view on the large seed, GHL calls per booking,
 #    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
-#    wall and diff time (both against ghl-sandbox's large seed).
+#    wall and diff time (both against ghl-sandbox's large seed);
+#    reminders.json: 300 citas' reminders due at once: GHL calls, time, 429s.
 #  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
 #    calls per second within GHL's default limit and with limits lifted,
 #    and the client's own overhead per call vs bare reqwest.
@@ -24,6 +25,8 @@ cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/benc
 echo "==> booking desk and reconciliation against ghl-sandbox's large seed (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench booking
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
+echo "==> reminders: 300 citas due at once within GHL's default limits (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reminders
 echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json

@@ -26,10 +26,11 @@ use std::sync::Arc;
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
     AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
-    ConnectionInfo, DayAgenda, Desk, DeskSession, ErrorPayload, ExportFormat, FixOutcome,
-    FixRequest, FreeSlot, HealthReport, Locale, LocationInfo, LocationSettings, NewStaff,
-    OAuthConnectRequest, PatientEdit, PatientView, ReconciliationReport, RefusedWrite,
-    RelaySettings, Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, WeekView,
+    ConfirmationRate, ConnectionInfo, DayAgenda, Desk, DeskSession, ErrorPayload, ExportFormat,
+    FixOutcome, FixRequest, FreeSlot, HealthReport, InboxItem, Locale, LocationInfo,
+    LocationSettings, NewStaff, OAuthConnectRequest, PatientEdit, PatientView,
+    ReconciliationReport, RefusedWrite, RelaySettings, ReminderLine, ReminderMark, ReminderRule,
+    Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, WeekView,
 };
 use tauri::State;
 
@@ -251,4 +252,37 @@ commands! {
 
     /// Idle minutes before the desk locks itself (gerencia; 0: never).
     fn set_lock_after_minutes(minutes: u32) -> () = desk => desk.set_lock_after_minutes(minutes);
+    /// Whether reminders go out for the active location (off until turned on).
+    fn reminders_enabled() -> bool = desk => desk.reminders_enabled();
+
+    fn set_reminders_enabled(enabled: bool) -> () = desk => desk.set_reminders_enabled(enabled);
+
+    fn reminder_rules() -> Vec<ReminderRule> = desk => desk.reminder_rules();
+
+    /// Saves the rules; the reminders of changed rules are withdrawn and
+    /// scheduled again.
+    async fn save_reminder_rules(rules: Vec<ReminderRule>) -> Vec<ReminderRule>
+        = desk => desk.save_reminder_rules(rules).await;
+
+    /// The message a rule would send (the settings page's live preview).
+    fn preview_reminder(rule: ReminderRule) -> String = desk => desk.preview_reminder(rule);
+
+    /// A cita's reminders, in words (the cita panel).
+    fn cita_reminders(cita_id: String) -> Vec<ReminderLine> = desk => desk.cita_reminders(&cita_id);
+
+    /// The week's reminder marks for the grid.
+    fn reminder_marks(week_start: Option<String>) -> Vec<ReminderMark>
+        = desk => desk.reminder_marks(week_start);
+
+    /// "Enviar recordatorio ahora".
+    async fn send_reminder_now(cita_id: String) -> Vec<ReminderLine>
+        = desk => desk.send_reminder_now(&cita_id).await;
+
+    /// "Respuestas": the patients' answers that need a person.
+    fn inbox() -> Vec<InboxItem> = desk => desk.inbox();
+
+    fn mark_answer_handled(id: i64) -> () = desk => desk.mark_answer_handled(id);
+
+    /// The week's reminded citas, confirmed ones and open answers (status bar).
+    fn confirmation_rate() -> ConfirmationRate = desk => desk.confirmation_rate();
 }

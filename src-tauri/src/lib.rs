@@ -152,6 +152,7 @@ pub fn run() {
                 first_paint.wait().await;
                 tauri::async_runtime::spawn(background.clone().run_sync_loop());
                 tauri::async_runtime::spawn(background.clone().run_reconcile_schedule());
+                tauri::async_runtime::spawn(background.clone().run_reminder_loop());
                 tauri::async_runtime::spawn(background.run_relay_loop());
             });
             app.manage(desk);

@@ -182,3 +182,83 @@ pub async fn reconciliation(out: &Path, runs: usize) {
     crate::write(out, "reconciliation.json", &json);
     sb.shutdown().await;
 }
+
+/// 300 citas whose reminders are due at once, against ghl-sandbox with
+/// GHL's default limits (100 per 10 s): GHL calls, wall time and 429s.
+pub async fn reminders(out: &Path, citas: usize) {
+    let sb = ghl_sandbox::start(SandboxConfig {
+        seed: Seed::Demo,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let (calendars, contacts) = {
+        let w = sb.sandbox().read().await;
+        let calendars: Vec<String> = w.calendars.keys().cloned().collect();
+        let contacts: Vec<String> = w
+            .contacts
+            .values()
+            .filter(|c| c.phone.is_some() && !c.dnd)
+            .map(|c| c.id.clone())
+            .collect();
+        (calendars, contacts)
+    };
+    let zone: chrono_tz::Tz = sb.timezone().parse().unwrap();
+    let tomorrow = chrono::Utc::now().with_timezone(&zone).date_naive() + chrono::Duration::days(1);
+    for i in 0..citas {
+        let minute = (i % 40) * 15;
+        let start = format!(
+            "{}T{:02}:{:02}:00-05:00",
+            tomorrow.format("%Y-%m-%d"),
+            8 + minute / 60,
+            minute % 60
+        );
+        sb.edit_in_ghl_ui(
+            reqwest::Method::POST,
+            "/appointments",
+            Some(json!({"calendarId": calendars[i % calendars.len()], "contactId": contacts[i % contacts.len()],
+                "startTime": start, "title": "Bench", "appointmentStatus": "confirmed"})),
+        )
+        .await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut o = DeskOptions::new(dir.path());
+    o.demo = Some(DemoConnection {
+        base_url: sb.base_url(),
+        location_id: sb.location_id().to_string(),
+        token: Secret::new(sb.pit()),
+    });
+    let desk = Desk::open(o).unwrap();
+    desk.sync_now().await.expect("sync");
+    desk.set_reminders_enabled(true).unwrap();
+    sb.sandbox().clear_requests();
+    let t = Instant::now();
+    let lines = desk
+        .send_reminders(Some(tomorrow.to_string()), false)
+        .await
+        .expect("reminders sent");
+    let ms = t.elapsed().as_millis() as u64;
+    let requests = sb.sandbox().requests();
+    let sends = requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/conversations/messages")
+        .count();
+    let too_many = requests.iter().filter(|r| r.status == 429).count();
+    let messages = sb.sandbox().read().await.messages.len();
+    let report = json!({
+        "benchmark": "reminders",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "build": if cfg!(debug_assertions) { "debug" } else { "optimised" },
+        "citas_due": lines.len(),
+        "added_citas": citas,
+        "ghl_calls": requests.len(),
+        "message_posts": sends,
+        "messages_in_ghl": messages,
+        "http_429": too_many,
+        "ms": ms,
+        "rate_limit": "GHL default: 100 per 10 s per location",
+        "note": "desk.send_reminders for one day: plan, record in the outbox, send (or schedule) each once",
+    });
+    crate::write(out, "reminders.json", &report);
+    sb.shutdown().await;
+}

@@ -82,6 +82,12 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Against ghl-sandbox with GHL's default limits: reminders of many
+    /// citas due at once, their GHL calls, time and 429s.
+    Reminders {
+        #[arg(long, default_value_t = 300)]
+        citas: usize,
+    },
 }
 
 fn main() {
@@ -116,6 +122,7 @@ fn main() {
         Cmd::Reconciliation { runs } => {
             runtime().block_on(desk_bench::reconciliation(&cli.out, runs))
         }
+        Cmd::Reminders { citas } => runtime().block_on(desk_bench::reminders(&cli.out, citas)),
     }
 }
 

@@ -14,8 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, staff, status,
-    sync,
+    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, reminders, staff,
+    status, sync,
 };
 use output::exit;
 
@@ -107,6 +107,11 @@ enum Command {
     /// The desk's people and their roles: list, add, set-role, reset-pin
     /// (changes are gerencia's).
     Staff(staff::StaffArgs),
+    /// Reminders by WhatsApp or SMS through GHL: `send` what is due (for
+    /// cron), `list` a day's, turn them `on` or `off`.
+    Reminders(reminders::RemindersArgs),
+    /// The patients' answers that need a person; `inbox handled ID` clears one.
+    Inbox(reminders::InboxArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -176,6 +181,8 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
         Command::Staff(args) => staff::run(desk, args).await,
+        Command::Reminders(args) => reminders::reminders(desk, args).await,
+        Command::Inbox(args) => reminders::inbox(desk, args),
     }
 }
 

@@ -171,6 +171,8 @@ pub enum ErrorCode {
     GhlServer,
     #[serde(rename = "ghl.validation")]
     GhlValidation,
+    #[serde(rename = "inbox.item_gone")]
+    InboxItemGone,
     #[serde(rename = "input.insecure_url")]
     InputInsecureUrl,
     #[serde(rename = "input.invalid_date")]
@@ -231,6 +233,12 @@ pub enum ErrorCode {
     RelayUnauthorized,
     #[serde(rename = "relay.unreachable")]
     RelayUnreachable,
+    #[serde(rename = "reminders.cita_not_in_ghl")]
+    RemindersCitaNotInGhl,
+    #[serde(rename = "reminders.off")]
+    RemindersOff,
+    #[serde(rename = "reminders.rule_invalid")]
+    RemindersRuleInvalid,
     #[serde(rename = "setup.not_connected")]
     SetupNotConnected,
     #[serde(rename = "staff.duplicate")]
@@ -290,6 +298,7 @@ impl ErrorCode {
         ErrorCode::GhlRateLimitedDaily,
         ErrorCode::GhlServer,
         ErrorCode::GhlValidation,
+        ErrorCode::InboxItemGone,
         ErrorCode::InputInsecureUrl,
         ErrorCode::InputInvalidDate,
         ErrorCode::InputInvalidDuration,
@@ -320,6 +329,9 @@ impl ErrorCode {
         ErrorCode::RelayStatus,
         ErrorCode::RelayUnauthorized,
         ErrorCode::RelayUnreachable,
+        ErrorCode::RemindersCitaNotInGhl,
+        ErrorCode::RemindersOff,
+        ErrorCode::RemindersRuleInvalid,
         ErrorCode::SetupNotConnected,
         ErrorCode::StaffDuplicate,
         ErrorCode::StaffInvalid,
@@ -369,6 +381,7 @@ impl ErrorCode {
             ErrorCode::GhlRateLimitedDaily => "ghl.rate_limited_daily",
             ErrorCode::GhlServer => "ghl.server",
             ErrorCode::GhlValidation => "ghl.validation",
+            ErrorCode::InboxItemGone => "inbox.item_gone",
             ErrorCode::InputInsecureUrl => "input.insecure_url",
             ErrorCode::InputInvalidDate => "input.invalid_date",
             ErrorCode::InputInvalidDuration => "input.invalid_duration",
@@ -399,6 +412,9 @@ impl ErrorCode {
             ErrorCode::RelayStatus => "relay.status",
             ErrorCode::RelayUnauthorized => "relay.unauthorized",
             ErrorCode::RelayUnreachable => "relay.unreachable",
+            ErrorCode::RemindersCitaNotInGhl => "reminders.cita_not_in_ghl",
+            ErrorCode::RemindersOff => "reminders.off",
+            ErrorCode::RemindersRuleInvalid => "reminders.rule_invalid",
             ErrorCode::SetupNotConnected => "setup.not_connected",
             ErrorCode::StaffDuplicate => "staff.duplicate",
             ErrorCode::StaffInvalid => "staff.invalid",

@@ -19,6 +19,7 @@ mod model;
 mod outbox;
 mod patients;
 mod reconcile;
+mod reminders;
 mod staff;
 mod time;
 
@@ -35,11 +36,12 @@ pub mod telemetry;
 pub use citadesk_ghl as ghl;
 
 pub use desk::{
-    BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
-    DeskSession, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, GhlUser,
-    HealthReport, NewStaff, Notifier, OAuthConnectRequest, OperationHealth, PatientChoice,
-    PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite, RunTrigger, StaffMember,
-    SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
+    BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate, DemoConnection,
+    Desk, DeskOptions, DeskSession, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest,
+    FreeSlot, GhlUser, HealthReport, InboxItem, NewStaff, Notifier, OAuthConnectRequest,
+    OperationHealth, PatientChoice, PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite,
+    ReminderLine, ReminderMark, ReminderState, RunTrigger, StaffMember, SyncWindow, SystemBrowser,
+    TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 pub use staff::Role;
@@ -58,6 +60,9 @@ pub use model::{
 pub use reconcile::{
     Campo, DriftLine, FieldDiff, LineFix, LineNotes, ReconciliationReport, ReportCounts,
     ReportLine, Via,
+};
+pub use reminders::{
+    parse_answer, Intent, ReminderChannel, ReminderRule, ReminderWhen, SkipReason,
 };
 pub use time::parse_date;
 

@@ -189,6 +189,39 @@ pub(crate) fn cita_gone() -> CoreError {
     )
 }
 
+pub(crate) fn reminders_off() -> CoreError {
+    rejected(
+        ErrorCode::RemindersOff,
+        "Los recordatorios están desactivados en esta sede. Actívelos en Ajustes › Recordatorios (antes cree en GHL las plantillas de WhatsApp).".into(),
+        "Reminders are off for this location. Turn them on in Settings › Reminders (create the WhatsApp templates in GHL first).".into(),
+    )
+}
+
+pub(crate) fn reminder_cita_not_in_ghl() -> CoreError {
+    rejected(
+        ErrorCode::RemindersCitaNotInGhl,
+        "La cita aún no llegó a GHL: espere a que se sincronice y vuelva a enviar el recordatorio."
+            .into(),
+        "The cita has not reached GHL yet: wait until it syncs and send the reminder again.".into(),
+    )
+}
+
+pub(crate) fn reminder_rule_invalid() -> CoreError {
+    rejected(
+        ErrorCode::RemindersRuleInvalid,
+        "Regla de recordatorio no válida: use horas HH:MM, a lo más 14 días antes, al menos un estado y un mensaje.".into(),
+        "Invalid reminder rule: use HH:MM times, at most 14 days before, at least one status and a message.".into(),
+    )
+}
+
+pub(crate) fn inbox_item_gone() -> CoreError {
+    rejected(
+        ErrorCode::InboxItemGone,
+        "Esa respuesta ya fue atendida. Actualice la bandeja.".into(),
+        "That answer was already handled. Refresh the inbox.".into(),
+    )
+}
+
 pub(crate) fn cita_cancel_reason_required() -> CoreError {
     rejected(
         ErrorCode::CitaCancelReasonRequired,

@@ -59,6 +59,10 @@ pub enum WriteKind {
     UpdateContact,
     CreateCita,
     UpdateCita,
+    /// Send or schedule a reminder in GHL (key: cita, rule, start).
+    SendReminder,
+    /// Withdraw a reminder GHL holds for later.
+    WithdrawReminder,
 }
 
 impl WriteKind {
@@ -68,11 +72,19 @@ impl WriteKind {
             WriteKind::UpdateContact => "update_contact",
             WriteKind::CreateCita => "create_cita",
             WriteKind::UpdateCita => "update_cita",
+            WriteKind::SendReminder => "send_reminder",
+            WriteKind::WithdrawReminder => "withdraw_reminder",
         }
     }
 
     pub fn is_cita(self) -> bool {
-        matches!(self, WriteKind::CreateCita | WriteKind::UpdateCita)
+        matches!(
+            self,
+            WriteKind::CreateCita
+                | WriteKind::UpdateCita
+                | WriteKind::SendReminder
+                | WriteKind::WithdrawReminder
+        )
     }
 
     pub(crate) fn parse(s: &str) -> Self {
@@ -80,6 +92,8 @@ impl WriteKind {
             "create_contact" => WriteKind::CreateContact,
             "update_contact" => WriteKind::UpdateContact,
             "create_cita" => WriteKind::CreateCita,
+            "send_reminder" => WriteKind::SendReminder,
+            "withdraw_reminder" => WriteKind::WithdrawReminder,
             _ => WriteKind::UpdateCita,
         }
     }
@@ -196,6 +210,8 @@ pub fn refusal_message(r: &Refusal, what: &str, locale: Locale) -> String {
         (Locale::EsPe, WriteKind::CreateContact | WriteKind::UpdateContact, _) => format!("GHL no aceptó al paciente {what}: {}. Revise teléfono y correo y vuelva a intentarlo.", r.ghl_message),
         (Locale::En, WriteKind::CreateContact | WriteKind::UpdateContact, _) => format!("GHL did not accept the patient {what}: {}. Check phone and email and try again.", r.ghl_message),
         (Locale::EsPe, WriteKind::UpdateCita, _) => format!("GHL no aceptó el cambio de la cita {what}: {}. Se muestra de nuevo como estaba; intente otra vez.", r.ghl_message),
+        (Locale::EsPe, WriteKind::SendReminder | WriteKind::WithdrawReminder, _) => format!("GHL no aceptó el recordatorio de la cita {what}: {}.", r.ghl_message),
+        (Locale::En, WriteKind::SendReminder | WriteKind::WithdrawReminder, _) => format!("GHL did not accept the reminder of the cita {what}: {}.", r.ghl_message),
         (Locale::En, WriteKind::UpdateCita, _) => format!("GHL did not accept the change to the cita {what}: {}. It is shown as it was again; try once more.", r.ghl_message),
     }
 }

@@ -77,6 +77,7 @@ pub fn routes(sandbox: Shared) -> Router {
         .route("/_sandbox/tokens/expire", post(expire_token))
         .route("/_sandbox/oauth/clients", post(add_oauth_client))
         .route("/_sandbox/messages", get(list_messages))
+        .route("/_sandbox/conversations/inbound", post(patient_answers))
         .route_layer(from_fn(loopback_only))
         .with_state(sandbox)
 }
@@ -651,7 +652,8 @@ async fn list_messages(
     State(sandbox): State<Shared>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
-    let world = sandbox.read().await;
+    let mut world = sandbox.write().await;
+    crate::routes::conversations::settle_messages(&mut world);
     let mut messages: Vec<_> = world
         .messages
         .values()
@@ -660,4 +662,55 @@ async fn list_messages(
         .collect();
     messages.sort_by(|a, b| (a.date_added, &a.id).cmp(&(b.date_added, &b.id)));
     Json(json!({"count": messages.len(), "messages": messages})).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct InboundBody {
+    contact_id: String,
+    /// What the patient wrote.
+    body: String,
+    /// `WhatsApp` (default) or `SMS`.
+    #[serde(default)]
+    message_type: Option<String>,
+}
+
+/// Plays the patient: records their message in the contact's conversation
+/// for the channel and emits the signed InboundMessage webhook (the shape
+/// of docs/webhook-events/InboundMessage.md). Answers the recorded message.
+async fn patient_answers(State(sandbox): State<Shared>, body: Bytes) -> Response {
+    let input: InboundBody = match admin_body(&body, "inbound message") {
+        Ok(b) => b,
+        Err(e) => return admin_error(StatusCode::BAD_REQUEST, e),
+    };
+    let channel = input.message_type.unwrap_or_else(|| "WhatsApp".into());
+    let mut world = sandbox.write().await;
+    let Some(contact) = world.contacts.get(&input.contact_id).cloned() else {
+        return admin_error(
+            StatusCode::NOT_FOUND,
+            format!("no contact {}", input.contact_id),
+        );
+    };
+    let conversation_id =
+        crate::routes::conversations::conversation_for(&mut world, &contact.id, &channel);
+    let message = crate::model::Message {
+        id: world.ids.next_id(),
+        location_id: contact.location_id.clone(),
+        conversation_id,
+        contact_id: contact.id.clone(),
+        message_type: channel,
+        message: Some(input.body),
+        subject: None,
+        html: None,
+        appointment_id: None,
+        attachments: Vec::new(),
+        status: "delivered".into(),
+        template_id: None,
+        direction: "inbound".into(),
+        scheduled_at: None,
+        date_added: chrono::Utc::now(),
+    };
+    world.messages.insert(message.id.clone(), message.clone());
+    sandbox.announce(&world, Change::InboundMessage(message.clone()), true);
+    (StatusCode::CREATED, Json(json!(message))).into_response()
 }

@@ -4,6 +4,8 @@
 //! Instants are UTC; each location carries its IANA zone (GHL keeps the zone
 //! on the location, calendars have none).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -247,6 +249,9 @@ pub struct Contact {
     pub source: String,
     pub tags: Vec<String>,
     pub dnd: bool,
+    /// Per channel (`SMS`, `WhatsApp`, …): `active|inactive|permanent`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dnd_settings: BTreeMap<String, String>,
     pub assigned_to: Option<String>,
     pub custom_fields: Vec<CustomFieldValue>,
     pub date_added: DateTime<Utc>,
@@ -283,8 +288,40 @@ pub struct Message {
     pub html: Option<String>,
     pub appointment_id: Option<String>,
     pub attachments: Vec<String>,
-    /// `delivered`, or `pending` when scheduled.
+    /// `scheduled` until its time, then `delivered`; `cancelled` when
+    /// withdrawn first; inbound messages arrive `delivered`.
     pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// `outbound` (sent through the API) or `inbound` (the patient's).
+    #[serde(default = "outbound")]
+    pub direction: String,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub date_added: DateTime<Utc>,
+}
+
+fn outbound() -> String {
+    "outbound".into()
+}
+
+impl Contact {
+    /// GHL's do-not-disturb for one channel: all channels with `dnd`, or
+    /// that channel's setting `active`/`permanent`.
+    pub fn dnd_blocks(&self, channel: &str) -> bool {
+        self.dnd
+            || matches!(
+                self.dnd_settings.get(channel).map(String::as_str),
+                Some("active" | "permanent")
+            )
+    }
+}
+
+impl Message {
+    /// A scheduled message whose time came is sent (the sandbox settles
+    /// them lazily, whenever messages are read or written).
+    pub fn settle(&mut self, now: DateTime<Utc>) {
+        if self.status == "scheduled" && self.scheduled_at.is_none_or(|t| t <= now) {
+            self.status = "delivered".into();
+        }
+    }
 }

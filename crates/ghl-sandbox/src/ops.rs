@@ -28,6 +28,8 @@ pub enum Change {
     ContactCreate(Contact),
     ContactUpdate(Contact),
     ContactDelete(Contact),
+    /// A patient's message (admin `POST /_sandbox/conversations/inbound`).
+    InboundMessage(crate::model::Message),
 }
 
 impl Change {
@@ -45,6 +47,7 @@ impl Change {
             Change::ContactCreate(c) => wire::webhook_contact("ContactCreate", c),
             Change::ContactUpdate(c) => wire::webhook_contact("ContactUpdate", c),
             Change::ContactDelete(c) => wire::webhook_contact("ContactDelete", c),
+            Change::InboundMessage(m) => wire::webhook_inbound_message(m),
         }
     }
 }
@@ -713,6 +716,8 @@ pub struct ContactInput {
     pub source: Option<String>,
     pub tags: Option<Vec<String>>,
     pub dnd: Option<bool>,
+    /// `dndSettings`: per channel, the `status` given.
+    pub dnd_settings: Option<std::collections::BTreeMap<String, String>>,
     pub assigned_to: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     /// (id or key, value) as written: `{id, key?, field_value}`.
@@ -817,6 +822,7 @@ pub fn contact_input(body: &Map<String, Value>, kind: &str) -> Result<ContactInp
         source: check.string("source"),
         tags: check.strings("tags"),
         dnd: check.bool("dnd"),
+        dnd_settings: dnd_settings(check.raw("dndSettings")),
         assigned_to: check.string("assignedTo"),
         date_of_birth,
         custom_fields,
@@ -824,6 +830,22 @@ pub fn contact_input(body: &Map<String, Value>, kind: &str) -> Result<ContactInp
     };
     check.finish_422()?;
     Ok(input)
+}
+
+/// `dndSettings: {SMS: {status: "active"}, …}` as channel → status.
+fn dnd_settings(raw: Option<&Value>) -> Option<std::collections::BTreeMap<String, String>> {
+    let Value::Object(channels) = raw? else {
+        return None;
+    };
+    Some(
+        channels
+            .iter()
+            .filter_map(|(channel, v)| {
+                let status = v.get("status").and_then(Value::as_str)?;
+                Some((channel.clone(), status.to_string()))
+            })
+            .collect(),
+    )
 }
 
 /// The formats `CreateContactDto.dateOfBirth` lists, plus ISO instants.
@@ -978,6 +1000,9 @@ fn apply_contact(world: &World, contact: &mut Contact, input: ContactInput) {
     set!(country);
     set!(source);
     set!(dnd);
+    if let Some(settings) = input.dnd_settings {
+        contact.dnd_settings.extend(settings);
+    }
     if let Some(email) = input.email {
         contact.email = Some(email);
     }
@@ -1080,6 +1105,7 @@ pub fn create_contact(
         source: source.to_string(),
         tags: Vec::new(),
         dnd: false,
+        dnd_settings: Default::default(),
         assigned_to: None,
         custom_fields: Vec::new(),
         date_added: stamp,

@@ -486,6 +486,7 @@ fn populate_demo(world: &mut World) {
             source: (*rng.pick(CONTACT_SOURCES)).into(),
             tags,
             dnd: rng.chance(5),
+            dnd_settings: Default::default(),
             assigned_to: None,
             custom_fields: vec![CustomFieldValue {
                 id: dni_id.clone(),
@@ -737,6 +738,7 @@ fn populate_large(world: &mut World) {
             source: (*rng.pick(CONTACT_SOURCES)).into(),
             tags: vec!["paciente".to_string()],
             dnd: false,
+            dnd_settings: Default::default(),
             assigned_to: None,
             custom_fields: vec![CustomFieldValue {
                 id: dni_id.clone(),

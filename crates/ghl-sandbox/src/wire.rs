@@ -8,7 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Map, Value};
 
-use crate::model::{Appointment, Calendar, Contact, Location, User};
+use crate::model::{Appointment, Calendar, Contact, Location, Message, User};
 use crate::webhooks::WebhookEvent;
 
 /// Event times: ISO-8601 with the location's offset, no fraction
@@ -191,7 +191,7 @@ fn contact_common(c: &Contact) -> Value {
         "postalCode": c.postal_code,
         "country": c.country,
         "dnd": c.dnd,
-        "dndSettings": {},
+        "dndSettings": c.dnd_settings.iter().map(|(k, v)| (k.clone(), json!({"status": v}))).collect::<Map<String, Value>>(),
         "tags": c.tags,
         "customFields": c.custom_fields.iter().map(|f| json!({"id": f.id, "value": f.value})).collect::<Vec<_>>(),
         "dateAdded": iso_utc_millis(c.date_added),
@@ -400,4 +400,40 @@ pub fn webhook_contact(event_type: &'static str, c: &Contact) -> WebhookEvent {
             .collect::<Vec<_>>()),
     );
     WebhookEvent { event_type, body }
+}
+
+/// The conversation provider GHL names in message webhooks: one per
+/// location and channel, stable (derived from both).
+pub fn conversation_provider_id(location_id: &str, channel: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in location_id.bytes().chain(channel.bytes()) {
+        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:020x}")
+}
+
+/// InboundMessage as docs/webhook-events/InboundMessage.md's "Message"
+/// example: the patient's text in `body`, the channel in `messageType`.
+pub fn webhook_inbound_message(m: &Message) -> WebhookEvent {
+    let mut body = Map::new();
+    body.insert("type".into(), json!("InboundMessage"));
+    body.insert("locationId".into(), json!(m.location_id));
+    body.insert("attachments".into(), json!(m.attachments));
+    body.insert("body".into(), json!(m.message.clone().unwrap_or_default()));
+    body.insert("contactId".into(), json!(m.contact_id));
+    body.insert("contentType".into(), json!("text/plain"));
+    body.insert("conversationId".into(), json!(m.conversation_id));
+    body.insert("dateAdded".into(), json!(iso_utc_millis(m.date_added)));
+    body.insert("direction".into(), json!("inbound"));
+    body.insert("messageType".into(), json!(m.message_type));
+    body.insert("status".into(), json!(m.status));
+    body.insert("messageId".into(), json!(m.id));
+    body.insert(
+        "conversationProviderId".into(),
+        json!(conversation_provider_id(&m.location_id, &m.message_type)),
+    );
+    WebhookEvent {
+        event_type: "InboundMessage",
+        body,
+    }
 }

@@ -27,12 +27,13 @@ pub(crate) enum ApiGroup {
     Contacts,
     Locations,
     Users,
+    Conversations,
 }
 
 impl ApiGroup {
     fn version(self) -> &'static str {
         match self {
-            ApiGroup::Calendars => "2021-04-15",
+            ApiGroup::Calendars | ApiGroup::Conversations => "2021-04-15",
             ApiGroup::Contacts | ApiGroup::Locations | ApiGroup::Users => "2021-07-28",
         }
     }

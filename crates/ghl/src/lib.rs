@@ -8,6 +8,8 @@ pub mod auth;
 #[cfg(feature = "client")]
 mod client;
 #[cfg(feature = "client")]
+pub mod conversations;
+#[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]
 pub mod metrics;
@@ -28,6 +30,8 @@ pub mod writes;
 pub use auth::{OAuthSession, OAuthTokens};
 #[cfg(feature = "client")]
 pub use client::{ClientConfig, EventsQuery, GhlClient, RetryPolicy, DEFAULT_BASE_URL};
+#[cfg(feature = "client")]
+pub use conversations::{NewMessage, SentMessage};
 #[cfg(feature = "client")]
 pub use error::GhlError;
 #[cfg(feature = "client")]

@@ -179,8 +179,29 @@ pub struct Contact {
     pub phone: Option<String>,
     #[serde(default)]
     pub date_updated: Option<String>,
+    /// Do-not-disturb on every channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd: Option<bool>,
+    /// Per channel (`SMS`, `WhatsApp`, …): `{status: active|inactive|permanent}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd_settings: Option<Map<String, Value>>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// Whether a contact's do-not-disturb blocks `channel` (`SMS`, `WhatsApp`),
+/// from the contact's JSON as GHL sends it: `dnd: true` blocks all;
+/// `dndSettings.<channel>.status` `active` or `permanent` blocks that one.
+pub fn dnd_blocks(contact: &Value, channel: &str) -> bool {
+    if contact.get("dnd").and_then(Value::as_bool) == Some(true) {
+        return true;
+    }
+    matches!(
+        contact
+            .pointer(&format!("/dndSettings/{channel}/status"))
+            .and_then(Value::as_str),
+        Some("active" | "permanent")
+    )
 }
 
 impl Contact {
@@ -251,6 +272,15 @@ mod tests {
         assert_eq!(a.extra["someNewField"]["x"], 1);
         let back = serde_json::to_value(&a).unwrap();
         assert_eq!(back["someNewField"]["x"], 1);
+    }
+
+    #[test]
+    fn dnd_per_channel() {
+        let c = serde_json::json!({"dnd": false, "dndSettings": {"WhatsApp": {"status": "active"}, "SMS": {"status": "inactive"}}});
+        assert!(dnd_blocks(&c, "WhatsApp"));
+        assert!(!dnd_blocks(&c, "SMS"));
+        assert!(dnd_blocks(&serde_json::json!({"dnd": true}), "SMS"));
+        assert!(!dnd_blocks(&serde_json::json!({}), "SMS"));
     }
 
     #[test]

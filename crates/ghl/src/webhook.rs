@@ -238,10 +238,38 @@ pub enum WebhookPayload {
         envelope: Envelope,
         contact: crate::models::Contact,
     },
+    /// A contact's message to the location (a patient's answer).
+    InboundMessage {
+        envelope: Envelope,
+        message: InboundMessage,
+    },
     Other {
         event_type: String,
         envelope: Envelope,
     },
+}
+
+/// InboundMessage's body (docs/webhook-events/InboundMessage.md): every
+/// field may be missing; the app needs the contact and the text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InboundMessage {
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    #[serde(default)]
+    pub conversation_id: Option<String>,
+    #[serde(default)]
+    pub message_id: Option<String>,
+    /// What the contact wrote.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// `SMS`, `WhatsApp`, `CALL`, `Email`, …
+    #[serde(default)]
+    pub message_type: Option<String>,
+    #[serde(default)]
+    pub direction: Option<String>,
+    #[serde(default)]
+    pub date_added: Option<String>,
 }
 
 /// What every webhook body carries around the event.
@@ -280,6 +308,10 @@ impl WebhookPayload {
                 contact: serde_json::from_value(value)?,
                 envelope,
             },
+            "InboundMessage" => Self::InboundMessage {
+                message: serde_json::from_value(value)?,
+                envelope,
+            },
             t if t.starts_with("Contact") => Self::ContactChanged {
                 event_type: t.to_string(),
                 contact: serde_json::from_value(value)?,
@@ -299,6 +331,7 @@ impl WebhookPayload {
             | Self::AppointmentDelete(e) => &e.envelope,
             Self::ContactChanged { envelope, .. }
             | Self::ContactDelete { envelope, .. }
+            | Self::InboundMessage { envelope, .. }
             | Self::Other { envelope, .. } => envelope,
         }
     }
@@ -374,6 +407,16 @@ mod tests {
                 assert_eq!(event_type, "ContactTagUpdate");
                 assert_eq!(contact.id, "c9");
                 assert_eq!(contact.extra["tags"][0], "x");
+            }
+            other => panic!("{other:?}"),
+        }
+        let inbound = br#"{"type":"InboundMessage","locationId":"L","body":"1","contactId":"k1",
+            "conversationId":"v1","messageId":"m1","messageType":"WhatsApp","direction":"inbound"}"#;
+        match WebhookPayload::parse(inbound).expect("parse") {
+            WebhookPayload::InboundMessage { message, .. } => {
+                assert_eq!(message.body.as_deref(), Some("1"));
+                assert_eq!(message.contact_id.as_deref(), Some("k1"));
+                assert_eq!(message.message_type.as_deref(), Some("WhatsApp"));
             }
             other => panic!("{other:?}"),
         }

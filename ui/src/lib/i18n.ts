@@ -98,6 +98,48 @@ export interface Messages {
   "relay.settings.clear": string;
   "relay.settings.close": string;
   "relay.settings.missing": string;
+  // Reminders and patients' answers
+  "reminders.open": string;
+  "reminders.title": string;
+  "reminders.enabled": string;
+  "reminders.templatesHint": string;
+  "reminders.rule": string;
+  "reminders.when": string;
+  "reminders.when.daysBefore": string;
+  "reminders.when.minutesBefore": string;
+  "reminders.whenKind.days": string;
+  "reminders.whenKind.minutes": string;
+  "reminders.channel": string;
+  "reminders.channel.whatsapp_else_sms": string;
+  "reminders.channel.whatsapp": string;
+  "reminders.channel.sms": string;
+  "reminders.quiet": string;
+  "reminders.statuses": string;
+  "reminders.language": string;
+  "reminders.messageEs": string;
+  "reminders.messageEn": string;
+  "reminders.placeholders": string;
+  "reminders.template": string;
+  "reminders.preview": string;
+  "reminders.add": string;
+  "reminders.remove": string;
+  "reminders.save": string;
+  "reminders.saved": string;
+  "reminders.incomplete": string;
+  "reminders.panel": string;
+  "reminders.none": string;
+  "reminders.due": string;
+  "reminders.sendNow": string;
+  "reminders.sending": string;
+  "inbox.button": string;
+  "inbox.count": string;
+  "inbox.title": string;
+  "inbox.empty": string;
+  "inbox.handled": string;
+  "inbox.call": string;
+  "inbox.cita": string;
+  "inbox.rules": string;
+  "rate.week": string;
 
   // Empty and error states
   "connect.title": string;
@@ -466,6 +508,47 @@ const esPE: Messages = {
   "relay.settings.clear": "Quitar relay",
   "relay.settings.close": "Cerrar",
   "relay.settings.missing": "Escriba la URL del relay y el token de instalación.",
+  "reminders.open": "Recordatorios",
+  "reminders.title": "Recordatorios por WhatsApp o SMS",
+  "reminders.enabled": "Enviar recordatorios en esta sede",
+  "reminders.templatesHint": "WhatsApp exige plantillas aprobadas para mensajes fuera de 24 horas: créelas en GHL y escriba su id abajo.",
+  "reminders.rule": "Regla {n}",
+  "reminders.when": "Cuándo",
+  "reminders.when.daysBefore": "días antes, a las",
+  "reminders.when.minutesBefore": "minutos antes",
+  "reminders.whenKind.days": "Días antes a una hora",
+  "reminders.whenKind.minutes": "Minutos antes",
+  "reminders.channel": "Canal",
+  "reminders.channel.whatsapp_else_sms": "WhatsApp, si no SMS",
+  "reminders.channel.whatsapp": "Solo WhatsApp",
+  "reminders.channel.sms": "Solo SMS",
+  "reminders.quiet": "Horas de silencio (se envía al terminar)",
+  "reminders.statuses": "Estados que se recuerdan",
+  "reminders.language": "Idioma del mensaje",
+  "reminders.messageEs": "Mensaje en español",
+  "reminders.messageEn": "Mensaje en inglés",
+  "reminders.placeholders": "Marcadores (nombres en español o inglés); se añade «1 Confirmar, 2 Reprogramar, 3 Cancelar»:",
+  "reminders.template": "Id de plantilla de WhatsApp en GHL (opcional)",
+  "reminders.preview": "Vista previa",
+  "reminders.add": "Añadir regla",
+  "reminders.remove": "Quitar regla",
+  "reminders.save": "Guardar reglas",
+  "reminders.saved": "Reglas guardadas.",
+  "reminders.incomplete": "Complete horas (HH:MM), un estado y el mensaje de cada regla.",
+  "reminders.panel": "Recordatorio",
+  "reminders.none": "Sin recordatorio todavía.",
+  "reminders.due": "{words} · {due} por {channel}",
+  "reminders.sendNow": "Enviar recordatorio ahora",
+  "reminders.sending": "Enviando…",
+  "inbox.button": "Respuestas",
+  "inbox.count": "{count} respuestas por atender",
+  "inbox.title": "Respuestas de pacientes",
+  "inbox.empty": "Ninguna respuesta por atender.",
+  "inbox.handled": "Marcar atendida",
+  "inbox.call": "Llamar",
+  "inbox.cita": "Cita: {when}",
+  "inbox.rules": "Reglas de recordatorio…",
+  "rate.week": "Confirmadas esta semana: {confirmed} de {reminded} ({percent} %)",
 
   "connect.title": "Conectar GHL",
   "connect.intro":
@@ -832,6 +915,47 @@ const en: Messages = {
   "relay.settings.clear": "Remove relay",
   "relay.settings.close": "Close",
   "relay.settings.missing": "Enter the relay URL and the install token.",
+  "reminders.open": "Reminders",
+  "reminders.title": "Reminders by WhatsApp or SMS",
+  "reminders.enabled": "Send reminders for this location",
+  "reminders.templatesHint": "WhatsApp requires approved templates for messages outside 24 hours: create them in GHL and enter their id below.",
+  "reminders.rule": "Rule {n}",
+  "reminders.when": "When",
+  "reminders.when.daysBefore": "days before, at",
+  "reminders.when.minutesBefore": "minutes before",
+  "reminders.whenKind.days": "Days before at a time",
+  "reminders.whenKind.minutes": "Minutes before",
+  "reminders.channel": "Channel",
+  "reminders.channel.whatsapp_else_sms": "WhatsApp, else SMS",
+  "reminders.channel.whatsapp": "WhatsApp only",
+  "reminders.channel.sms": "SMS only",
+  "reminders.quiet": "Quiet hours (sent when they end)",
+  "reminders.statuses": "Statuses reminded",
+  "reminders.language": "Message language",
+  "reminders.messageEs": "Message in Spanish",
+  "reminders.messageEn": "Message in English",
+  "reminders.placeholders": "Placeholders (Spanish or English names); \"1 Confirm, 2 Reschedule, 3 Cancel\" is added:",
+  "reminders.template": "WhatsApp template id in GHL (optional)",
+  "reminders.preview": "Preview",
+  "reminders.add": "Add rule",
+  "reminders.remove": "Remove rule",
+  "reminders.save": "Save rules",
+  "reminders.saved": "Rules saved.",
+  "reminders.incomplete": "Fill in times (HH:MM), a status and the message of each rule.",
+  "reminders.panel": "Reminder",
+  "reminders.none": "No reminder yet.",
+  "reminders.due": "{words} · {due} by {channel}",
+  "reminders.sendNow": "Send reminder now",
+  "reminders.sending": "Sending…",
+  "inbox.button": "Answers",
+  "inbox.count": "{count} answers to handle",
+  "inbox.title": "Patients' answers",
+  "inbox.empty": "No answers to handle.",
+  "inbox.handled": "Mark handled",
+  "inbox.call": "Call",
+  "inbox.cita": "Cita: {when}",
+  "inbox.rules": "Reminder rules…",
+  "rate.week": "Confirmed this week: {confirmed} of {reminded} ({percent}%)",
 
   "connect.title": "Connect GHL",
   "connect.intro":

@@ -13,6 +13,7 @@ pub mod patients;
 pub mod push;
 pub mod reconcile;
 pub mod refusals;
+pub mod reminders;
 pub mod staff;
 pub mod status;
 pub mod sync;

@@ -317,7 +317,9 @@ impl Desk {
             Ok(())
         })?;
         outbox::crash_point("after_outbox_recorded");
-        self.after_write(&location.id, zone, &cita_id).await
+        let outcome = self.after_write(&location.id, zone, &cita_id).await?;
+        self.reminders_after_change(&outcome.cita.id).await;
+        Ok(outcome)
     }
 
     /// The next free slots of a calendar from GHL ("próximos huecos

@@ -146,7 +146,9 @@ impl Desk {
             }
             Ok(())
         })?;
-        self.after_write(&location.id, zone, &subject).await
+        let outcome = self.after_write(&location.id, zone, &subject).await?;
+        self.reminders_after_change(&outcome.cita.id).await;
+        Ok(outcome)
     }
 
     pub fn cita_audit(&self, cita_id: &str) -> Result<Vec<AuditEntry>> {

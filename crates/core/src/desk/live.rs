@@ -485,6 +485,9 @@ impl Desk {
                 }
             }
             WebhookPayload::ContactDelete { contact, .. } => Change::DeleteContact(contact.id),
+            WebhookPayload::InboundMessage { message, .. } => {
+                self.apply_answer(location_id, zone, &message).await?
+            }
             WebhookPayload::Other { .. } => Change::Nothing(Outcome::Ignored),
         })
     }

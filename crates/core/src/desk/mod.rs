@@ -26,6 +26,7 @@ mod live;
 mod outbox;
 mod patients;
 mod reconcile;
+mod reminders;
 mod settings;
 mod staff;
 mod sync;
@@ -40,6 +41,7 @@ pub use patients::PatientEdit;
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
+pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderMark, ReminderState};
 pub use staff::{DeskSession, GhlUser, NewStaff, StaffMember};
 pub use sync::SyncWindow;
 

@@ -47,6 +47,11 @@ pub async fn push(
             WriteKind::CreateCita => push_create(client, store, &item, zone, &mut report).await,
             WriteKind::UpdateCita => push_update(client, store, &item, zone).await,
             WriteKind::UpdateContact => push_contact_update(client, store, &item).await,
+            WriteKind::SendReminder | WriteKind::WithdrawReminder => {
+                super::reminders::push_reminder(client, store, &item)
+                    .await
+                    .map_err(Step::Wait)
+            }
         };
         match outcome {
             Ok(()) => report.sent += 1,

@@ -229,7 +229,8 @@ impl Store {
             let mut st = c.prepare(
                 "SELECT id FROM citas WHERE location_id = ?1 AND sync_state = 'pending_push'
                  UNION SELECT COALESCE(m.ghl_id, o.subject_id) FROM outbox o LEFT JOIN id_map m ON m.local_id = o.subject_id
-                 WHERE o.location_id = ?1 AND o.state = 'pending'",
+                 WHERE o.location_id = ?1 AND o.state = 'pending'
+                   AND o.kind NOT IN ('send_reminder', 'withdraw_reminder')",
             )?;
             let ids = st.query_map([location_id], |r| r.get(0))?.collect();
             ids

@@ -14,10 +14,12 @@ mod audit;
 mod citas;
 mod contacts;
 mod healed;
+mod inbox;
 mod live;
 mod locations;
 mod outbox;
 mod record;
+mod reminders;
 mod reports;
 mod settings;
 mod staff;
@@ -27,8 +29,10 @@ pub(crate) use audit::{insert_audit, AuditRecord};
 pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;
+pub(crate) use inbox::{insert_answer, AnswerRecord};
 pub use locations::ConnectionRow;
 pub(crate) use outbox::{insert_write, RefusedRow};
+pub(crate) use reminders::{ReminderCandidate, ReminderRow};
 pub use staff::StaffRow;
 
 mod embedded {

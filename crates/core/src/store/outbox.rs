@@ -276,9 +276,11 @@ impl Store {
             let tx = c.transaction()?;
             let local = &item.subject_id;
             // Later writes of this cita still waiting keep it "pending", and
-            // the row keeps showing the newest intent.
+            // the row keeps showing the newest intent (reminders are not
+            // changes to the cita).
             let more: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND id > ?1 AND (subject_id = ?2 OR subject_id = ?3)",
+                "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND id > ?1 AND (subject_id = ?2 OR subject_id = ?3)
+                   AND kind NOT IN ('send_reminder', 'withdraw_reminder')",
                 params![item.id, local, row.id],
                 |r| r.get(0),
             )?;
@@ -335,7 +337,10 @@ impl Store {
                 WriteKind::CreateCita => {
                     tx.execute("DELETE FROM citas WHERE id = ?1", [&item.subject_id])?;
                 }
-                WriteKind::CreateContact | WriteKind::UpdateContact => {}
+                WriteKind::CreateContact
+                | WriteKind::UpdateContact
+                | WriteKind::SendReminder
+                | WriteKind::WithdrawReminder => {}
                 WriteKind::UpdateCita => {
                     if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshot>(b).ok()) {
                         tx.execute(

@@ -5,7 +5,10 @@
 
 use rusqlite::{params, Transaction};
 
-use super::{insert_audit, insert_write, upsert_cita_row, write_contact, AuditRecord, Store};
+use super::{
+    insert_answer, insert_audit, insert_write, upsert_cita_row, write_contact, AnswerRecord,
+    AuditRecord, Store,
+};
 use crate::cita::CitaRow;
 use crate::error::Result;
 use crate::outbox::NewWrite;
@@ -35,6 +38,11 @@ impl Recording<'_> {
     /// A write for GHL, queued in the outbox; returns its row id and key.
     pub(crate) fn queue(&self, write: &NewWrite<'_>) -> rusqlite::Result<(i64, String)> {
         insert_write(self.tx, write)
+    }
+
+    /// A patient's answer, once per GHL message id (false: seen before).
+    pub(crate) fn answer(&self, record: &AnswerRecord<'_>) -> rusqlite::Result<bool> {
+        insert_answer(self.tx, record)
     }
 
     pub(crate) fn audit(&self, record: &AuditRecord<'_>) -> rusqlite::Result<()> {

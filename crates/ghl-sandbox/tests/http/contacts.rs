@@ -479,9 +479,9 @@ async fn messages_are_recorded_for_the_admin_api() {
             json!({"type": "SMS", "contactId": contact, "message": "Responda SI para confirmar"}),
         )
         .await;
-    assert_eq!(
+    assert_ne!(
         again.body["conversationId"], sent.body["conversationId"],
-        "one conversation per contact"
+        "one conversation per contact and channel"
     );
 
     let log = ghl

@@ -8,6 +8,7 @@ mod binary;
 mod common;
 mod contacts;
 mod contract;
+mod conversations;
 mod events;
 mod faults;
 mod large;

@@ -420,3 +420,58 @@ async fn duplicate_drop_delay_reorder() {
     assert_eq!(stats["reordered"], 2);
     sandbox.shutdown().await;
 }
+
+/// The admin API plays the patient: the answer is recorded in the
+/// contact's WhatsApp conversation and arrives as a signed InboundMessage
+/// shaped as its documentation page.
+#[tokio::test]
+async fn a_patient_answer_arrives_as_a_signed_inbound_message() {
+    let receiver = Receiver::start().await;
+    let sandbox = start_hooked(compressed(vec![receiver.url.clone()])).await;
+    let ghl = Ghl::new(&sandbox);
+    let contact = {
+        let w = sandbox.sandbox().read().await;
+        w.contacts
+            .values()
+            .find(|c| c.phone.is_some())
+            .unwrap()
+            .id
+            .clone()
+    };
+    let sent = ghl
+        .post(
+            "/conversations/messages",
+            CONVERSATIONS_VERSION,
+            json!({"type": "WhatsApp", "contactId": contact, "message": "Recordatorio"}),
+        )
+        .await;
+    let (status, recorded) = ghl
+        .admin_send(
+            Method::POST,
+            "/_sandbox/conversations/inbound",
+            Some(json!({"contactId": contact, "body": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{recorded}");
+    let got = receiver.wait_for(1).await;
+    verify_ed25519(&fixture("webhook-ed25519.pub.pem"), &got[0]);
+    let body = got[0].json();
+    assert_webhook_conforms("InboundMessage", &body);
+    assert_eq!(body["type"], "InboundMessage");
+    assert_eq!(body["body"], "1");
+    assert_eq!(body["direction"], "inbound");
+    assert_eq!(body["messageType"], "WhatsApp");
+    assert_eq!(body["contactId"], contact.as_str());
+    assert_eq!(body["conversationId"], sent.body["conversationId"]);
+    assert_eq!(body["messageId"], recorded["id"]);
+    assert_eq!(body["locationId"], sandbox.location_id());
+    let (status, _) = ghl
+        .admin_send(
+            Method::POST,
+            "/_sandbox/conversations/inbound",
+            Some(json!({"contactId": "nobody", "body": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    sandbox.shutdown().await;
+}

@@ -1,0 +1,61 @@
+// Reminders in the UI: the grid/panel marks, the week's confirmation rate
+// and a new rule's defaults. Pure, so they are unit-tested.
+
+import type { ReminderRule } from "../bindings/ReminderRule";
+import type { ReminderState } from "../bindings/ReminderState";
+import type { ConfirmationRate } from "../bindings/ConfirmationRate";
+
+/** A one-character mark for a reminder state (with its words as tooltip). */
+export function reminderMark(state: ReminderState): string {
+  switch (state) {
+    case "confirmed_by_patient":
+      return "✔";
+    case "cancelled_by_patient":
+      return "✖";
+    case "reschedule_requested":
+      return "↻";
+    case "failed":
+      return "!";
+    case "skipped":
+    case "withdrawn":
+      return "–";
+    case "sent":
+      return "✉";
+    default:
+      return "⏰";
+  }
+}
+
+/** Confirmed of reminded, as a whole percentage; null before any reminder. */
+export function confirmationPercent(rate: ConfirmationRate | null): number | null {
+  if (!rate || rate.reminded === 0) return null;
+  return Math.round((100 * rate.confirmed) / rate.reminded);
+}
+
+/** A second rule's starting point: three hours before, otherwise like the first. */
+export function newRule(like: ReminderRule | undefined): ReminderRule {
+  return {
+    id: 0,
+    when: { kind: "minutesBefore", minutes: 180 },
+    channel: like?.channel ?? "whatsapp_else_sms",
+    quietStart: like?.quietStart ?? "21:00",
+    quietEnd: like?.quietEnd ?? "08:00",
+    statuses: like?.statuses ?? ["new", "confirmed"],
+    messageEs: like?.messageEs ?? "",
+    messageEn: like?.messageEn ?? "",
+    language: like?.language ?? "es",
+    templateId: like?.templateId ?? null,
+  };
+}
+
+/** A rule can be saved: times as HH:MM, a status, a message in its language. */
+export function ruleComplete(rule: ReminderRule): boolean {
+  const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+  const at = rule.when.kind === "daysBefore" ? rule.when.at : "00:00";
+  const message = rule.language === "en" ? rule.messageEn : rule.messageEs;
+  return hhmm.test(rule.quietStart) && hhmm.test(rule.quietEnd) && hhmm.test(at) && rule.statuses.length > 0 && message.trim() !== "";
+}
+
+/** The placeholders a message may use, each in Spanish / English. */
+export const PLACEHOLDERS =
+  "{nombre}/{first_name} {fecha}/{date} {hora}/{time} {profesional}/{practitioner} {calendario}/{calendar} {clinica}/{clinic} {direccion}/{address}";
