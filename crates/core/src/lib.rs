@@ -20,6 +20,7 @@ mod outbox;
 mod patients;
 mod reconcile;
 mod time;
+mod update;
 
 // The SQLite replica.
 mod store;
@@ -34,11 +35,11 @@ pub mod telemetry;
 pub use citadesk_ghl as ghl;
 
 pub use desk::{
-    BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
-    ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
-    OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
-    TokenKeeping, TOKEN_ENV,
+    AboutInfo, BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk,
+    DeskOptions, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot,
+    HealthReport, Notifier, OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit,
+    RateLimitHealth, ReconcileProgress, RefusedWrite, RunTrigger, ShellFacts, SyncWindow,
+    SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 
@@ -58,6 +59,9 @@ pub use reconcile::{
     ReportLine, Via,
 };
 pub use time::parse_date;
+pub use update::{
+    check_hold, compare_versions, judge, UpdatePhase, UpdateSettings, UpdateView, Verdict,
+};
 
 /// The replica and a few domain helpers for tests and benchmarks (the
 /// `testing` feature): never part of the app's API.

@@ -17,6 +17,7 @@ use crate::reconcile::ReconciliationReport;
 use crate::store::{ConnectionRow, Store};
 use crate::{paths, time};
 
+mod about;
 mod agenda;
 mod booking;
 mod citas;
@@ -29,6 +30,7 @@ mod reconcile;
 mod settings;
 mod sync;
 
+pub use about::{AboutInfo, ShellFacts};
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
