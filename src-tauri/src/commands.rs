@@ -29,7 +29,7 @@ use citadesk_core::{
     ConnectionInfo, DayAgenda, Desk, ErrorPayload, ExportFormat, FixOutcome, FixRequest, FreeSlot,
     HealthReport, Locale, LocationInfo, LocationSettings, OAuthConnectRequest, PatientEdit,
     PatientView, ReconciliationReport, RefusedWrite, RelaySettings, Result, SyncSummary,
-    SystemBrowser, TokenKeeping, WeekView,
+    SystemBrowser, TokenKeeping, WeekView, AboutInfo, UpdateSettings, UpdateView,
 };
 use tauri::State;
 
@@ -225,4 +225,36 @@ commands! {
     /// Writes a report to the Downloads folder; answers the file's path.
     fn export_report(report_id: i64, format: ExportFormat) -> String
         = desk => desk.export_report(report_id, format);
+
+    /// "Acerca de Citadesk": version, data and log folders.
+    fn about() -> AboutInfo
+        = desk => Ok(desk.about(&crate::updates::get().view().current_version));
+
+    /// "Copiar diagnóstico": versions, connection state, last error codes
+    /// (no token, no patient data).
+    fn diagnostics() -> String = desk => desk.diagnostics(&crate::updates::shell_facts());
+
+    fn update_settings() -> UpdateSettings = desk => desk.update_settings();
+
+    /// The update feed (empty: the build's) and the version gerencia holds
+    /// the clinic on (empty: none).
+    fn set_update_settings(settings: UpdateSettings) -> UpdateSettings
+        = desk => desk.set_update_settings(settings);
+
+    /// Where the update check stands (also sent as the `update-state` event).
+    fn update_state() -> UpdateView = desk => Ok(crate::updates::get().view());
+
+    /// "Buscar actualizaciones": the outcome comes as `update-state`.
+    fn check_update() -> UpdateView = desk => Ok(crate::updates::get().check_now());
+
+    /// "Instalar y reiniciar": the verified update, never while a booking
+    /// form is open (`booking_open`).
+    fn install_update(booking_open: bool) -> UpdateView
+        = desk => crate::updates::get().install(booking_open);
+
+    /// "Iniciar con la sesión".
+    fn autostart() -> bool = desk => crate::shell::autostart_enabled(crate::updates::get().app());
+
+    fn set_autostart(enabled: bool) -> bool
+        = desk => crate::shell::set_autostart(crate::updates::get().app(), enabled);
 }

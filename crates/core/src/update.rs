@@ -118,6 +118,12 @@ fn parse_version(v: &str) -> Option<([u64; 3], Option<&str>)> {
     parts.next().is_none().then_some((out, pre))
 }
 
+/// An update refusal with its message in both languages (the app shell
+/// maps the updater's own errors to these codes).
+pub fn update_refused(code: ErrorCode, detail: impl std::fmt::Display) -> crate::CoreError {
+    messages::update_refused(code, detail)
+}
+
 /// A hold must name a version, so a typo cannot stop every update silently.
 pub fn check_hold(hold: &str) -> Result<()> {
     match parse_version(hold) {
