@@ -25,11 +25,11 @@ use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
-    AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
+    AboutInfo, AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
     ConnectionInfo, DayAgenda, Desk, ErrorPayload, ExportFormat, FixOutcome, FixRequest, FreeSlot,
     HealthReport, Locale, LocationInfo, LocationSettings, OAuthConnectRequest, PatientEdit,
     PatientView, ReconciliationReport, RefusedWrite, RelaySettings, Result, SyncSummary,
-    SystemBrowser, TokenKeeping, WeekView, AboutInfo, UpdateSettings, UpdateView,
+    SystemBrowser, TokenKeeping, UpdateSettings, UpdateView, WeekView,
 };
 use tauri::State;
 

@@ -4,11 +4,11 @@
 
 mod bench;
 mod commands;
-mod shell;
 #[cfg(test)]
 mod contract;
 #[cfg(feature = "demo")]
 mod demo;
+mod shell;
 mod updates;
 
 use std::sync::Arc;

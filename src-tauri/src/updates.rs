@@ -90,6 +90,8 @@ impl Updates {
         if self.checking.swap(true, Ordering::SeqCst) {
             return;
         }
+        // What a previous check verified is no longer what the feed offers.
+        *self.ready.lock().unwrap() = None;
         self.set(|v| v.phase = UpdatePhase::Checking);
         let outcome = self.fetch().await;
         let now = chrono::Utc::now().to_rfc3339();

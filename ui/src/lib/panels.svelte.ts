@@ -26,11 +26,12 @@ export class Panels {
   settingsOpen = $state(false);
   helpOpen = $state(false);
   connectionsOpen = $state(false);
+  aboutOpen = $state(false);
   /** A refused drag, shown in a banner. */
   moveError = $state<string | null>(null);
   /** The report the Reconciliación page opens on (from the banner). */
   reportToOpen = $state<number | null>(null);
-  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen);
+  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen || this.aboutOpen);
 
   constructor(desk: Desk) {
     this.#desk = desk;

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds Citadesk's Linux packages with Tauri's bundler (tauri-cli from ui/'s
+# npm packages): a .deb and an .rpm, in release (the workspace's profile: fat
+# LTO, one codegen unit, stripped), in target/release/bundle/{deb,rpm}/.
+#
+# Signed updates: with TAURI_SIGNING_PRIVATE_KEY (the key, or its file) and
+# TAURI_SIGNING_PRIVATE_KEY_PASSWORD in the environment, each package gets
+# its updater signature beside it (.deb.sig, .rpm.sig). The private key lives
+# only in the release build's environment, never in the repository. Without
+# it the packages are built unsigned (no updater artifacts), and it says so.
+# With CITADESK_UPDATES_BASE_URL too (where the relay serves /updates/, e.g.
+# https://relay.clinica.pe/updates), the feed folder is written to
+# target/release/bundle/updates/: copy it to the relay's updates_dir.
+#
+#   scripts/package.sh           release packages (what is shipped)
+#   scripts/package.sh --smoke   CI's package check: the same app and bundle,
+#                                built with the bench-opt profile (optimised,
+#                                no LTO) that scripts/bench.sh has already
+#                                compiled, in target/bench-opt/bundle/
+#   scripts/package.sh --deb     only the .deb (either mode)
+#
+# No AppImage: its bundler downloads tools at build time.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_INCREMENTAL=0
+
+bundles="deb,rpm"
+profile=release
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) profile=bench-opt ;;
+    --deb) bundles="deb" ;;
+    *) echo "unknown option: $arg (use --smoke, --deb)" >&2; exit 2 ;;
+  esac
+done
+
+bash scripts/setup.sh
+
+config=()
+if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  echo "==> TAURI_SIGNING_PRIVATE_KEY is not set: packages without updater signatures (not for release)"
+  config=(--config '{"bundle":{"createUpdaterArtifacts":false}}')
+fi
+cargo_args=()
+if [ "$profile" != release ]; then cargo_args=(-- --profile "$profile"); fi
+
+started=$(date +%s)
+ui/node_modules/.bin/tauri build --ci --bundles "$bundles" "${config[@]}" "${cargo_args[@]}"
+echo "==> packages built in $(( $(date +%s) - started )) s ($profile)"
+
+out="target/$profile/bundle"
+ls -l "target/$profile/citadesk" "$out"/deb/*.deb "$out"/rpm/*.rpm 2>/dev/null || true
+
+version="$(sed -n 's/^ *"version": "\(.*\)",$/\1/p' src-tauri/tauri.conf.json | head -n1)"
+if [ -n "${CITADESK_UPDATES_BASE_URL:-}" ] && [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
+  artifacts=()
+  for f in "$out"/deb/*"_${version}_"*.deb "$out"/rpm/*"-${version}-"*.rpm; do
+    [ -f "$f" ] && artifacts+=(--artifact "$f")
+  done
+  CITADESK_RELAY_UPDATES_DIR="$out/updates" cargo run --locked -q -p citadesk-relay -- \
+    publish-update --version "$version" --notes "${CITADESK_RELEASE_NOTES:-}" \
+    --base-url "$CITADESK_UPDATES_BASE_URL" "${artifacts[@]}"
+  echo "==> update feed for $version: $out/updates/ (copy it to the relay's updates_dir)"
+fi
