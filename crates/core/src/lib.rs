@@ -60,7 +60,8 @@ pub use reconcile::{
 };
 pub use time::parse_date;
 pub use update::{
-    check_hold, compare_versions, judge, update_refused, UpdatePhase, UpdateSettings, UpdateView, Verdict,
+    check_hold, compare_versions, judge, update_refused, UpdatePhase, UpdateSettings, UpdateView,
+    Verdict,
 };
 
 /// The replica and a few domain helpers for tests and benchmarks (the

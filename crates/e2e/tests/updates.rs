@@ -222,8 +222,13 @@ async fn a_signed_newer_version_is_offered_and_every_bad_one_refused() {
 
     // Diagnostics: versions and state, no token.
     app.click_testid("copy-diagnostics").await;
-    let diag = app.testid("diagnostics-text").await;
-    let diag = app.text_of(&diag).await;
+    let diag = app
+        .testid("diagnostics-text")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
     assert!(
         diag.contains("program: citadesk 0.1.0") && diag.contains("update.unsigned"),
         "{diag}"
