@@ -8,6 +8,8 @@
 # its updater signature beside it (.deb.sig, .rpm.sig). The private key lives
 # only in the release build's environment, never in the repository. Without
 # it the packages are built unsigned (no updater artifacts), and it says so.
+# CITADESK_UPDATE_FEED (e.g. https://relay.clinica.pe/updates/latest.json) is
+# the feed built into the app (its settings may name another).
 # With CITADESK_UPDATES_BASE_URL too (where the relay serves /updates/, e.g.
 # https://relay.clinica.pe/updates), the feed folder is written to
 # target/release/bundle/updates/: copy it to the relay's updates_dir.
@@ -37,11 +39,23 @@ done
 
 bash scripts/setup.sh
 
-config=()
+# Build-time settings merged (JSON merge patch) over tauri.conf.json.
+parts=()
 if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
   echo "==> TAURI_SIGNING_PRIVATE_KEY is not set: packages without updater signatures (not for release)"
-  config=(--config '{"bundle":{"createUpdaterArtifacts":false}}')
+  parts+=('"bundle":{"createUpdaterArtifacts":false}')
 fi
+if [ -n "${CITADESK_UPDATE_FEED:-}" ]; then
+  if [[ "$CITADESK_UPDATE_FEED" != https://* || "$CITADESK_UPDATE_FEED" == *[\"\\]* ]]; then
+    echo "CITADESK_UPDATE_FEED must be an https:// URL" >&2; exit 2
+  fi
+  # The feed the app asks unless its settings name another.
+  parts+=("\"plugins\":{\"updater\":{\"endpoints\":[\"$CITADESK_UPDATE_FEED\"]}}")
+else
+  echo "==> CITADESK_UPDATE_FEED is not set: the app checks for updates once a feed is set in Acerca de"
+fi
+overrides="{$(IFS=,; echo "${parts[*]}")}"
+config=(--config "$overrides")
 cargo_args=()
 if [ "$profile" != release ]; then cargo_args=(-- --profile "$profile"); fi
 

@@ -131,6 +131,10 @@ impl Updates {
     > {
         let desk = self.desk();
         let settings = desk.update_settings().map_err(|e| (None, e))?;
+        if settings.feed_url.is_none() && !self.built_with_feed() {
+            // No feed anywhere (a development build): nothing to ask.
+            return Ok((UpdatePhase::Idle, None, None));
+        }
         let feed_error = |detail: String| (None, refused(ErrorCode::UpdateFeed, detail));
         let mut builder = self
             .app
@@ -199,6 +203,19 @@ impl Updates {
             return Err(err);
         }
         self.app.restart();
+    }
+
+    /// Whether the build names a feed (`plugins.updater.endpoints`, set by
+    /// scripts/package.sh from CITADESK_UPDATE_FEED).
+    fn built_with_feed(&self) -> bool {
+        self.app
+            .config()
+            .plugins
+            .0
+            .get("updater")
+            .and_then(|u| u.get("endpoints"))
+            .and_then(|e| e.as_array())
+            .is_some_and(|e| !e.is_empty())
     }
 
     fn desk(&self) -> Arc<Desk> {
