@@ -93,6 +93,10 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Check the keychain, the connection and the replica, and say what to fix.
     Doctor,
+    /// The text for support that the app's "Copiar diagnóstico" copies:
+    /// versions, folders, connection state, last error codes (no token, no
+    /// patient data).
+    Diagnostics,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -155,6 +159,7 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
+        Command::Diagnostics => doctor::diagnostics(desk),
     }
 }
 
