@@ -16,7 +16,8 @@ $SUDO dpkg -i "$deb"
 bin="$(dpkg -L citadesk | grep -m1 '^/usr/bin/')"
 
 home="$(mktemp -d)"
-trap 'rm -rf "$home"' EXIT
+# WebKit's helpers may still be closing their caches: best effort.
+trap 'rm -rf "$home" 2>/dev/null || true' EXIT
 mkdir -p "$home/share" "$home/config" "$home/cache"
 export HOME="$home" XDG_DATA_HOME="$home/share" XDG_CONFIG_HOME="$home/config" XDG_CACHE_HOME="$home/cache"
 export CITADESK_BENCH_READY_FILE="$home/ready" APP="$bin" SHOT="$ROOT/target/package-check.png"

@@ -15,10 +15,10 @@
 # target/release/bundle/updates/: copy it to the relay's updates_dir.
 #
 #   scripts/package.sh           release packages (what is shipped)
-#   scripts/package.sh --smoke   CI's package check: the same app and bundle,
-#                                built with the bench-opt profile (optimised,
-#                                no LTO) that scripts/bench.sh has already
-#                                compiled, in target/bench-opt/bundle/
+#   scripts/package.sh --smoke   CI's package check, not for release: the same
+#                                app and bundle from the debug build that
+#                                scripts/test.sh has already compiled, in
+#                                target/debug/bundle/ (about a minute)
 #   scripts/package.sh --deb     only the .deb (either mode)
 #
 # No AppImage: its bundler downloads tools at build time.
@@ -31,7 +31,7 @@ bundles="deb,rpm"
 profile=release
 for arg in "$@"; do
   case "$arg" in
-    --smoke) profile=bench-opt ;;
+    --smoke) profile=debug ;;
     --deb) bundles="deb" ;;
     *) echo "unknown option: $arg (use --smoke, --deb)" >&2; exit 2 ;;
   esac
@@ -56,11 +56,11 @@ else
 fi
 overrides="{$(IFS=,; echo "${parts[*]}")}"
 config=(--config "$overrides")
-cargo_args=()
-if [ "$profile" != release ]; then cargo_args=(-- --profile "$profile"); fi
+build_args=()
+if [ "$profile" = debug ]; then build_args=(--debug); fi
 
 started=$(date +%s)
-ui/node_modules/.bin/tauri build --ci --bundles "$bundles" "${config[@]}" "${cargo_args[@]}"
+ui/node_modules/.bin/tauri build --ci "${build_args[@]}" --bundles "$bundles" "${config[@]}"
 echo "==> packages built in $(( $(date +%s) - started )) s ($profile)"
 
 out="target/$profile/bundle"
