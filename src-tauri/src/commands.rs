@@ -25,12 +25,13 @@ use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
-    AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
+    AboutInfo, AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
     ConfirmationRate, ConnectionInfo, DayAgenda, Desk, DeskSession, ErrorPayload, ExportFormat,
     FixOutcome, FixRequest, FreeSlot, HealthReport, InboxItem, Locale, LocationInfo,
     LocationSettings, NewStaff, OAuthConnectRequest, PatientEdit, PatientView,
     ReconciliationReport, RefusedWrite, RelaySettings, ReminderLine, ReminderMark, ReminderRule,
-    Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, WeekView,
+    Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, UpdateSettings,
+    UpdateView, WeekView,
 };
 use tauri::State;
 
@@ -285,4 +286,35 @@ commands! {
 
     /// The week's reminded citas, confirmed ones and open answers (status bar).
     fn confirmation_rate() -> ConfirmationRate = desk => desk.confirmation_rate();
+    /// "Acerca de Citadesk": version, data and log folders.
+    fn about() -> AboutInfo
+        = desk => Ok(desk.about(&crate::updates::get().view().current_version));
+
+    /// "Copiar diagnóstico": versions, connection state, last error codes
+    /// (no token, no patient data).
+    fn diagnostics() -> String = desk => desk.diagnostics(&crate::updates::shell_facts());
+
+    fn update_settings() -> UpdateSettings = desk => desk.update_settings();
+
+    /// The update feed (empty: the build's) and the version gerencia holds
+    /// the clinic on (empty: none).
+    fn set_update_settings(settings: UpdateSettings) -> UpdateSettings
+        = desk => desk.set_update_settings(settings);
+
+    /// Where the update check stands (also sent as the `update-state` event).
+    fn update_state() -> UpdateView = desk => Ok(crate::updates::get().view());
+
+    /// "Buscar actualizaciones": the outcome comes as `update-state`.
+    fn check_update() -> UpdateView = desk => Ok(crate::updates::get().check_now());
+
+    /// "Instalar y reiniciar": the verified update, never while a booking
+    /// form is open (`booking_open`).
+    fn install_update(booking_open: bool) -> UpdateView
+        = desk => crate::updates::get().install(booking_open);
+
+    /// "Iniciar con la sesión".
+    fn autostart() -> bool = desk => crate::shell::autostart_enabled(crate::updates::get().app());
+
+    fn set_autostart(enabled: bool) -> bool
+        = desk => crate::shell::set_autostart(crate::updates::get().app(), enabled);
 }

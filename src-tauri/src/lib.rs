@@ -8,6 +8,8 @@ mod commands;
 mod contract;
 #[cfg(feature = "demo")]
 mod demo;
+mod shell;
+mod updates;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -125,6 +127,13 @@ pub fn run() {
     let first_paint = FirstPaint::new();
 
     tauri::Builder::default()
+        // First: a second launch (same data folder) hands over to the
+        // running app and exits before opening a replica or a window.
+        .plugin(shell::single_instance(&data_dir))
+        .plugin(shell::window_state())
+        .plugin(shell::autostart())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .on_window_event(shell::on_window_event)
         .plugin(tauri_plugin_notification::init())
         .manage(Started(started))
         .manage(first_paint.clone())
@@ -148,8 +157,11 @@ pub fn run() {
             // scheduled reconciliation with its start-up catch-up, and live
             // updates through the companion relay, when one is set.
             let background = desk.clone();
+            let updates = updates::Updates::create(app.handle()).clone();
             tauri::async_runtime::spawn(async move {
                 first_paint.wait().await;
+                // Nothing of the update check runs before the first paint.
+                tauri::async_runtime::spawn(updates.run_schedule());
                 tauri::async_runtime::spawn(background.clone().run_sync_loop());
                 tauri::async_runtime::spawn(background.clone().run_reconcile_schedule());
                 tauri::async_runtime::spawn(background.clone().run_reminder_loop());

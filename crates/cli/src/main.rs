@@ -112,6 +112,10 @@ enum Command {
     Reminders(reminders::RemindersArgs),
     /// The patients' answers that need a person; `inbox handled ID` clears one.
     Inbox(reminders::InboxArgs),
+    /// The text for support that the app's "Copiar diagnóstico" copies:
+    /// versions, folders, connection state, last error codes (no token, no
+    /// patient data).
+    Diagnostics,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -183,6 +187,7 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Staff(args) => staff::run(desk, args).await,
         Command::Reminders(args) => reminders::reminders(desk, args).await,
         Command::Inbox(args) => reminders::inbox(desk, args),
+        Command::Diagnostics => doctor::diagnostics(desk),
     }
 }
 

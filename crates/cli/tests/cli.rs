@@ -56,6 +56,16 @@ async fn connect_sync_agenda_and_offline() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("3 calendars"), "{}", text(&o));
 
+    // The support text the app's "Copiar diagnóstico" copies, from the CLI.
+    let o = cli(d, Some(sb.pit()), &["diagnostics"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let diag = text(&o);
+    assert!(
+        diag.contains("program: citadesk-cli") && diag.contains("last_sync: 20"),
+        "{diag}"
+    );
+    assert!(!diag.contains(sb.pit()), "the token leaked: {diag}");
+
     let o = cli(d, Some(sb.pit()), &["agenda", "--json"]);
     assert!(o.status.success(), "{}", text(&o));
     let day: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -186,6 +196,7 @@ fn help_documents_every_command() {
         "agenda",
         "status",
         "doctor",
+        "diagnostics",
         "book",
         "move",
         "cancel",

@@ -259,6 +259,20 @@ pub enum ErrorCode {
     StoreRecovered,
     #[serde(rename = "ui.unknown")]
     UiUnknown,
+    #[serde(rename = "update.bad_hold")]
+    UpdateBadHold,
+    #[serde(rename = "update.bad_signature")]
+    UpdateBadSignature,
+    #[serde(rename = "update.busy")]
+    UpdateBusy,
+    #[serde(rename = "update.feed")]
+    UpdateFeed,
+    #[serde(rename = "update.install_failed")]
+    UpdateInstallFailed,
+    #[serde(rename = "update.older")]
+    UpdateOlder,
+    #[serde(rename = "update.unsigned")]
+    UpdateUnsigned,
 }
 
 impl ErrorCode {
@@ -342,6 +356,13 @@ impl ErrorCode {
         ErrorCode::StoreOpenFailed,
         ErrorCode::StoreRecovered,
         ErrorCode::UiUnknown,
+        ErrorCode::UpdateBadHold,
+        ErrorCode::UpdateBadSignature,
+        ErrorCode::UpdateBusy,
+        ErrorCode::UpdateFeed,
+        ErrorCode::UpdateInstallFailed,
+        ErrorCode::UpdateOlder,
+        ErrorCode::UpdateUnsigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -425,6 +446,13 @@ impl ErrorCode {
             ErrorCode::StoreOpenFailed => "store.open_failed",
             ErrorCode::StoreRecovered => "store.recovered",
             ErrorCode::UiUnknown => "ui.unknown",
+            ErrorCode::UpdateBadHold => "update.bad_hold",
+            ErrorCode::UpdateBadSignature => "update.bad_signature",
+            ErrorCode::UpdateBusy => "update.busy",
+            ErrorCode::UpdateFeed => "update.feed",
+            ErrorCode::UpdateInstallFailed => "update.install_failed",
+            ErrorCode::UpdateOlder => "update.older",
+            ErrorCode::UpdateUnsigned => "update.unsigned",
         }
     }
 

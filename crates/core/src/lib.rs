@@ -22,6 +22,7 @@ mod reconcile;
 mod reminders;
 mod staff;
 mod time;
+mod update;
 
 // The SQLite replica.
 mod store;
@@ -36,12 +37,12 @@ pub mod telemetry;
 pub use citadesk_ghl as ghl;
 
 pub use desk::{
-    BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate, DemoConnection,
-    Desk, DeskOptions, DeskSession, ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest,
-    FreeSlot, GhlUser, HealthReport, InboxItem, NewStaff, Notifier, OAuthConnectRequest,
-    OperationHealth, PatientChoice, PatientEdit, RateLimitHealth, ReconcileProgress, RefusedWrite,
-    ReminderLine, ReminderMark, ReminderState, RunTrigger, StaffMember, SyncWindow, SystemBrowser,
-    TokenHealth, TokenKeeping, TOKEN_ENV,
+    AboutInfo, BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate,
+    DemoConnection, Desk, DeskOptions, DeskSession, ExportFormat, FixAction, FixFailure,
+    FixOutcome, FixRequest, FreeSlot, GhlUser, HealthReport, InboxItem, NewStaff, Notifier,
+    OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
+    ReconcileProgress, RefusedWrite, ReminderLine, ReminderMark, ReminderState, RunTrigger,
+    ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
 pub use staff::Role;
@@ -65,6 +66,10 @@ pub use reminders::{
     parse_answer, Intent, ReminderChannel, ReminderRule, ReminderWhen, SkipReason,
 };
 pub use time::parse_date;
+pub use update::{
+    check_hold, compare_versions, judge, update_refused, UpdatePhase, UpdateSettings, UpdateView,
+    Verdict,
+};
 
 /// The replica and a few domain helpers for tests and benchmarks (the
 /// `testing` feature): never part of the app's API.

@@ -413,3 +413,39 @@ pub(crate) fn staff_last_manager() -> CoreError {
         "This is the last manager: give that role to someone else before changing this one.".into(),
     )
 }
+
+/// An update the desk will not take, with the offered version (or what went
+/// wrong) in `detail`; the app keeps running the version it has.
+pub(crate) fn update_refused(code: ErrorCode, detail: impl Display) -> CoreError {
+    let (es, en) = match code {
+        ErrorCode::UpdateOlder => (
+            format!("La actualización ofrece la versión {detail}, anterior a la instalada: se rechazó. Citadesk sigue con la versión actual."),
+            format!("The update offers version {detail}, older than the installed one: refused. Citadesk keeps the current version."),
+        ),
+        ErrorCode::UpdateUnsigned => (
+            format!("La actualización {detail} no está firmada: se rechazó. Citadesk sigue con la versión actual; avise a quien publica las versiones."),
+            format!("Update {detail} is not signed: refused. Citadesk keeps the current version; tell whoever publishes the releases."),
+        ),
+        ErrorCode::UpdateBadSignature => (
+            format!("La firma de la actualización {detail} no corresponde a Citadesk (otra clave o archivo alterado): se rechazó. Citadesk sigue con la versión actual; avise a quien publica las versiones."),
+            format!("The signature of update {detail} does not match Citadesk's (another key, or an altered file): refused. Citadesk keeps the current version; tell whoever publishes the releases."),
+        ),
+        ErrorCode::UpdateBusy => (
+            "Hay una cita a medio registrar: termine o cierre el formulario y luego instale la actualización.".to_string(),
+            "A cita is being booked: finish or close the form, then install the update.".to_string(),
+        ),
+        ErrorCode::UpdateBadHold => (
+            format!("«{detail}» no es una versión: escriba una como 1.4.2, o deje vacío para recibir todas."),
+            format!("\"{detail}\" is not a version: enter one like 1.4.2, or leave it empty to receive all."),
+        ),
+        ErrorCode::UpdateInstallFailed => (
+            format!("No se pudo instalar la actualización; Citadesk sigue con la versión actual. ({detail})"),
+            format!("The update could not be installed; Citadesk keeps the current version. ({detail})"),
+        ),
+        _ => (
+            format!("No se pudo consultar si hay una versión nueva; se volverá a intentar. Citadesk sigue funcionando. ({detail})"),
+            format!("Could not check for a new version; it will be tried again. Citadesk keeps working. ({detail})"),
+        ),
+    };
+    rejected(code, es, en)
+}

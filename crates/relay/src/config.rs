@@ -53,6 +53,9 @@ pub struct Config {
     pub max_streams: usize,
     /// tracing filter, e.g. "info" or "citadesk_relay=debug".
     pub log: String,
+    /// A folder of app updates served at `/updates/` (the manifest
+    /// `latest.json`, packages, signatures); none: no feed here.
+    pub updates_dir: Option<PathBuf>,
 }
 
 /// A connection string: it may hold a password, so `Debug` never shows it.
@@ -87,6 +90,7 @@ impl Default for Config {
             max_ingest_in_flight: 1024,
             max_streams: 1024,
             log: "info".into(),
+            updates_dir: None,
         }
     }
 }
@@ -174,6 +178,9 @@ impl Config {
         }
         if let Some(v) = var(&format!("{p}MAX_STREAMS")) {
             self.max_streams = parse("CITADESK_RELAY_MAX_STREAMS", &v)?;
+        }
+        if let Some(v) = var(&format!("{p}UPDATES_DIR")) {
+            self.updates_dir = Some(PathBuf::from(v)).filter(|d| !d.as_os_str().is_empty());
         }
         if let Some(v) = var(&format!("{p}LOG")) {
             self.log = v;

@@ -11,6 +11,7 @@ pub mod server;
 pub mod sqlite;
 pub mod store;
 pub mod tokens;
+pub mod updates;
 pub mod verify;
 mod writer;
 

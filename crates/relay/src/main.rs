@@ -33,6 +33,24 @@ enum Command {
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
     },
+    /// Publish an app release in `updates_dir` (served at /updates/): copies
+    /// the signed packages and writes latest.json for the app's updater.
+    PublishUpdate {
+        /// The release's version, as in tauri.conf.json (e.g. 0.2.0).
+        #[arg(long)]
+        version: String,
+        /// Release notes shown in the app's banner.
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// A package (.deb, .rpm) with its .sig beside it; repeat for several.
+        #[arg(long = "artifact", required = true)]
+        artifacts: Vec<PathBuf>,
+        /// Where the folder is reached by the apps, e.g. https://relay.clinica.pe/updates
+        #[arg(long)]
+        base_url: String,
+        #[arg(long, default_value = "linux-x86_64")]
+        target: String,
+    },
     /// Install tokens: one per app install, scoped to its locations.
     Token {
         #[command(subcommand)]
@@ -74,6 +92,28 @@ fn main() -> ExitCode {
             serve(cfg)
         }
         Command::Token { action } => token(&cfg, action),
+        Command::PublishUpdate {
+            version,
+            notes,
+            artifacts,
+            base_url,
+            target,
+        } => match cfg.updates_dir.as_deref() {
+            None => Err(RelayError::Config(
+                "set updates_dir (config) or CITADESK_RELAY_UPDATES_DIR first".into(),
+            )),
+            Some(dir) => citadesk_relay::updates::publish(
+                dir,
+                &citadesk_relay::updates::Release {
+                    version: &version,
+                    notes: &notes,
+                    artifacts: &artifacts,
+                    base_url: &base_url,
+                    target: &target,
+                },
+            )
+            .map(|path| println!("published {version}: {}", path.display())),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -137,12 +137,20 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         cfg: Arc::new(cfg),
     };
     tokio::spawn(purge_loop(app.clone()));
-    let router = Router::new()
+    let updates_dir = app.cfg.updates_dir.clone();
+    let mut router = Router::new()
         .route("/webhooks/ghl", post(ingest))
         .route("/v1/events", get(events))
         .route("/v1/ack", post(ack))
         .route("/healthz", get(healthz))
         .with_state(app.clone());
+    if let Some(dir) = updates_dir {
+        router = router.merge(
+            Router::new()
+                .route("/updates/{name}", get(crate::updates::serve))
+                .with_state(dir),
+        );
+    }
     // Install names and lags: only on the private listener.
     let metrics_router = Router::new()
         .route("/metrics", get(metrics_text))

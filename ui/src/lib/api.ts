@@ -19,6 +19,7 @@ import type { PatientView } from "../bindings/PatientView";
 import type { ReconcileProgress } from "../bindings/ReconcileProgress";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
+import type { UpdateView } from "../bindings/UpdateView";
 
 export * from "../bindings/commands";
 
@@ -54,6 +55,10 @@ export function connectOAuth(request: OAuthConnectRequest): Promise<LocationInfo
 /** Payload of `replica-changed`. */
 export interface ReplicaChanged {
   locationId: string;
+}
+
+export function onUpdateState(handler: (view: UpdateView) => void): Promise<UnlistenFn> {
+  return listen<UpdateView>("update-state", (event) => handler(event.payload));
 }
 
 export function onStatusChanged(handler: (status: AppStatus) => void): Promise<UnlistenFn> {

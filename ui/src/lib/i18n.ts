@@ -378,6 +378,33 @@ export interface Messages {
   "settings.loading": string;
   "settings.failed": string;
   "settings.loadFailed": string;
+
+  // About, updates
+  "about.button": string;
+  "about.title": string;
+  "about.version": string;
+  "about.dataDir": string;
+  "about.logDir": string;
+  "about.copyDiagnostics": string;
+  "about.copied": string;
+  "about.copyManual": string;
+  "about.autostart": string;
+  "about.updates": string;
+  "about.feedUrl": string;
+  "about.holdVersion": string;
+  "about.saveUpdates": string;
+  "about.checkNow": string;
+  "about.failed": string;
+  "update.phase.idle": string;
+  "update.phase.checking": string;
+  "update.phase.up_to_date": string;
+  "update.phase.ready": string;
+  "update.phase.held": string;
+  "update.phase.refused": string;
+  "update.phase.installing": string;
+  "update.banner": string;
+  "update.install": string;
+  "update.installBusy": string;
   "settings.invalidTime": string;
   "settings.closeBeforeOpen": string;
   "settings.invalidDaysBack": string;
@@ -788,6 +815,31 @@ const esPE: Messages = {
   "settings.loading": "Cargando ajustes…",
   "settings.failed": "No se pudieron guardar los ajustes: {message}",
   "settings.loadFailed": "No se pudieron cargar los ajustes: {message}",
+  "about.button": "Acerca de",
+  "about.title": "Acerca de Citadesk",
+  "about.version": "Versión",
+  "about.dataDir": "Carpeta de datos",
+  "about.logDir": "Carpeta de registros",
+  "about.copyDiagnostics": "Copiar diagnóstico",
+  "about.copied": "Diagnóstico copiado: péguelo en su mensaje a soporte (no incluye tokens ni datos de pacientes).",
+  "about.copyManual": "Copie este texto para soporte (no incluye tokens ni datos de pacientes):",
+  "about.autostart": "Iniciar Citadesk con la sesión",
+  "about.updates": "Actualizaciones",
+  "about.feedUrl": "Dirección de actualizaciones (vacío: la de fábrica)",
+  "about.holdVersion": "Fijar la clínica en la versión (gerencia; vacío: todas)",
+  "about.saveUpdates": "Guardar",
+  "about.checkNow": "Buscar actualizaciones",
+  "about.failed": "No se pudo: {message}",
+  "update.phase.idle": "Aún no se buscaron actualizaciones.",
+  "update.phase.checking": "Buscando actualizaciones…",
+  "update.phase.up_to_date": "Citadesk está al día.",
+  "update.phase.ready": "Nueva versión {version} lista para instalar.",
+  "update.phase.held": "Hay una versión {version}, pero gerencia fijó la clínica en la actual.",
+  "update.phase.refused": "Actualización rechazada.",
+  "update.phase.installing": "Instalando…",
+  "update.banner": "Nueva versión {version}",
+  "update.install": "Instalar y reiniciar",
+  "update.installBusy": "Termine la cita que está registrando para instalar.",
   "settings.invalidTime": "Escriba la hora como HH:MM (00:00 a 23:59).",
   "settings.closeBeforeOpen": "La hora de cierre debe ser posterior a la de apertura.",
   "settings.invalidDaysBack": "Un número entero de 0 a 60.",
@@ -1195,6 +1247,31 @@ const en: Messages = {
   "settings.loading": "Loading settings…",
   "settings.failed": "Could not save the settings: {message}",
   "settings.loadFailed": "Could not load the settings: {message}",
+  "about.button": "About",
+  "about.title": "About Citadesk",
+  "about.version": "Version",
+  "about.dataDir": "Data folder",
+  "about.logDir": "Log folder",
+  "about.copyDiagnostics": "Copy diagnostics",
+  "about.copied": "Diagnostics copied: paste them in your message to support (no tokens, no patient data).",
+  "about.copyManual": "Copy this text for support (no tokens, no patient data):",
+  "about.autostart": "Start Citadesk with the session",
+  "about.updates": "Updates",
+  "about.feedUrl": "Update feed (empty: the built-in one)",
+  "about.holdVersion": "Hold the clinic on version (management; empty: all)",
+  "about.saveUpdates": "Save",
+  "about.checkNow": "Check for updates",
+  "about.failed": "Could not: {message}",
+  "update.phase.idle": "No update check yet.",
+  "update.phase.checking": "Checking for updates…",
+  "update.phase.up_to_date": "Citadesk is up to date.",
+  "update.phase.ready": "New version {version} ready to install.",
+  "update.phase.held": "Version {version} exists, but management holds the clinic on the current one.",
+  "update.phase.refused": "Update refused.",
+  "update.phase.installing": "Installing…",
+  "update.banner": "New version {version}",
+  "update.install": "Install and restart",
+  "update.installBusy": "Finish the cita being booked to install.",
   "settings.invalidTime": "Type the time as HH:MM (00:00 to 23:59).",
   "settings.closeBeforeOpen": "Closing must be after opening.",
   "settings.invalidDaysBack": "A whole number from 0 to 60.",

@@ -32,11 +32,14 @@ export class Panels {
   onswitchuser: (() => void) | null = null;
   /** Whether the person at the desk is gerencia (settings open only for them). */
   canManage: () => boolean = () => true;
+  aboutOpen = $state(false);
   /** A refused drag, shown in a banner. */
   moveError = $state<string | null>(null);
   /** The report the Reconciliación page opens on (from the banner). */
   reportToOpen = $state<number | null>(null);
-  readonly modalOpen = $derived(!!this.booking || !!this.details || this.settingsOpen || this.staffOpen);
+  readonly modalOpen = $derived(
+    !!this.booking || !!this.details || this.settingsOpen || this.staffOpen || this.aboutOpen,
+  );
 
   constructor(desk: Desk) {
     this.#desk = desk;

@@ -8,6 +8,18 @@ use citadesk_core::{paths, CoreError, Desk, RateLimitHealth, TOKEN_ENV};
 
 use crate::output::{exit, locale, tr};
 
+/// The app's diagnostics text, from the same core function.
+pub fn diagnostics(desk: &Desk) -> Result<ExitCode, CoreError> {
+    print!(
+        "{}",
+        desk.diagnostics(&citadesk_core::ShellFacts {
+            program: format!("citadesk-cli {}", env!("CARGO_PKG_VERSION")),
+            ..Default::default()
+        })?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub async fn run(desk: &Desk) -> Result<ExitCode, CoreError> {
     let mut ok = true;
     let mut check = |name: &str, result: Result<String, String>| match result {

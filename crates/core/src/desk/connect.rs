@@ -74,7 +74,7 @@ fn opener_command(os: &str, url: &str) -> std::process::Command {
 
 /// The token goes only over https, or plain http to this machine (the
 /// sandbox and tests).
-fn require_secure(url: &str) -> Result<()> {
+pub(super) fn require_secure(url: &str) -> Result<()> {
     let Ok(parsed) = reqwest::Url::parse(url.trim()) else {
         // Not a URL at all: the GHL client says so.
         return Ok(());

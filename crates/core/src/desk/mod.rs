@@ -17,6 +17,7 @@ use crate::reconcile::ReconciliationReport;
 use crate::store::{ConnectionRow, Store};
 use crate::{paths, time};
 
+mod about;
 mod agenda;
 mod booking;
 mod citas;
@@ -31,6 +32,7 @@ mod settings;
 mod staff;
 mod sync;
 
+pub use about::{AboutInfo, ShellFacts};
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
