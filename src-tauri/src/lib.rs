@@ -8,6 +8,7 @@ mod commands;
 mod contract;
 #[cfg(feature = "demo")]
 mod demo;
+mod webview;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -123,6 +124,7 @@ pub fn run() {
     };
     let _log_guard = telemetry::init(&data_dir, "app");
     let first_paint = FirstPaint::new();
+    webview::before_start();
 
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
@@ -142,6 +144,7 @@ pub fn run() {
                     "this build has no demo clinic (built without the `demo` feature)".into(),
                 );
             }
+            webview::tune(app);
             let desk = Desk::open(options)?;
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             // After the first paint (or FIRST_PAINT_WAIT): sync, the

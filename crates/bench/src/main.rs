@@ -142,10 +142,16 @@ struct Run {
     by_name: Vec<(String, u64)>,
 }
 
-fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
+/// Environment for a launch: none, or the opt-out that keeps WebKit's
+/// hardware acceleration (the app before issue #15).
+type Env<'a> = &'a [(&'a str, &'a str)];
+const WEBKIT_DEFAULTS: Env<'static> = &[("CITADESK_WEBKIT_ACCELERATION", "1")];
+
+fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64, env: Env) -> Run {
     let ready_file = home.join(format!("ready-{}", epoch_ms()));
     let spawned_at = epoch_ms();
     let mut child = Command::new(binary)
+        .envs(env.iter().copied())
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("share"))
         .env("XDG_CACHE_HOME", home.join("cache"))
@@ -224,19 +230,30 @@ fn startup(
     let app = bin_dir.join("citadesk");
     let hello = bin_dir.join("bench-hello");
     // One warm-up each: the first WebKit start pays for disk caches.
-    launch(&hello, &data_dir, home.path(), 1);
-    launch(&app, &data_dir, home.path(), 1);
-    let (mut h, mut a) = (Vec::new(), Vec::new());
+    launch(&hello, &data_dir, home.path(), 1, &[]);
+    launch(&app, &data_dir, home.path(), 1, &[]);
+    // Alternated: hello world, Citadesk, Citadesk with WebKit's defaults
+    // (hardware acceleration on: the opt-out, and the app before #15).
+    let (mut h, mut a, mut d) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
-        h.push(launch(&hello, &data_dir, home.path(), settle));
-        a.push(launch(&app, &data_dir, home.path(), settle));
+        h.push(launch(&hello, &data_dir, home.path(), settle, &[]));
+        a.push(launch(&app, &data_dir, home.path(), settle, &[]));
+        d.push(launch(
+            &app,
+            &data_dir,
+            home.path(),
+            settle,
+            WEBKIT_DEFAULTS,
+        ));
         eprintln!(
-            "run {}: hello {} ms {} MB PSS | citadesk {} ms {} MB PSS",
+            "run {}: hello {} ms {} MB PSS | citadesk {} ms {} MB PSS | with WebKit defaults {} ms {} MB PSS",
             i + 1,
             h[i].ready_ms,
             h[i].pss_kb / 1024,
             a[i].ready_ms,
-            a[i].pss_kb / 1024
+            a[i].pss_kb / 1024,
+            d[i].ready_ms,
+            d[i].pss_kb / 1024
         );
     }
     let summary = |runs: &[Run]| {
@@ -250,11 +267,14 @@ fn startup(
             "idle_pss_mb_by_process": pss_by_process(runs),
         })
     };
-    let (hs, as_) = (summary(&h), summary(&a));
-    let delta_ms = as_["interactive_ms_median"].as_u64().unwrap() as i64
-        - hs["interactive_ms_median"].as_u64().unwrap() as i64;
-    let delta_mb =
-        as_["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap();
+    let (hs, as_, ds) = (summary(&h), summary(&a), summary(&d));
+    let delta_ms = |s: &serde_json::Value| {
+        s["interactive_ms_median"].as_u64().unwrap() as i64
+            - hs["interactive_ms_median"].as_u64().unwrap() as i64
+    };
+    let delta_mb = |s: &serde_json::Value| {
+        s["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap()
+    };
     let report = json!({
         "benchmark": "startup",
         "when": chrono::Utc::now().to_rfc3339(),
@@ -266,8 +286,14 @@ fn startup(
         "runs": runs,
         "hello_world": hs,
         "citadesk": as_,
-        "interactive_delta_ms": delta_ms,
-        "idle_pss_delta_mb": delta_mb,
+        "interactive_delta_ms": delta_ms(&as_),
+        "idle_pss_delta_mb": delta_mb(&as_),
+        "citadesk_webkit_defaults": {
+            "env": "CITADESK_WEBKIT_ACCELERATION=1",
+            "summary": ds,
+            "interactive_delta_ms": delta_ms(&ds),
+            "idle_pss_delta_mb": delta_mb(&ds),
+        },
         "targets": { "interactive_delta_ms": 300, "idle_pss_delta_mb": 60 },
     });
     write(out, "startup.json", &report);

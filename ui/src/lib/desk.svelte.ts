@@ -19,6 +19,7 @@ import { attempt, errorOf } from "./errors";
 import { I18n } from "./i18n.svelte";
 import {
   citasOnScreen,
+  DEFAULT_DENSITY,
   defaultDay,
   effectiveMode,
   isInWeek,
@@ -29,8 +30,10 @@ import {
   saveSkeleton,
   toggleCalendar,
   weekCalendarIds,
+  withDensity,
   withMode,
   withWeekCalendars,
+  type Density,
   type GridSkeleton,
   type ViewMode,
   type ViewPrefs,
@@ -95,6 +98,8 @@ export class Desk {
         : null),
   );
   readonly mode: ViewMode = $derived(effectiveMode(this.prefs, this.grid?.calendars.length ?? 0));
+  /** The grid's row height (zoom), remembered for this user. */
+  readonly density: Density = $derived(this.prefs.density ?? DEFAULT_DENSITY);
   readonly locationId = $derived(this.grid?.location.id ?? "");
   readonly weekIds = $derived(
     this.grid ? weekCalendarIds(this.grid.calendars, this.prefs.weekCalendars?.[this.locationId]) : [],
@@ -224,6 +229,9 @@ export class Desk {
   };
   setMode = (next: ViewMode) => {
     if (next !== this.mode || this.prefs.mode !== next) this.#updatePrefs(withMode(this.prefs, next));
+  };
+  setDensity = (next: Density) => {
+    if (next !== this.prefs.density) this.#updatePrefs(withDensity(this.prefs, next));
   };
   toggleWeekCalendar = (id: string) => {
     if (!this.week) return;
