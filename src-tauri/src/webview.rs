@@ -18,15 +18,28 @@ pub fn acceleration_wanted() -> bool {
 }
 
 /// Before any web view exists: the network process gives its caches back
-/// early (the process a web view starts reads these settings once).
+/// early (a network process reads these settings when it starts).
 pub fn before_start() {
     #[cfg(target_os = "linux")]
     if !acceleration_wanted() {
-        let mut pressure = webkit2gtk::MemoryPressureSettings::new();
-        // The desk's only network traffic is its own assets and IPC: a small
-        // limit, past whose thresholds WebKit frees its caches.
-        pressure.set_memory_limit(NETWORK_PROCESS_LIMIT_MB);
-        webkit2gtk::WebsiteDataManager::set_memory_pressure_settings(&mut pressure);
+        use webkit2gtk::ffi;
+        // Through the C API: these are plain settings kept by WebKit for the
+        // next network process, needing no GTK yet, but the Rust wrappers
+        // insist on an initialised GTK, which Tauri only starts later.
+        // SAFETY: the settings are created, filled, copied by WebKit
+        // (`set_memory_pressure_settings` keeps its own copy) and freed here,
+        // on the main thread, before any web view exists.
+        unsafe {
+            let pressure = ffi::webkit_memory_pressure_settings_new();
+            // The desk's only network traffic is its own assets and IPC: a
+            // small limit, past whose thresholds WebKit frees its caches.
+            ffi::webkit_memory_pressure_settings_set_memory_limit(
+                pressure,
+                NETWORK_PROCESS_LIMIT_MB,
+            );
+            ffi::webkit_website_data_manager_set_memory_pressure_settings(pressure);
+            ffi::webkit_memory_pressure_settings_free(pressure);
+        }
     }
 }
 
