@@ -168,11 +168,13 @@ commands! {
 
     /// The UI calls this once its first week is on screen: the figure the
     /// start-up benchmark reads (milliseconds since the process started).
-    fn ui_ready() -> u64 = (started: Started, first_paint: FirstPaint) => {
+    /// `marks`: the UI's start-up performance marks (epoch ms), for the benchmark.
+    fn ui_ready(marks: Option<std::collections::BTreeMap<String, f64>>) -> u64
+        = (started: Started, first_paint: FirstPaint) => {
         let ms = started.0.elapsed().as_millis() as u64;
         tracing::info!(ms, "interactive");
         first_paint.mark();
-        crate::bench::mark_ready();
+        crate::bench::mark_ready(&marks.unwrap_or_default());
         ms
     };
 

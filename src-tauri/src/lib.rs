@@ -131,6 +131,7 @@ pub fn run() {
         .manage(Started(started))
         .manage(first_paint.clone())
         .setup(move |app| {
+            bench::phase("shell:setup");
             let mut options = DeskOptions::new(&data_dir).with_env_overrides();
             if demo {
                 #[cfg(feature = "demo")]
@@ -146,6 +147,7 @@ pub fn run() {
             }
             webview::tune(app);
             let desk = Desk::open(options)?;
+            bench::phase("shell:desk-open");
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             // After the first paint (or FIRST_PAINT_WAIT): sync, the
             // scheduled reconciliation with its start-up catch-up, and live

@@ -15,6 +15,7 @@ mod desk_bench;
 mod fixture;
 mod proc_mem;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -136,10 +137,48 @@ fn epoch_ms() -> u128 {
 
 struct Run {
     ready_ms: u64,
+    /// Citadesk's start-up phases, ms after spawn (the hello world has none).
+    phases: BTreeMap<String, i64>,
     pss_kb: u64,
     rss_kb: u64,
     processes: usize,
     by_name: Vec<(String, u64)>,
+}
+
+/// The ready file: the epoch ms alone (the hello world), or Citadesk's
+/// `{ready, phases}` with each phase as epoch ms, made relative to the spawn.
+fn ready_file_contents(s: &str, spawned_at: u128) -> Option<(u128, BTreeMap<String, i64>)> {
+    if let Ok(v) = s.trim().parse::<u128>() {
+        return Some((v, BTreeMap::new()));
+    }
+    let v: serde_json::Value = serde_json::from_str(s).ok()?;
+    let ready = v["ready"].as_u64()? as u128;
+    let phases = v["phases"]
+        .as_object()?
+        .iter()
+        .filter_map(|(k, t)| Some((k.clone(), t.as_f64()? as i64 - spawned_at as i64)))
+        .collect();
+    Some((ready, phases))
+}
+
+/// Median of each start-up phase over the runs, in the order reached.
+fn phase_medians(runs: &[Run]) -> serde_json::Value {
+    let mut names: Vec<&String> = runs.iter().flat_map(|r| r.phases.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut by: Vec<(String, i64)> = names
+        .into_iter()
+        .map(|n| {
+            let mut v: Vec<i64> = runs
+                .iter()
+                .filter_map(|r| r.phases.get(n).copied())
+                .collect();
+            v.sort_unstable();
+            (n.clone(), v[v.len() / 2])
+        })
+        .collect();
+    by.sort_by_key(|(_, ms)| *ms);
+    serde_json::Value::Object(by.into_iter().map(|(n, ms)| (n, json!(ms))).collect())
 }
 
 /// Environment for a launch: none, or the opt-out that keeps WebKit's
@@ -166,11 +205,12 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64, env: Env) ->
         .spawn()
         .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
     let started = Instant::now();
-    let ready_at = loop {
-        if let Ok(s) = std::fs::read_to_string(&ready_file) {
-            if let Ok(v) = s.trim().parse::<u128>() {
-                break v;
-            }
+    let (ready_at, phases) = loop {
+        if let Some(r) = std::fs::read_to_string(&ready_file)
+            .ok()
+            .and_then(|s| ready_file_contents(&s, spawned_at))
+        {
+            break r;
         }
         if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
@@ -185,6 +225,7 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64, env: Env) ->
     proc_mem::kill_orphans(&mem.pids);
     Run {
         ready_ms: (ready_at.saturating_sub(spawned_at)) as u64,
+        phases,
         pss_kb: mem.pss_kb,
         rss_kb: mem.rss_kb,
         processes: mem.pids.len(),
@@ -265,6 +306,8 @@ fn startup(
             "processes": runs.last().map(|r| r.processes),
             // The median run's PSS by process (app, web view, network).
             "idle_pss_mb_by_process": pss_by_process(runs),
+            // Where the time to interactive goes: ms after spawn, medians.
+            "phases_ms_after_spawn": phase_medians(runs),
         })
     };
     let (hs, as_, ds) = (summary(&h), summary(&a), summary(&d));
