@@ -99,11 +99,15 @@ macro_rules! commands {
 
 commands! {
     /// The week containing `week_start` (any date in it; none = this week).
-    fn week_view(week_start: Option<String>) -> WeekView
+    // `async` (here and in day_agenda): off the main thread, which a plain
+    // command would hold while WebKit waits on it; the UI asks for both at
+    // once at start-up, so they also run side by side.
+    async fn week_view(week_start: Option<String>) -> WeekView
         = desk => desk.week_view(week_start.as_deref());
 
     /// The day's agenda (none = today in the location's zone).
-    fn day_agenda(date: Option<String>) -> DayAgenda = desk => desk.day_agenda(date.as_deref());
+    async fn day_agenda(date: Option<String>) -> DayAgenda
+        = desk => desk.day_agenda(date.as_deref());
 
     fn app_status() -> AppStatus = desk => desk.status();
 
