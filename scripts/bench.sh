@@ -9,6 +9,11 @@
 #    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
 #    wall and diff time (both against ghl-sandbox's large seed);
 #    reminders.json: 300 citas' reminders due at once: GHL calls, time, 429s.
+#  - webview_fps.json, week_layouts.json, live_window.json: the real window
+#    (debug build, as the e2e tests): frames per second scrolling the day of
+#    20 calendars and dragging a cita with WebKit's acceleration off (the
+#    app's default) and on; draw time of the candidate week layouts for 5
+#    and 10 calendars; a GHL change to the drawn window, p99 over 200.
 #  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
 #    calls per second within GHL's default limit and with limits lifted,
 #    and the client's own overhead per call vs bare reqwest.
@@ -51,3 +56,20 @@ test -s target/bench/relay_ingest_postgres.json
 echo "==> relay: GHL change → app replica latency (p50/p99)"
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null
 test -s target/bench/relay_latency.json
+
+echo "==> the window: frames per second (acceleration off/on), week layouts' draw time, GHL change to the drawn window"
+cargo build --locked -q -p citadesk -p ghl-sandbox -p citadesk-cli -p citadesk-relay
+cargo build --locked -q -p citadesk-e2e --examples
+(cd ui && npx vite build -c vite.bench.config.ts --logLevel warn)
+KEYRING_DIR="$(mktemp -d)"
+export KEYRING_DIR TARGET
+dbus-run-session -- bash -uo pipefail -c '
+  echo -n citadesk-bench | XDG_DATA_HOME="$KEYRING_DIR" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  for bench in grid_bench layout_bench live_bench; do
+    xvfb-run -a -s "-screen 0 1280x800x24" "$TARGET/debug/examples/$bench" >/dev/null
+  done
+' 2>&1 | grep -vE "dbus-daemon|a11y|atspi" || true
+rm -rf "$KEYRING_DIR"
+test -s target/bench/webview_fps.json
+test -s target/bench/week_layouts.json
+test -s target/bench/live_window.json

@@ -101,11 +101,15 @@ macro_rules! commands {
 
 commands! {
     /// The week containing `week_start` (any date in it; none = this week).
-    fn week_view(week_start: Option<String>) -> WeekView
+    // `async` (here and in day_agenda): off the main thread, which a plain
+    // command would hold while WebKit waits on it; the UI asks for both at
+    // once at start-up, so they also run side by side.
+    async fn week_view(week_start: Option<String>) -> WeekView
         = desk => desk.week_view(week_start.as_deref());
 
     /// The day's agenda (none = today in the location's zone).
-    fn day_agenda(date: Option<String>) -> DayAgenda = desk => desk.day_agenda(date.as_deref());
+    async fn day_agenda(date: Option<String>) -> DayAgenda
+        = desk => desk.day_agenda(date.as_deref());
 
     fn app_status() -> AppStatus = desk => desk.status();
 
@@ -170,11 +174,13 @@ commands! {
 
     /// The UI calls this once its first week is on screen: the figure the
     /// start-up benchmark reads (milliseconds since the process started).
-    fn ui_ready() -> u64 = (started: Started, first_paint: FirstPaint) => {
+    /// `marks`: the UI's start-up performance marks (epoch ms), for the benchmark.
+    fn ui_ready(marks: Option<std::collections::BTreeMap<String, f64>>) -> u64
+        = (started: Started, first_paint: FirstPaint) => {
         let ms = started.0.elapsed().as_millis() as u64;
         tracing::info!(ms, "interactive");
         first_paint.mark();
-        crate::bench::mark_ready();
+        crate::bench::mark_ready(&marks.unwrap_or_default());
         ms
     };
 

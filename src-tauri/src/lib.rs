@@ -10,6 +10,7 @@ mod contract;
 mod demo;
 mod shell;
 mod updates;
+mod webview;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -125,6 +126,7 @@ pub fn run() {
     };
     let _log_guard = telemetry::init(&data_dir, "app");
     let first_paint = FirstPaint::new();
+    webview::before_start();
 
     tauri::Builder::default()
         // First: a second launch (same data folder) hands over to the
@@ -138,6 +140,7 @@ pub fn run() {
         .manage(Started(started))
         .manage(first_paint.clone())
         .setup(move |app| {
+            bench::phase("shell:setup");
             let mut options = DeskOptions::new(&data_dir).with_env_overrides();
             if demo {
                 #[cfg(feature = "demo")]
@@ -151,7 +154,9 @@ pub fn run() {
                     "this build has no demo clinic (built without the `demo` feature)".into(),
                 );
             }
+            webview::tune(app);
             let desk = Desk::open(options)?;
+            bench::phase("shell:desk-open");
             desk.set_notifier(Arc::new(UiNotifier(app.handle().clone())));
             // After the first paint (or FIRST_PAINT_WAIT): sync, the
             // scheduled reconciliation with its start-up catch-up, and live

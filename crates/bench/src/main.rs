@@ -15,6 +15,7 @@ mod desk_bench;
 mod fixture;
 mod proc_mem;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -143,16 +144,60 @@ fn epoch_ms() -> u128 {
 
 struct Run {
     ready_ms: u64,
+    /// Citadesk's start-up phases, ms after spawn (the hello world has none).
+    phases: BTreeMap<String, i64>,
     pss_kb: u64,
     rss_kb: u64,
     processes: usize,
     by_name: Vec<(String, u64)>,
 }
 
-fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
+/// The ready file: the epoch ms alone (the hello world), or Citadesk's
+/// `{ready, phases}` with each phase as epoch ms, made relative to the spawn.
+fn ready_file_contents(s: &str, spawned_at: u128) -> Option<(u128, BTreeMap<String, i64>)> {
+    if let Ok(v) = s.trim().parse::<u128>() {
+        return Some((v, BTreeMap::new()));
+    }
+    let v: serde_json::Value = serde_json::from_str(s).ok()?;
+    let ready = v["ready"].as_u64()? as u128;
+    let phases = v["phases"]
+        .as_object()?
+        .iter()
+        .filter_map(|(k, t)| Some((k.clone(), t.as_f64()? as i64 - spawned_at as i64)))
+        .collect();
+    Some((ready, phases))
+}
+
+/// Median of each start-up phase over the runs, in the order reached.
+fn phase_medians(runs: &[Run]) -> serde_json::Value {
+    let mut names: Vec<&String> = runs.iter().flat_map(|r| r.phases.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut by: Vec<(String, i64)> = names
+        .into_iter()
+        .map(|n| {
+            let mut v: Vec<i64> = runs
+                .iter()
+                .filter_map(|r| r.phases.get(n).copied())
+                .collect();
+            v.sort_unstable();
+            (n.clone(), v[v.len() / 2])
+        })
+        .collect();
+    by.sort_by_key(|(_, ms)| *ms);
+    serde_json::Value::Object(by.into_iter().map(|(n, ms)| (n, json!(ms))).collect())
+}
+
+/// Environment for a launch: none, or the opt-out that keeps WebKit's
+/// hardware acceleration (the app before issue #15).
+type Env<'a> = &'a [(&'a str, &'a str)];
+const WEBKIT_DEFAULTS: Env<'static> = &[("CITADESK_WEBKIT_ACCELERATION", "1")];
+
+fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64, env: Env) -> Run {
     let ready_file = home.join(format!("ready-{}", epoch_ms()));
     let spawned_at = epoch_ms();
     let mut child = Command::new(binary)
+        .envs(env.iter().copied())
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("share"))
         .env("XDG_CACHE_HOME", home.join("cache"))
@@ -167,11 +212,12 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
         .spawn()
         .unwrap_or_else(|e| panic!("start {}: {e}", binary.display()));
     let started = Instant::now();
-    let ready_at = loop {
-        if let Ok(s) = std::fs::read_to_string(&ready_file) {
-            if let Ok(v) = s.trim().parse::<u128>() {
-                break v;
-            }
+    let (ready_at, phases) = loop {
+        if let Some(r) = std::fs::read_to_string(&ready_file)
+            .ok()
+            .and_then(|s| ready_file_contents(&s, spawned_at))
+        {
+            break r;
         }
         if started.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
@@ -186,6 +232,7 @@ fn launch(binary: &Path, data_dir: &Path, home: &Path, settle: u64) -> Run {
     proc_mem::kill_orphans(&mem.pids);
     Run {
         ready_ms: (ready_at.saturating_sub(spawned_at)) as u64,
+        phases,
         pss_kb: mem.pss_kb,
         rss_kb: mem.rss_kb,
         processes: mem.pids.len(),
@@ -231,19 +278,30 @@ fn startup(
     let app = bin_dir.join("citadesk");
     let hello = bin_dir.join("bench-hello");
     // One warm-up each: the first WebKit start pays for disk caches.
-    launch(&hello, &data_dir, home.path(), 1);
-    launch(&app, &data_dir, home.path(), 1);
-    let (mut h, mut a) = (Vec::new(), Vec::new());
+    launch(&hello, &data_dir, home.path(), 1, &[]);
+    launch(&app, &data_dir, home.path(), 1, &[]);
+    // Alternated: hello world, Citadesk, Citadesk with WebKit's defaults
+    // (hardware acceleration on: the opt-out, and the app before #15).
+    let (mut h, mut a, mut d) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..runs {
-        h.push(launch(&hello, &data_dir, home.path(), settle));
-        a.push(launch(&app, &data_dir, home.path(), settle));
+        h.push(launch(&hello, &data_dir, home.path(), settle, &[]));
+        a.push(launch(&app, &data_dir, home.path(), settle, &[]));
+        d.push(launch(
+            &app,
+            &data_dir,
+            home.path(),
+            settle,
+            WEBKIT_DEFAULTS,
+        ));
         eprintln!(
-            "run {}: hello {} ms {} MB PSS | citadesk {} ms {} MB PSS",
+            "run {}: hello {} ms {} MB PSS | citadesk {} ms {} MB PSS | with WebKit defaults {} ms {} MB PSS",
             i + 1,
             h[i].ready_ms,
             h[i].pss_kb / 1024,
             a[i].ready_ms,
-            a[i].pss_kb / 1024
+            a[i].pss_kb / 1024,
+            d[i].ready_ms,
+            d[i].pss_kb / 1024
         );
     }
     let summary = |runs: &[Run]| {
@@ -255,13 +313,18 @@ fn startup(
             "processes": runs.last().map(|r| r.processes),
             // The median run's PSS by process (app, web view, network).
             "idle_pss_mb_by_process": pss_by_process(runs),
+            // Where the time to interactive goes: ms after spawn, medians.
+            "phases_ms_after_spawn": phase_medians(runs),
         })
     };
-    let (hs, as_) = (summary(&h), summary(&a));
-    let delta_ms = as_["interactive_ms_median"].as_u64().unwrap() as i64
-        - hs["interactive_ms_median"].as_u64().unwrap() as i64;
-    let delta_mb =
-        as_["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap();
+    let (hs, as_, ds) = (summary(&h), summary(&a), summary(&d));
+    let delta_ms = |s: &serde_json::Value| {
+        s["interactive_ms_median"].as_u64().unwrap() as i64
+            - hs["interactive_ms_median"].as_u64().unwrap() as i64
+    };
+    let delta_mb = |s: &serde_json::Value| {
+        s["idle_pss_mb_median"].as_f64().unwrap() - hs["idle_pss_mb_median"].as_f64().unwrap()
+    };
     let report = json!({
         "benchmark": "startup",
         "when": chrono::Utc::now().to_rfc3339(),
@@ -273,8 +336,14 @@ fn startup(
         "runs": runs,
         "hello_world": hs,
         "citadesk": as_,
-        "interactive_delta_ms": delta_ms,
-        "idle_pss_delta_mb": delta_mb,
+        "interactive_delta_ms": delta_ms(&as_),
+        "idle_pss_delta_mb": delta_mb(&as_),
+        "citadesk_webkit_defaults": {
+            "env": "CITADESK_WEBKIT_ACCELERATION=1",
+            "summary": ds,
+            "interactive_delta_ms": delta_ms(&ds),
+            "idle_pss_delta_mb": delta_mb(&ds),
+        },
         "targets": { "interactive_delta_ms": 300, "idle_pss_delta_mb": 60 },
     });
     write(out, "startup.json", &report);

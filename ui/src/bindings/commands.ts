@@ -126,9 +126,10 @@ export function clearRelay(): Promise<void> {
 /**
  * The UI calls this once its first week is on screen: the figure the
  * start-up benchmark reads (milliseconds since the process started).
+ * `marks`: the UI's start-up performance marks (epoch ms), for the benchmark.
  */
-export function uiReady(): Promise<number> {
-  return invoke<number>("ui_ready");
+export function uiReady(marks: { [key in string]: number } | null): Promise<number> {
+  return invoke<number>("ui_ready", { marks });
 }
 
 /** The booking rules against what is typed (replica only, instant). */

@@ -49,7 +49,7 @@ const kept: {
   setLocationSettings: (settings: LocationSettingsWire) => Promise<LocationSettingsWire>;
   applyFixes: (reportId: number, fixes: FixRequest[]) => Promise<unknown>;
   slotMinutes: (calendarId: string) => Promise<number>;
-  uiReady: () => Promise<number>;
+  uiReady: (marks: Record<string, number> | null) => Promise<number>;
   disconnect: (locationId: string) => Promise<void>;
   setLocale: (locale: Locale) => Promise<AppStatus>;
 } = api;
@@ -64,8 +64,8 @@ describe("commands on the wire", () => {
     expect(invoke).toHaveBeenLastCalledWith("week_view", { weekStart: "2026-01-05" });
     await kept.reconcileNow(1, null);
     expect(invoke).toHaveBeenLastCalledWith("reconcile_now", { daysBack: 1, daysAhead: null });
-    await kept.uiReady();
-    expect(invoke).toHaveBeenLastCalledWith("ui_ready");
+    await kept.uiReady({ "ui:data": 12.5 });
+    expect(invoke).toHaveBeenLastCalledWith("ui_ready", { marks: { "ui:data": 12.5 } });
     await api.searchPatientsInGhl("ana");
     expect(invoke).toHaveBeenLastCalledWith("search_patients_in_ghl", { query: "ana" });
   });

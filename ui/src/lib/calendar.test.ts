@@ -3,7 +3,9 @@ import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
 import {
   citaEventHtml,
+  citaLabel,
   citasToEvents,
+  citaTooltip,
   citaToEvent,
   columnsById,
   columnToResource,
@@ -14,6 +16,7 @@ import {
   safeColor,
   sortCitas,
   tint,
+  titleBesidePatient,
 } from "./calendar";
 
 const columns: CalendarColumn[] = [
@@ -159,16 +162,30 @@ describe("citaEventHtml", () => {
     return citaEventHtml(p, text);
   };
 
-  it("carries the test hooks, the time range and the title", () => {
-    const out = html();
+  it("carries the test hooks, the time range, the patient and the title", () => {
+    const out = html({ title: "Limpieza" });
     expect(out).toContain('data-cita-id="apt-1"');
     expect(out).toContain('data-calendar-id="cal-a"');
     expect(out).toContain('data-status="confirmed"');
     expect(out).toContain('data-sync-state="synced"');
     expect(out).toContain(">09:00 - 09:30<");
-    expect(out).toContain(">Limpieza - María Quispe<");
+    expect(out).toContain('<span class="cita-patient">María Quispe</span>');
+    expect(out).toContain('<span class="cita-title">Limpieza</span>');
     expect(out).toContain("confirmada");
     expect(out).not.toContain("pending-mark");
+  });
+
+  it("reads patient, title, status mark, time, in that order", () => {
+    const out = html({ title: "Sesión de fisioterapia" });
+    const at = (needle: string) => out.indexOf(needle);
+    expect(at("María Quispe")).toBeGreaterThan(0);
+    expect(at("María Quispe")).toBeLessThan(at(">Sesión de fisioterapia<"));
+    expect(at(">Sesión de fisioterapia<")).toBeLessThan(at("cita-status-mark"));
+    expect(at("cita-status-mark")).toBeLessThan(at(">09:00 - 09:30<"));
+  });
+
+  it("keeps the full detail, title whole, in the tooltip", () => {
+    expect(html()).toContain('title="María Quispe · Limpieza - María Quispe · confirmada · 09:00 - 09:30"');
   });
 
   it("escapes everything that comes from GHL", () => {
@@ -189,9 +206,45 @@ describe("citaEventHtml", () => {
     expect(out).toContain("No enviada a GHL");
   });
 
-  it("shows the patient when the title does not name them", () => {
-    expect(html({ title: "Control" })).toContain('<span class="cita-subtitle">María Quispe</span>');
-    expect(html()).not.toContain("cita-subtitle");
+  it("does not repeat the patient's name the title already holds", () => {
+    const out = html();
+    expect(out).toContain('<span class="cita-patient">María Quispe</span><span class="cita-title">Limpieza</span>');
+    expect(html({ title: "María Quispe" })).not.toContain("cita-title");
+  });
+});
+
+describe("citaLabel and the title beside the patient", () => {
+  const byId = columnsById(columns);
+  const text = { locale: "en" as const, untitled: "(untitled)", pendingPush: "Not sent to GHL" };
+  const props = (overrides: Partial<CitaView> = {}) => {
+    const p = eventProps(citaToEvent(cita(overrides), byId).extendedProps ?? {});
+    if (!p) throw new Error("no props");
+    return p;
+  };
+
+  it("takes the patient's name and its separators out of the title, any case", () => {
+    expect(titleBesidePatient("Limpieza - María Quispe", "María Quispe")).toBe("Limpieza");
+    expect(titleBesidePatient("MARÍA QUISPE: control", "María Quispe")).toBe("control");
+    expect(titleBesidePatient("Control (María Quispe) 2ª vez", "María Quispe")).toBe("Control 2ª vez");
+    expect(titleBesidePatient("María Quispe", "María Quispe")).toBeNull();
+    expect(titleBesidePatient("  Control  ", null)).toBe("Control");
+    expect(titleBesidePatient("", "Ana")).toBeNull();
+  });
+
+  it("puts the patient first, then what is left of the title", () => {
+    const l = citaLabel(props(), text);
+    expect([l.first, l.second, l.statusText, l.time]).toEqual(["María Quispe", "Limpieza", "confirmed", "09:00 - 09:30"]);
+  });
+
+  it("without a patient: the title first; without either: untitled", () => {
+    expect(citaLabel(props({ patientName: null, title: "Bloqueo" }), text)).toMatchObject({ first: "Bloqueo", second: null });
+    expect(citaLabel(props({ patientName: "  ", title: "" }), text)).toMatchObject({ first: "(untitled)", second: null });
+  });
+
+  it("spells out the status and a cita not yet sent in the tooltip", () => {
+    expect(citaTooltip(props({ status: "noshow", syncState: "pending_push", title: "Control" }), text)).toBe(
+      "María Quispe · Control · no-show · 09:00 - 09:30 · Not sent to GHL",
+    );
   });
 });
 

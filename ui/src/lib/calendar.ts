@@ -146,11 +146,58 @@ export interface CitaText {
   pendingPush: string;
 }
 
-/** The tooltip of a cita box: time, title, patient, status, sync state. */
+/**
+ * The title as the box shows it, below the patient's name: GHL titles often
+ * repeat the name ("Limpieza - María Quispe"), so it is taken out with the
+ * separators around it. Null when nothing else is left.
+ */
+export function titleBesidePatient(title: string, patientName: string | null): string | null {
+  let rest = title.trim();
+  const name = patientName?.trim();
+  if (name) {
+    const at = rest.toLocaleLowerCase().indexOf(name.toLocaleLowerCase());
+    if (at >= 0) {
+      const trim = /^[\s\-–—:·|,/()]+|[\s\-–—:·|,/()]+$/g;
+      rest = `${rest.slice(0, at).replace(trim, "")} ${rest.slice(at + name.length).replace(trim, "")}`.trim();
+    }
+  }
+  return rest || null;
+}
+
+/** What a cita box says, in the order it is read: who, what, status, when. */
+export interface CitaLabel {
+  /** The patient's name, or the title / "untitled" when there is no patient. */
+  first: string;
+  /** The title without the patient's name, when it says more. */
+  second: string | null;
+  status: string;
+  statusText: string;
+  time: string;
+  pendingPush: boolean;
+}
+
+export function citaLabel(p: CitaEventProps, text: CitaText): CitaLabel {
+  const patient = p.patientName?.trim() || null;
+  const first = patient ?? (p.title.trim() || text.untitled);
+  return {
+    first,
+    second: patient ? titleBesidePatient(p.title, patient) : null,
+    status: p.status,
+    statusText: statusLabel(p.status, text.locale),
+    time: p.timeText,
+    pendingPush: p.pendingPush,
+  };
+}
+
+/**
+ * The full detail of a cita box (tooltip and accessible name), in the box's
+ * order, with the title whole: patient, title, status, time, sync state.
+ */
 export function citaTooltip(p: CitaEventProps, text: CitaText): string {
-  const parts = [p.timeText, p.title, p.patientName && !p.title.includes(p.patientName) ? p.patientName : null];
-  parts.push(statusLabel(p.status, text.locale));
-  if (p.pendingPush) parts.push(text.pendingPush);
+  const l = citaLabel(p, text);
+  const title = p.title.trim();
+  const parts = [l.first, title && title !== l.first ? title : null, l.statusText, l.time];
+  if (l.pendingPush) parts.push(text.pendingPush);
   return parts.filter(Boolean).join(" · ");
 }
 
@@ -161,22 +208,24 @@ const PENDING_MARK =
 /**
  * The inside of a cita box in the grid, as one HTML string: EventCalendar
  * sets it with innerHTML, far cheaper than a component per event when a
- * week holds hundreds. Every value is escaped. Status is the box's class
- * (a coloured dot) and is spelled out in the tooltip.
+ * week holds hundreds. Every value is escaped. The patient's name comes
+ * first, then the title, then the marks (status, not yet sent) and the
+ * time; the tooltip spells everything out. Marks go in `cita-marks`, so a
+ * new one is one more entry there.
  */
 export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
-  const title = p.title || p.patientName || text.untitled;
-  const subtitle =
-    p.patientName && p.title && !p.title.includes(p.patientName)
-      ? `<span class="cita-subtitle">${escapeHtml(p.patientName)}</span>`
-      : "";
+  const l = citaLabel(p, text);
+  const second = l.second ? `<span class="cita-title">${escapeHtml(l.second)}</span>` : "";
+  const marks =
+    `<span class="cita-status-mark" aria-hidden="true"></span>` + (l.pendingPush ? PENDING_MARK : "");
   return (
     `<div class="cita-content" data-cita-id="${escapeHtml(p.citaId)}" data-calendar-id="${escapeHtml(p.calendarId)}"` +
     ` data-status="${escapeHtml(p.status)}" data-sync-state="${p.pendingPush ? "pending_push" : "synced"}"` +
     ` data-start="${escapeHtml(p.startLocal)}" data-end="${escapeHtml(p.endLocal)}"` +
     ` title="${escapeHtml(citaTooltip(p, text))}">` +
-    `<span class="cita-time">${p.pendingPush ? PENDING_MARK : ""}${escapeHtml(p.timeText)}</span>` +
-    `<span class="cita-title">${escapeHtml(title)}</span>${subtitle}</div>`
+    `<span class="cita-patient">${escapeHtml(l.first)}</span>${second}` +
+    `<span class="cita-meta"><span class="cita-marks">${marks}</span>` +
+    `<span class="cita-time">${escapeHtml(l.time)}</span></span></div>`
   );
 }
 

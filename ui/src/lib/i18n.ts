@@ -19,6 +19,10 @@ export interface Messages {
   "view.week": string;
   "view.showDay": string;
   "view.showWeek": string;
+  "density.label": string;
+  "density.compact": string;
+  "density.normal": string;
+  "density.roomy": string;
   "picker.label": string;
   "picker.limit": string;
   "sync.button": string;
@@ -459,6 +463,10 @@ const esPE: Messages = {
   "view.week": "Semana",
   "view.showDay": "Ver el día con todos los calendarios",
   "view.showWeek": "Ver la semana de los calendarios elegidos",
+  "density.label": "Alto de las filas",
+  "density.compact": "Filas compactas",
+  "density.normal": "Filas normales",
+  "density.roomy": "Filas amplias",
   "picker.label": "Calendarios en la semana",
   "picker.limit": "Hasta {max} calendarios a la vez en la semana; la vista Día los muestra todos.",
   "sync.button": "Sincronizar",
@@ -891,6 +899,10 @@ const en: Messages = {
   "view.week": "Week",
   "view.showDay": "Show the day with every calendar",
   "view.showWeek": "Show the week of the chosen calendars",
+  "density.label": "Row height",
+  "density.compact": "Compact rows",
+  "density.normal": "Normal rows",
+  "density.roomy": "Roomy rows",
   "picker.label": "Calendars in the week",
   "picker.limit": "Up to {max} calendars at once in the week; the Day view shows them all.",
   "sync.button": "Sync",

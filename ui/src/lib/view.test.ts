@@ -17,6 +17,9 @@ import {
   weekCalendarIds,
   withMode,
   withWeekCalendars,
+  DENSITIES,
+  slotHeight,
+  withDensity,
   type KeyValueStore,
 } from "./view";
 
@@ -134,6 +137,25 @@ describe("preferences in storage", () => {
     };
     expect(loadPrefs(broken)).toEqual({});
     expect(() => savePrefs(broken, { mode: "day" })).not.toThrow();
+  });
+});
+
+describe("row height (density)", () => {
+  it("is remembered with the other choices, and an unknown one is ignored", () => {
+    const store = new MemoryStore();
+    savePrefs(store, withDensity(withMode({}, "day"), "roomy"));
+    expect(loadPrefs(store)).toEqual({ mode: "day", density: "roomy" });
+    store.setItem(PREFS_KEY, JSON.stringify({ density: "huge" }));
+    expect(loadPrefs(store)).toEqual({});
+  });
+
+  it("grows from compact to roomy; roomy gives a 15-minute cita two lines", () => {
+    const heights = DENSITIES.map(slotHeight);
+    expect(heights).toEqual([...heights].sort((a, b) => a - b));
+    expect(new Set(heights).size).toBe(DENSITIES.length);
+    // Half a 30-minute row, at ~15 px a line of text.
+    expect(slotHeight("roomy") / 2).toBeGreaterThanOrEqual(32);
+    expect(slotHeight("compact") / 2).toBeGreaterThanOrEqual(14);
   });
 });
 

@@ -27,6 +27,30 @@ export interface ViewPrefs {
   mode?: ViewMode;
   /** Calendars picked for the week view, per location id. */
   weekCalendars?: Record<string, string[]>;
+  /** Row height of the grid (the zoom), once the user chose one. */
+  density?: Density;
+}
+
+/**
+ * The grid's zoom: how tall a half hour is. Compact shows a long day
+ * without scrolling (a 15-minute cita still has its name's line); roomy
+ * gives a 15-minute cita two lines (name and title).
+ */
+export type Density = "compact" | "normal" | "roomy";
+export const DENSITIES: readonly Density[] = ["compact", "normal", "roomy"];
+export const DEFAULT_DENSITY: Density = "normal";
+
+/** Pixels per 30-minute row for each density. */
+export function slotHeight(density: Density): number {
+  return density === "compact" ? 30 : density === "roomy" ? 72 : 44;
+}
+
+export function withDensity(prefs: ViewPrefs, density: Density): ViewPrefs {
+  return { ...prefs, density };
+}
+
+function isDensity(value: unknown): value is Density {
+  return DENSITIES.includes(value as Density);
 }
 
 /** The part of `Storage` used here (localStorage in the app, a map in tests). */
@@ -107,6 +131,7 @@ export function loadPrefs(store: KeyValueStore | null | undefined): ViewPrefs {
   const p = parsed as Record<string, unknown>;
   const prefs: ViewPrefs = {};
   if (p.mode === "day" || p.mode === "week") prefs.mode = p.mode;
+  if (isDensity(p.density)) prefs.density = p.density;
   if (typeof p.weekCalendars === "object" && p.weekCalendars !== null) {
     const byLocation: Record<string, string[]> = {};
     for (const [location, ids] of Object.entries(p.weekCalendars)) {
