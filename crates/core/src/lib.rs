@@ -18,6 +18,7 @@ mod messages;
 mod model;
 mod outbox;
 mod patients;
+mod pulls;
 mod reconcile;
 mod time;
 
@@ -53,6 +54,7 @@ pub use model::{
     ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncProgress,
     SyncState, SyncSummary, WeekView,
 };
+pub use pulls::{Next, PullIntervals, PullKind, PullSchedule};
 pub use reconcile::{
     Campo, DriftLine, FieldDiff, LineFix, LineNotes, ReconciliationReport, ReportCounts,
     ReportLine, Via,
