@@ -8,6 +8,10 @@
 #  - booking.json: week view on the large seed, GHL calls per booking,
 #    "Guardar" to confirmed; reconciliation.json: a 31-day run's GHL calls,
 #    wall and diff time (both against ghl-sandbox's large seed).
+#  - idle_pulls.json: GHL calls and bytes per desk per idle hour, relay live
+#    and not, 5 desks on the large seed (simulated hours, real pulls);
+#  - relay_agency*.json: 1,000 locations, 10,000 streaming installs, 3,000
+#    webhooks/s: delivery p50/p99, the relay's memory and CPU;
 #  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
 #    calls per second within GHL's default limit and with limits lifted,
 #    and the client's own overhead per call vs bare reqwest.
@@ -24,6 +28,8 @@ cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/benc
 echo "==> booking desk and reconciliation against ghl-sandbox's large seed (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench booking
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
+echo "==> idle desks: GHL calls per desk per hour, relay live and not (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench idle-pulls
 echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json
@@ -48,3 +54,9 @@ test -s target/bench/relay_ingest_postgres.json
 echo "==> relay: GHL change → app replica latency (p50/p99)"
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null
 test -s target/bench/relay_latency.json
+
+echo "==> relay at an agency's scale: 1,000 locations, 10,000 streams, 3,000 webhooks/s (SQLite, PostgreSQL)"
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example agency_bench -- --seconds "${AGENCY_SECONDS:-10}"
+test -s target/bench/relay_agency.json
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example agency_bench -- --seconds "${AGENCY_SECONDS:-10}" --postgres
+test -s target/bench/relay_agency_postgres.json

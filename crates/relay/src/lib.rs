@@ -12,6 +12,7 @@ pub mod sqlite;
 pub mod store;
 pub mod tokens;
 pub mod verify;
+mod wake;
 mod writer;
 
 pub use config::Config;
