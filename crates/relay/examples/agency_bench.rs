@@ -247,7 +247,8 @@ async fn install_stream(
     after: i64,
     t0: Instant,
     live: Arc<AtomicUsize>,
-    stop: Arc<tokio::sync::Notify>,
+    received: Arc<AtomicUsize>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Receipts {
     let mut receipts = Vec::new();
     let mut sock = loop {
@@ -268,7 +269,7 @@ async fn install_stream(
     loop {
         let n = tokio::select! {
             r = sock.read(&mut buf) => match r { Ok(0) | Err(_) => break, Ok(n) => n },
-            _ = stop.notified() => break,
+            _ = stop.wait_for(|s| *s) => break,
         };
         let now = t0.elapsed().as_micros() as u64;
         raw.extend_from_slice(&buf[..n]);
@@ -309,6 +310,7 @@ async fn install_stream(
                     .parse::<u32>()
                 {
                     receipts.push((idx, now));
+                    received.fetch_add(1, Ordering::Relaxed);
                 }
             } else if !was_live && find(frame, b"event: live").is_some() {
                 was_live = true;
@@ -336,7 +338,8 @@ async fn run(
 
     // Connect every install, a few hundred at a time.
     let live = Arc::new(AtomicUsize::new(0));
-    let stop = Arc::new(tokio::sync::Notify::new());
+    let received = Arc::new(AtomicUsize::new(0));
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let connecting = Instant::now();
     let mut streams = Vec::with_capacity(tokens.len());
     for (i, token) in tokens.into_iter().enumerate() {
@@ -346,6 +349,7 @@ async fn run(
             0,
             t0,
             live.clone(),
+            received.clone(),
             stop.clone(),
         )));
         if i % 250 == 249 {
@@ -456,20 +460,23 @@ async fn run(
     let ok = count - failures.load(Ordering::Relaxed);
     let expected = ok * (INSTALLS / LOCATIONS);
 
-    // Let the streams drain (bounded), then stop them.
+    // Let the streams drain (at most 30 s), then stop them.
     let drain_started = Instant::now();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let cpu_after = cpu_seconds(relay_pid);
     let cpu_window = load_started.elapsed().as_secs_f64();
     let (rss_end, hwm_end, pss_end) = memory(relay_pid);
     peak = (peak.0.max(rss_end), peak.1.max(pss_end));
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    stop.notify_waiters();
+    while received.load(Ordering::Relaxed) < expected
+        && drain_started.elapsed() < Duration::from_secs(30)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = stop_tx.send(true);
     let mut receipts: Receipts = Vec::with_capacity(expected);
     for s in streams {
         receipts.extend(s.await.unwrap_or_default());
     }
-    let _ = drain_started;
 
     let mut from_200 = Vec::with_capacity(receipts.len());
     let mut from_post = Vec::with_capacity(receipts.len());
