@@ -14,6 +14,10 @@
 #    20 calendars and dragging a cita with WebKit's acceleration off (the
 #    app's default) and on; draw time of the candidate week layouts for 5
 #    and 10 calendars; a GHL change to the drawn window, p99 over 200.
+#  - idle_pulls.json: GHL calls and bytes per desk per idle hour, relay live
+#    and not, 5 desks on the large seed (simulated hours, real pulls);
+#  - relay_agency*.json: 1,000 locations, 10,000 streaming installs, 3,000
+#    webhooks/s: delivery p50/p99, the relay's memory and CPU;
 #  - ghl_client.json: the GHL client against ghl-sandbox, optimised build:
 #    calls per second within GHL's default limit and with limits lifted,
 #    and the client's own overhead per call vs bare reqwest.
@@ -32,6 +36,8 @@ cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/benc
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
 echo "==> reminders: 300 citas due at once within GHL's default limits (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reminders
+echo "==> idle desks: GHL calls per desk per hour, relay live and not (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench idle-pulls
 echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json
@@ -73,3 +79,8 @@ rm -rf "$KEYRING_DIR"
 test -s target/bench/webview_fps.json
 test -s target/bench/week_layouts.json
 test -s target/bench/live_window.json
+echo "==> relay at an agency's scale: 1,000 locations, 10,000 streams, 3,000 webhooks/s (SQLite, PostgreSQL)"
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example agency_bench -- --seconds "${AGENCY_SECONDS:-10}"
+test -s target/bench/relay_agency.json
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example agency_bench -- --seconds "${AGENCY_SECONDS:-10}" --postgres
+test -s target/bench/relay_agency_postgres.json

@@ -10,9 +10,12 @@
 //! - `week-query`: the week view's SQLite query over 20 calendars with 2,000
 //!   citas in the week among 50,000.
 //! - `booking`, `reconciliation`: the desk against ghl-sandbox's large seed.
+//! - `idle-pulls`: GHL calls and bytes per desk per idle hour with the relay
+//!   live and without it (several desks, the large seed, simulated hours).
 
 mod desk_bench;
 mod fixture;
+mod idle_pulls;
 mod proc_mem;
 
 use std::collections::BTreeMap;
@@ -89,6 +92,12 @@ enum Cmd {
         #[arg(long, default_value_t = 300)]
         citas: usize,
     },
+    /// Against ghl-sandbox's large seed: what idle desks of one clinic cost
+    /// GHL per hour, with the relay live and without it.
+    IdlePulls {
+        #[arg(long, default_value_t = 5)]
+        desks: usize,
+    },
 }
 
 fn main() {
@@ -124,6 +133,7 @@ fn main() {
             runtime().block_on(desk_bench::reconciliation(&cli.out, runs))
         }
         Cmd::Reminders { citas } => runtime().block_on(desk_bench::reminders(&cli.out, citas)),
+        Cmd::IdlePulls { desks } => runtime().block_on(idle_pulls::idle_pulls(&cli.out, desks)),
     }
 }
 

@@ -18,6 +18,7 @@ mod messages;
 mod model;
 mod outbox;
 mod patients;
+mod pulls;
 mod reconcile;
 mod reminders;
 mod staff;
@@ -58,6 +59,7 @@ pub use model::{
     ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncProgress,
     SyncState, SyncSummary, WeekView,
 };
+pub use pulls::{Next, PullIntervals, PullKind, PullSchedule};
 pub use reconcile::{
     Campo, DriftLine, FieldDiff, LineFix, LineNotes, ReconciliationReport, ReportCounts,
     ReportLine, Via,

@@ -109,6 +109,8 @@ pub struct GhlClient {
     retry: RetryPolicy,
     default_location: Option<String>,
     calls: AtomicU64,
+    /// Response body bytes read, for what idle polling costs.
+    received_bytes: AtomicU64,
     limiter: Arc<RateLimiter>,
     metrics: Metrics,
 }
@@ -130,6 +132,7 @@ impl GhlClient {
             retry: config.retry,
             default_location: config.location_id,
             calls: AtomicU64::new(0),
+            received_bytes: AtomicU64::new(0),
             limiter: Arc::new(RateLimiter::new()),
             metrics: Metrics::default(),
         })
@@ -174,6 +177,11 @@ impl GhlClient {
     /// call-count budgets).
     pub fn calls(&self) -> u64 {
         self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Response body bytes read so far (retries included).
+    pub fn received_bytes(&self) -> u64 {
+        self.received_bytes.load(Ordering::Relaxed)
     }
 
     pub async fn get_location(&self, location_id: &str) -> Result<Location, GhlError> {
@@ -327,6 +335,8 @@ impl GhlClient {
                     return Err(e);
                 }
             };
+            self.received_bytes
+                .fetch_add(bytes.len() as u64, Ordering::Relaxed);
             let figures = RateFigures::from_headers(&headers);
             tracing::debug!(%operation, status = status.as_u16(), ms = elapsed.as_millis() as u64, "ghl call");
             if status == StatusCode::TOO_MANY_REQUESTS {

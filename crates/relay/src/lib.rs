@@ -13,6 +13,7 @@ pub mod store;
 pub mod tokens;
 pub mod updates;
 pub mod verify;
+mod wake;
 mod writer;
 
 pub use config::Config;

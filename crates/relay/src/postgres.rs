@@ -336,6 +336,18 @@ impl Store for PgStore {
         Ok(rows.iter().map(stored_event).collect())
     }
 
+    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT DISTINCT location_id FROM relay_events WHERE seq > $1 AND seq <= $2",
+                &[&after, &upto],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn head(&self) -> Result<i64, RelayError> {
         read_head(&mut *self.conn()?)
     }

@@ -28,6 +28,7 @@ use crate::postgres::PgStore;
 use crate::sqlite::SqliteStore;
 use crate::store::{Appended, Install, Store, StoredEvent};
 use crate::verify::WebhookKeys;
+use crate::wake::{self, Wakes};
 use crate::writer::{Ingest, Writer};
 use crate::{envelope, tokens, RelayError};
 
@@ -44,6 +45,8 @@ struct App {
     ingest: Ingest,
     metrics: Arc<Metrics>,
     head: watch::Receiver<i64>,
+    /// Open streams by location: a commit wakes only its locations' streams.
+    wakes: Arc<Wakes>,
     shutdown: watch::Receiver<bool>,
     cfg: Arc<Config>,
     /// `max_ingest_in_flight` and `max_streams`.
@@ -125,12 +128,20 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
     )?;
     let (listener, addr) = bind(cfg.listen).await?;
     let (metrics_listener, metrics_addr) = bind(cfg.metrics_listen).await?;
+    let wakes = Arc::new(Wakes::default());
+    tokio::spawn(wake::dispatch(
+        store.clone(),
+        head_rx.clone(),
+        wakes.clone(),
+        shutdown_rx.clone(),
+    ));
     let app = App {
         store,
         keys,
         ingest: writer.ingest(),
         metrics,
         head: head_rx,
+        wakes,
         shutdown: shutdown_rx.clone(),
         ingest_slots: Arc::new(Semaphore::new(cfg.max_ingest_in_flight)),
         stream_slots: Arc::new(Semaphore::new(cfg.max_streams)),
@@ -420,9 +431,10 @@ async fn stream_events(
 ) {
     app.metrics.streams_open.fetch_add(1, Ordering::Relaxed);
     let _open = OpenStream(app.metrics.clone());
-    let mut head = app.head.clone();
     let mut shutdown = app.shutdown.clone();
     let locations = Arc::new(install.locations.clone());
+    // Before the first read, so a commit during it is not missed.
+    let commits = app.wakes.subscribe(&install.locations);
 
     // Events after the app's cursor may already be gone: tell it to reconcile.
     let store = app.store.clone();
@@ -445,8 +457,6 @@ async fn stream_events(
         if *shutdown.borrow() {
             break;
         }
-        // Mark the head seen before reading, so a commit during the read wakes us.
-        head.borrow_and_update();
         let store = app.store.clone();
         let locs = locations.clone();
         let page = match blocking(move || store.events_after(&locs, cursor, PAGE)).await {
@@ -479,8 +489,8 @@ async fn stream_events(
                 return;
             }
         }
-        // Wait for a commit (ours, or another instance's through the store's
-        // follower). The periodic wake only re-checks the token: it reads no
+        // Wait for a commit of our locations (ours, or another instance's
+        // through the store's follower). The periodic wake only re-checks the token: it reads no
         // events, so a stream never depends on polling to see new ones.
         loop {
             // Also reached between pages of a busy stream, so a revoke made
@@ -499,10 +509,7 @@ async fn stream_events(
                 }
             }
             tokio::select! {
-                changed = head.changed() => {
-                    if changed.is_err() { break 'stream }
-                    break;
-                },
+                _ = commits.notified() => break,
                 _ = shutdown.changed() => break 'stream,
                 _ = tx.closed() => break 'stream,
                 _ = tokio::time::sleep(REVALIDATE) => {}

@@ -227,6 +227,16 @@ impl Store for SqliteStore {
         })
     }
 
+    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError> {
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT DISTINCT location_id FROM events WHERE seq > ?1 AND seq <= ?2",
+            )?;
+            let rows = stmt.query_map(params![after, upto], |r| r.get(0))?;
+            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        })
+    }
+
     fn head(&self) -> Result<i64, RelayError> {
         self.with_conn(|conn| {
             Ok(conn.query_row(

@@ -97,6 +97,9 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
         limit: usize,
     ) -> Result<Vec<StoredEvent>, RelayError>;
+    /// Locations of the events with `after < cursor <= upto` (each once):
+    /// whose streams a commit wakes.
+    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError>;
     /// Highest cursor ever assigned (0 when none).
     fn head(&self) -> Result<i64, RelayError>;
     /// Highest cursor removed by retention (0 when nothing was purged).

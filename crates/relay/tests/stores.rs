@@ -78,6 +78,13 @@ fn contract(store: &dyn Store) {
     let cursors: Vec<i64> = both.iter().map(|e| e.cursor).collect();
     assert_eq!(cursors, [b, c]);
     assert!(store.events_after(&[], 0, 10).expect("read").is_empty());
+
+    // Which locations a range of cursors belongs to (what a commit wakes).
+    let mut between = store.locations_between(0, d).expect("locations");
+    between.sort();
+    assert_eq!(between, ["L1", "L2"]);
+    assert_eq!(store.locations_between(b, d).expect("locations"), ["L1"]);
+    assert!(store.locations_between(d, d).expect("locations").is_empty());
     assert!(store
         .events_after(&["L3".into()], 0, 10)
         .expect("read")

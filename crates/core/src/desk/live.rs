@@ -164,10 +164,11 @@ impl Desk {
         let changed = {
             let mut inner = self.live.lock();
             let changed = inner.state != state;
-            inner.state = state;
+            inner.set_state(state);
             changed
         };
         if changed {
+            self.live.state_changed.notify_one();
             tracing::info!(state = ?state, "relay");
             self.notify_status_now();
         }

@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 
 use crate::error::{CoreError, Result};
 use crate::model::*;
+use crate::pulls::PullIntervals;
 use crate::reconcile::ReconciliationReport;
 use crate::store::{ConnectionRow, Store};
 use crate::{paths, time};
@@ -87,8 +88,10 @@ pub struct DemoConnection {
 pub struct DeskOptions {
     pub data_dir: PathBuf,
     pub demo: Option<DemoConnection>,
-    /// Pause between syncs while GHL answers.
-    pub sync_interval: Duration,
+    /// When the sync loop pulls what: the whole window every `pulls.poll`
+    /// while the relay is not live, mostly the days around today while it
+    /// is (pulls.rs).
+    pub pulls: PullIntervals,
     /// Pause between attempts while GHL is out of reach.
     pub retry_interval: Duration,
     pub window: SyncWindow,
@@ -101,7 +104,7 @@ impl DeskOptions {
         Self {
             data_dir: data_dir.into(),
             demo: None,
-            sync_interval: Duration::from_secs(300),
+            pulls: PullIntervals::default(),
             retry_interval: Duration::from_secs(15),
             window: SyncWindow::default(),
             locale: None,
@@ -109,11 +112,18 @@ impl DeskOptions {
     }
 
     /// Interval overrides from the environment (`CITADESK_SYNC_INTERVAL_SECS`,
-    /// `CITADESK_RETRY_SECS`), for tests and IT.
+    /// `CITADESK_RETRY_SECS`, and while the relay is live
+    /// `CITADESK_NEAR_TODAY_SECS`, `CITADESK_FULL_RELAYED_SECS`), for tests and IT.
     pub fn with_env_overrides(mut self) -> Self {
         let secs = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
         if let Some(s) = secs("CITADESK_SYNC_INTERVAL_SECS") {
-            self.sync_interval = Duration::from_secs(s.max(1));
+            self.pulls.poll = Duration::from_secs(s.max(1));
+        }
+        if let Some(s) = secs("CITADESK_NEAR_TODAY_SECS") {
+            self.pulls.near_today = Duration::from_secs(s.max(1));
+        }
+        if let Some(s) = secs("CITADESK_FULL_RELAYED_SECS") {
+            self.pulls.full_relayed = Duration::from_secs(s.max(1));
         }
         if let Some(s) = secs("CITADESK_RETRY_SECS") {
             self.retry_interval = Duration::from_secs(s.max(1));

@@ -1,6 +1,7 @@
 //! Pull sync: GHL has no location-wide event list, so the location, its
 //! calendars and practitioners are fetched, then each calendar's citas over
-//! windows of at most 31 days, and upserted into the replica.
+//! windows of at most 31 days, and upserted into the replica. While the
+//! relay is live, most pulls cover only the days around today (pulls.rs).
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -13,6 +14,7 @@ use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
 use crate::mapping::{calendar_row, cita_row};
 use crate::model::{ConnectionState, Locale, RelayState, SyncProgress, SyncSummary};
+use crate::pulls::{Next, PullKind, PullSchedule, NEAR_TODAY_DAYS, NEAR_TODAY_DAYS_BACK};
 use crate::reconcile::Via;
 use crate::store::{CalendarRow, Store};
 use crate::time;
@@ -36,10 +38,16 @@ impl Default for SyncWindow {
     }
 }
 
+/// Pulls the location into the replica: `Full` lists the location, its
+/// practitioners and calendars and the whole `window`; `NearToday` lists
+/// only the days around today of the calendars the replica already knows
+/// (a full pull comes first when it knows none).
+#[allow(clippy::too_many_arguments)]
 pub async fn pull_location(
     client: &GhlClient,
     store: &Store,
     location_id: &str,
+    kind: PullKind,
     window: SyncWindow,
     now: DateTime<Utc>,
     heal: Option<bool>,
@@ -48,49 +56,27 @@ pub async fn pull_location(
     let started = Instant::now();
     let calls_before = client.calls();
 
-    let location = client.get_location(location_id).await?;
-    let zone_name = location
-        .timezone
-        .clone()
-        .unwrap_or_else(|| "UTC".to_string());
-    let zone = time::parse_zone(&zone_name)?;
-    let raw = serde_json::to_string(&location).unwrap_or_default();
-    store.upsert_location(
-        &location.id,
-        location.name.as_deref().unwrap_or(&location.id),
-        location.company_id.as_deref(),
-        &zone_name,
-        &raw,
-    )?;
-
-    if let Some(company) = location.company_id.as_deref() {
-        // Practitioners' names for the column headers. Not worth failing the
-        // sync for: the agenda is still right without them.
-        match client.search_users(company, location_id).await {
-            Ok(users) => {
-                let rows: Vec<_> = users
-                    .iter()
-                    .map(|u| {
-                        (
-                            u.id.clone(),
-                            u.display_name(),
-                            serde_json::to_string(u).unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                store.upsert_users(location_id, &rows)?;
-            }
-            Err(e) if e.is_offline() => return Err(e.into()),
-            Err(e) => tracing::warn!(code = e.code(), "could not list practitioners: {e}"),
+    let known = match kind {
+        PullKind::Full => None,
+        PullKind::NearToday => match store.location(location_id)? {
+            Some(l) => Some((l.time_zone, store.calendar_columns(location_id)?)),
+            None => None,
+        },
+    };
+    let (zone, calendar_ids, window, full) = match known {
+        Some((zone_name, columns)) if !columns.is_empty() => {
+            let ids: Vec<String> = columns.into_iter().map(|c| c.id).collect();
+            let near = SyncWindow {
+                days_back: NEAR_TODAY_DAYS_BACK,
+                days_ahead: NEAR_TODAY_DAYS - NEAR_TODAY_DAYS_BACK,
+            };
+            (time::parse_zone(&zone_name)?, ids, near, false)
         }
-    }
-
-    let calendars = client.list_calendars(location_id).await?;
-    let rows: Vec<CalendarRow> = calendars
-        .iter()
-        .map(|c| calendar_row(location_id, c))
-        .collect();
-    store.replace_calendars(location_id, &rows)?;
+        _ => {
+            let (zone, ids) = pull_location_and_calendars(client, store, location_id).await?;
+            (zone, ids, window, true)
+        }
+    };
 
     let today = time::today_in(zone, now);
     let (from, to) = time::days_range(
@@ -104,21 +90,25 @@ pub async fn pull_location(
         None => Vec::new(),
     };
     let mut upserted = 0;
-    let mut removed = store.remove_citas_of_unknown_calendars(location_id)?;
+    let mut removed = if full {
+        store.remove_citas_of_unknown_calendars(location_id)?
+    } else {
+        0
+    };
     let mut shown = SyncProgress {
         location_id: location_id.to_string(),
         calendars_done: 0,
-        calendars_total: calendars.len() as u32,
+        calendars_total: calendar_ids.len() as u32,
         citas: 0,
         patients: 0,
     };
     progress(&shown);
-    for cal in &calendars {
+    for cal_id in &calendar_ids {
         for w in time::windows(from, to, MAX_WINDOW_DAYS) {
             let events = client
                 .list_events(&EventsQuery {
                     location_id,
-                    calendar_id: &cal.id,
+                    calendar_id: cal_id,
                     start: w.0,
                     end: w.1,
                 })
@@ -126,7 +116,7 @@ pub async fn pull_location(
             let mut unreadable = 0;
             let citas: Vec<CitaRow> = events
                 .iter()
-                .filter(|e| e.calendar_id == cal.id)
+                .filter(|e| &e.calendar_id == cal_id)
                 .filter_map(|e| match cita_row(location_id, e, zone) {
                     Ok(row) => Some(row),
                     Err(err) => {
@@ -137,7 +127,7 @@ pub async fn pull_location(
                     }
                 })
                 .collect();
-            let (u, r) = store.apply_calendar_window(&cal.id, w, &citas, unreadable == 0)?;
+            let (u, r) = store.apply_calendar_window(cal_id, w, &citas, unreadable == 0)?;
             upserted += u;
             removed += r;
         }
@@ -207,13 +197,66 @@ pub async fn pull_location(
 
     Ok(SyncSummary {
         location_id: location_id.to_string(),
-        calendars: calendars.len() as u32,
+        calendars: calendar_ids.len() as u32,
         citas_upserted: upserted,
         citas_removed: removed,
         contacts_fetched,
         ghl_calls: (client.calls() - calls_before) as u32,
         duration_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// The location (its zone), practitioners and calendars from GHL into the
+/// replica; returns the zone and the calendars' ids.
+async fn pull_location_and_calendars(
+    client: &GhlClient,
+    store: &Store,
+    location_id: &str,
+) -> Result<(chrono_tz::Tz, Vec<String>)> {
+    let location = client.get_location(location_id).await?;
+    let zone_name = location
+        .timezone
+        .clone()
+        .unwrap_or_else(|| "UTC".to_string());
+    let zone = time::parse_zone(&zone_name)?;
+    let raw = serde_json::to_string(&location).unwrap_or_default();
+    store.upsert_location(
+        &location.id,
+        location.name.as_deref().unwrap_or(&location.id),
+        location.company_id.as_deref(),
+        &zone_name,
+        &raw,
+    )?;
+
+    if let Some(company) = location.company_id.as_deref() {
+        // Practitioners' names for the column headers. Not worth failing the
+        // sync for: the agenda is still right without them.
+        match client.search_users(company, location_id).await {
+            Ok(users) => {
+                let rows: Vec<_> = users
+                    .iter()
+                    .map(|u| {
+                        (
+                            u.id.clone(),
+                            u.display_name(),
+                            serde_json::to_string(u).unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                store.upsert_users(location_id, &rows)?;
+            }
+            Err(e) if e.is_offline() => return Err(e.into()),
+            Err(e) => tracing::warn!(code = e.code(), "could not list practitioners: {e}"),
+        }
+    }
+
+    let calendars = client.list_calendars(location_id).await?;
+    let rows: Vec<CalendarRow> = calendars
+        .iter()
+        .map(|c| calendar_row(location_id, c))
+        .collect();
+    store.replace_calendars(location_id, &rows)?;
+    Ok((zone, calendars.into_iter().map(|c| c.id).collect()))
 }
 
 /// Above this many unknown patients, the sync pages through contact search.
@@ -223,8 +266,13 @@ const CONTACT_PAGE: u32 = 500;
 const SEARCH_WINDOW: u64 = 10_000;
 
 impl Desk {
-    /// Pulls the active location from GHL into the replica. One at a time.
+    /// Pulls the active location's whole window from GHL into the replica.
     pub async fn sync_now(&self) -> Result<SyncSummary> {
+        self.pull(PullKind::Full).await
+    }
+
+    /// Pulls the active location from GHL into the replica. One at a time.
+    pub async fn pull(&self, kind: PullKind) -> Result<SyncSummary> {
         let _one_at_a_time = self.sync_lock.lock().await;
         let location_id = self.active_location()?.ok_or(CoreError::NotConnected)?;
         {
@@ -252,6 +300,7 @@ impl Desk {
                     &client,
                     &self.store,
                     &location_id,
+                    kind,
                     self.options.window,
                     Utc::now(),
                     heal,
@@ -276,6 +325,7 @@ impl Desk {
                 drop(rt);
                 tracing::info!(
                     location = %location_id,
+                    kind = ?kind,
                     citas = summary.citas_upserted,
                     removed = summary.citas_removed,
                     calls = summary.ghl_calls,
@@ -323,26 +373,78 @@ impl Desk {
         self.wake.notify_one();
     }
 
-    /// Runs forever: sync, then wait (shorter while offline), or until woken.
+    /// GHL calls made and response bytes read by the active location's
+    /// client so far (what polling costs; the benchmark reads it).
+    pub fn ghl_usage(&self) -> (u64, u64) {
+        match &self.runtime.lock().unwrap().client {
+            Some((_, c)) => (c.calls(), c.received_bytes()),
+            None => (0, 0),
+        }
+    }
+
+    /// Whether the relay counts as live for the pull schedule, and for how
+    /// much longer when it only just dropped: a drop shorter than a fifth of
+    /// the polling interval (a reconnect) is ridden out, since the relay
+    /// keeps what arrives meanwhile and replays it.
+    pub(crate) fn relay_live(&self) -> (bool, Option<StdDuration>) {
+        let inner = self.live.lock();
+        if inner.state == RelayState::Connected {
+            return (true, None);
+        }
+        let grace = self.options.pulls.poll / 5;
+        match inner.left_connected_at.map(|t| t.elapsed()) {
+            Some(gone) if gone < grace => (true, Some(grace - gone)),
+            _ => (false, None),
+        }
+    }
+
+    /// Runs forever: pull when the schedule says (pulls.rs), else wait
+    /// (shorter while offline), until woken by a request or a change of the
+    /// relay's state.
     pub async fn run_sync_loop(self: Arc<Self>) {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|t| t.as_nanos() as u64)
+            .unwrap_or(0);
+        let mut schedule = PullSchedule::new(self.options.pulls, seed);
+        let mut asked = false;
         loop {
             // Writes first: what the desk booked offline goes out on reconnect,
             // and the pull then sees GHL with it.
             if let Err(e) = self.push_outbox().await {
                 tracing::debug!(code = e.code(), "outbox waits: {e}");
             }
-            let wait = match self.sync_now().await {
-                Ok(_) => self.options.sync_interval,
-                Err(CoreError::NotConnected) => StdDuration::from_secs(3600),
-                Err(CoreError::Ghl(citadesk_ghl::GhlError::RateLimited { retry_after })) => {
-                    retry_after
-                }
-                Err(e) if e.is_offline() => self.options.retry_interval,
-                Err(_) => self.options.retry_interval * 4,
+            let (live, grace) = self.relay_live();
+            let started = Instant::now();
+            let next = if std::mem::take(&mut asked) {
+                Next::Pull(PullKind::Full)
+            } else {
+                schedule.next(started, live)
             };
+            let wait = match next {
+                Next::Wait(d) => d,
+                Next::Pull(kind) => match self.pull(kind).await {
+                    Ok(_) => {
+                        schedule.done(kind, started);
+                        match schedule.next(Instant::now(), live) {
+                            Next::Wait(d) => d,
+                            Next::Pull(_) => StdDuration::ZERO,
+                        }
+                    }
+                    Err(CoreError::NotConnected) => StdDuration::from_secs(3600),
+                    Err(CoreError::Ghl(citadesk_ghl::GhlError::RateLimited { retry_after })) => {
+                        retry_after
+                    }
+                    Err(e) if e.is_offline() => self.options.retry_interval,
+                    Err(_) => self.options.retry_interval * 4,
+                },
+            };
+            // At the end of a grace the relay may count as down: look again.
+            let wait = grace.map_or(wait, |g| wait.min(g));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
-                _ = self.wake.notified() => {}
+                _ = self.wake.notified() => { asked = true; }
+                _ = self.live.state_changed.notified() => {}
             }
         }
     }

@@ -107,6 +107,20 @@ pub(crate) struct LiveInner {
     pub(crate) session_tokens: std::collections::HashMap<String, Secret>,
     pub(crate) keys: Option<Arc<WebhookKeys>>,
     pub(crate) tuning: Option<RelayTuning>,
+    /// When the relay last stopped being connected (None while it is, or
+    /// never was): the sync loop rides out a short drop before polling.
+    pub(crate) left_connected_at: Option<std::time::Instant>,
+}
+
+impl LiveInner {
+    pub(crate) fn set_state(&mut self, state: RelayState) {
+        if state == RelayState::Connected {
+            self.left_connected_at = None;
+        } else if self.state == RelayState::Connected {
+            self.left_connected_at = Some(std::time::Instant::now());
+        }
+        self.state = state;
+    }
 }
 
 /// The relay connection's shared state, held by the Desk.
@@ -117,6 +131,8 @@ pub struct LiveState {
     /// The desk's active location: the relay settings are per location, so
     /// the connection follows it (a switch drops the old one's stream).
     pub(crate) active: watch::Sender<Option<String>>,
+    /// The relay's state changed: the sync loop re-plans its pulls.
+    pub(crate) state_changed: Notify,
 }
 
 impl Default for LiveState {
@@ -125,6 +141,7 @@ impl Default for LiveState {
             inner: Mutex::default(),
             reconfigure: Notify::new(),
             active: watch::Sender::new(None),
+            state_changed: Notify::new(),
         }
     }
 }
@@ -159,8 +176,10 @@ impl LiveState {
             inner.last_event_at = None;
             // Only a running relay loop leaves NotConfigured (the CLI never does).
             if inner.state != RelayState::NotConfigured {
-                inner.state = RelayState::Connecting;
+                inner.set_state(RelayState::Connecting);
             }
+            drop(inner);
+            self.state_changed.notify_one();
         }
     }
 }

@@ -687,7 +687,17 @@ pub mod app {
 
     /// A desk on the sandbox's clinic, synced, not yet following a relay.
     pub async fn desk(sb: &RunningSandbox, dir: &Path) -> Arc<Desk> {
+        desk_with(sb, dir, citadesk_core::PullIntervals::default()).await
+    }
+
+    /// `desk`, with the sync loop's pull intervals given.
+    pub async fn desk_with(
+        sb: &RunningSandbox,
+        dir: &Path,
+        pulls: citadesk_core::PullIntervals,
+    ) -> Arc<Desk> {
         let mut options = DeskOptions::new(dir);
+        options.pulls = pulls;
         options.demo = Some(DemoConnection {
             base_url: sb.base_url(),
             location_id: sb.location_id().to_string(),
