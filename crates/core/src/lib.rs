@@ -16,6 +16,7 @@ mod live;
 mod mapping;
 mod messages;
 mod model;
+mod monitor;
 mod outbox;
 mod patients;
 mod reconcile;
@@ -33,14 +34,16 @@ pub mod telemetry;
 
 pub use citadesk_ghl as ghl;
 
+pub use desk::Alert;
 pub use desk::{
     BookingCheck, BookingOutcome, BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions,
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, FreeSlot, HealthReport, Notifier,
     OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, RunTrigger, SyncWindow, SystemBrowser, TokenHealth,
-    TokenKeeping, TOKEN_ENV,
+    ReconcileProgress, RefusedWrite, RejectedWebhooks, RunTrigger, SyncWindow, SystemBrowser,
+    TokenHealth, TokenKeeping, WebhookHealth, TOKEN_ENV,
 };
 pub use error::{CoreError, ErrorCode, Result};
+pub use monitor::{AlertKind, AlertThresholds};
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the
 // tests need besides `Desk`: reach them here, not through the modules.

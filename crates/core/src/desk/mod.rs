@@ -18,6 +18,7 @@ use crate::store::{ConnectionRow, Store};
 use crate::{paths, time};
 
 mod agenda;
+mod alerts;
 mod booking;
 mod citas;
 mod connect;
@@ -29,10 +30,13 @@ mod reconcile;
 mod settings;
 mod sync;
 
+pub use alerts::Alert;
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
-pub use health::{HealthReport, OperationHealth, RateLimitHealth, TokenHealth};
+pub use health::{
+    HealthReport, OperationHealth, RateLimitHealth, RejectedWebhooks, TokenHealth, WebhookHealth,
+};
 pub use live::relay_account;
 pub use outbox::RefusedWrite;
 pub use patients::PatientEdit;
@@ -58,6 +62,10 @@ pub trait Notifier: Send + Sync {
     fn reconciliation_found(&self, _report: &ReconciliationReport) {}
     /// A pull sync's progress (calendars, citas, patients).
     fn sync_progress(&self, _progress: &SyncProgress) {}
+    /// An alert was raised (a desktop notification).
+    fn alert_raised(&self, _alert: &Alert) {}
+    /// The open alerts changed (the alerts list).
+    fn alerts_changed(&self, _open: &[Alert]) {}
 }
 
 /// Where a connected location's token is kept between runs.
@@ -140,6 +148,8 @@ pub struct Desk {
     /// A sync finished in this process: the daily report waits for it, so
     /// it never lists what a start-up sync is about to fetch.
     pub(crate) synced_this_run: std::sync::atomic::AtomicBool,
+    /// Duplicate webhooks counted and the alert thresholds (monitor).
+    pub(crate) monitor: Mutex<crate::monitor::MonitorState>,
 }
 
 impl Desk {
@@ -180,6 +190,7 @@ impl Desk {
             notifier: Mutex::new(None),
             live: Default::default(),
             synced_this_run: Default::default(),
+            monitor: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,

@@ -16,6 +16,7 @@ mod contacts;
 mod healed;
 mod live;
 mod locations;
+mod monitor;
 mod outbox;
 mod record;
 mod reports;
@@ -27,6 +28,7 @@ pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;
 pub use locations::ConnectionRow;
+pub(crate) use monitor::{AlertRow, WebhookCounts};
 pub(crate) use outbox::{insert_write, RefusedRow};
 
 mod embedded {
