@@ -42,6 +42,10 @@ pub use desk::{
     ReconcileProgress, RefusedWrite, RejectedWebhooks, RunTrigger, SyncWindow, SystemBrowser,
     TokenHealth, TokenKeeping, WebhookHealth, TOKEN_ENV,
 };
+pub use desk::{
+    ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
+    DayPatients, DayRates, Occupancy,
+};
 pub use error::{CoreError, ErrorCode, Result};
 pub use monitor::{AlertKind, AlertThresholds};
 

@@ -148,6 +148,14 @@ pub(crate) fn input_invalid_window() -> CoreError {
     )
 }
 
+pub(crate) fn input_invalid_range(days: i64) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidRange,
+        format!("El rango del panel debe ir de una fecha a otra igual o posterior, de 1 a 366 días (se pidieron {days}). Elija otras fechas."),
+        format!("The panel's range must go from a date to the same or a later one, 1 to 366 days ({days} were asked). Choose other dates."),
+    )
+}
+
 pub(crate) fn reconcile_fix_not_applicable(action: impl Debug, id: impl Display) -> CoreError {
     rejected(
         ErrorCode::ReconcileFixNotApplicable,

@@ -22,6 +22,7 @@ mod alerts;
 mod booking;
 mod citas;
 mod connect;
+mod dashboard;
 mod health;
 mod live;
 mod outbox;
@@ -34,6 +35,10 @@ pub use alerts::Alert;
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
+pub use dashboard::{
+    ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
+    DayPatients, DayRates, Occupancy,
+};
 pub use health::{
     HealthReport, OperationHealth, RateLimitHealth, RejectedWebhooks, TokenHealth, WebhookHealth,
 };

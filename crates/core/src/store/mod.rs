@@ -13,6 +13,7 @@ use crate::patients;
 mod audit;
 mod citas;
 mod contacts;
+mod dashboard;
 mod healed;
 mod live;
 mod locations;
