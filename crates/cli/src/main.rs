@@ -14,7 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, status, sync,
+    agenda, audit, booking, connect, doctor, health, patients, push, reconcile, refusals, stats,
+    status, sync,
 };
 use output::exit;
 
@@ -93,6 +94,13 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Check the keychain, the connection and the replica, and say what to fix.
     Doctor,
+    /// Health figures (GHL, webhooks per type, overall) and the open alerts
+    /// with what to do. Exit 2 while an alert is open.
+    Health(health::HealthArgs),
+    /// The manager's Panel figures for a range of days: citas per day by
+    /// status, no-show and cancellation rates, occupancy, new and returning
+    /// patients, reconciliation differences (text, JSON or CSV).
+    Stats(stats::StatsArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -155,6 +163,8 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,
+        Command::Health(args) => health::run(desk, args).await,
+        Command::Stats(args) => stats::run(desk, args),
     }
 }
 

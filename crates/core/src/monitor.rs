@@ -145,8 +145,9 @@ pub fn evaluate(o: &Observation, t: &AlertThresholds) -> Vec<(AlertKind, Conditi
     let rate = match (o.rate_remaining, o.last_sync_error.as_deref()) {
         (Some(n), _) if n < t.rate_limit_min_remaining => Condition::Holds(i64::from(n)),
         (_, Some(RATE_LIMITED)) => Condition::Holds(i64::from(o.rate_remaining.unwrap_or(0))),
-        (Some(_), _) => Condition::Ended,
-        (None, _) => Condition::Unknown,
+        // No figures in this process (a restart, the CLI): the kept sync
+        // result tells, and a sync that got through was not rate limited.
+        (_, _) => Condition::Ended,
     };
     let token = if o.reconnect_required
         || o.last_sync_error
@@ -168,6 +169,8 @@ pub fn evaluate(o: &Observation, t: &AlertThresholds) -> Vec<(AlertKind, Conditi
         Condition::Ended
     };
     let relay = match o.relay {
+        // The relay loop never ran in this process (the CLI): nothing to tell.
+        _ if o.relay_state_for.is_none() => Condition::Unknown,
         RelayState::Disconnected | RelayState::Unauthorized => match o.relay_state_for {
             Some(d) if d >= t.relay_down => Condition::Holds(minutes(d)),
             // Down, not for long enough yet: an open alert stays.
@@ -247,9 +250,9 @@ mod tests {
     }
 
     #[test]
-    fn the_rate_limit_alert_holds_under_ten_calls_and_is_unknown_before_any_call() {
+    fn the_rate_limit_alert_holds_under_ten_calls_or_while_the_last_sync_was_limited() {
         let mut o = Observation::default();
-        assert_eq!(held(&o, AlertKind::RateLimitLow), Condition::Unknown);
+        assert_eq!(held(&o, AlertKind::RateLimitLow), Condition::Ended);
         o.rate_remaining = Some(9);
         assert_eq!(held(&o, AlertKind::RateLimitLow), Condition::Holds(9));
         o.rate_remaining = Some(10);
@@ -274,6 +277,8 @@ mod tests {
         assert_eq!(held(&o, AlertKind::RelayDisconnected), Condition::Unknown);
         o.relay = RelayState::Connected;
         assert_eq!(held(&o, AlertKind::RelayDisconnected), Condition::Ended);
+        o.relay_state_for = None;
+        assert_eq!(held(&o, AlertKind::RelayDisconnected), Condition::Unknown);
     }
 
     #[test]
