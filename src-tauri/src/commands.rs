@@ -24,6 +24,7 @@
 use std::sync::Arc;
 
 use citadesk_core::ghl::Secret;
+use citadesk_core::{Alert, Dashboard, DashboardChart};
 use citadesk_core::{
     AppStatus, AuditEntry, BookingCheck, BookingOutcome, BookingRequest, CitaAction,
     ConnectionInfo, DayAgenda, Desk, ErrorPayload, ExportFormat, FixOutcome, FixRequest, FreeSlot,
@@ -225,4 +226,16 @@ commands! {
     /// Writes a report to the Downloads folder; answers the file's path.
     fn export_report(report_id: i64, format: ExportFormat) -> String
         = desk => desk.export_report(report_id, format);
+
+    /// The open alerts of the active location, each with what to do.
+    fn alerts() -> Vec<Alert> = desk => desk.alerts();
+
+    /// The Panel's figures from `from` to `to` (YYYY-MM-DD, included) for a
+    /// location (default the active one).
+    fn dashboard(from: String, to: String, location_id: Option<String>) -> Dashboard
+        = desk => desk.dashboard(&from, &to, location_id.as_deref());
+
+    /// Writes one chart's figures as CSV to the Downloads folder; answers the path.
+    fn export_dashboard_chart(from: String, to: String, location_id: Option<String>, chart: DashboardChart) -> String
+        = desk => desk.export_dashboard_chart(&from, &to, location_id.as_deref(), chart);
 }

@@ -310,6 +310,23 @@ impl Desk {
         })
     }
 
+    /// Writes one chart's CSV into the Downloads folder as
+    /// `panel-<chart>-<from>-<to>.csv`; returns the path.
+    pub fn export_dashboard_chart(
+        &self,
+        from: &str,
+        to: &str,
+        location_id: Option<&str>,
+        chart: DashboardChart,
+    ) -> Result<String> {
+        let d = self.dashboard(from, to, location_id)?;
+        let path =
+            self.export_dir()?
+                .join(format!("panel-{}-{}-{}.csv", chart.as_str(), d.from, d.to));
+        crate::paths::write_private(&path, d.csv(chart).as_bytes())?;
+        Ok(path.display().to_string())
+    }
+
     /// One chart's figures as CSV (safe to open in a spreadsheet).
     pub fn dashboard_csv(
         &self,

@@ -342,6 +342,22 @@ impl Desk {
         })
     }
 
+    /// Where exports go: the user's Downloads folder, else the data folder's
+    /// private exports folder.
+    pub(crate) fn export_dir(&self) -> Result<PathBuf> {
+        Ok(match dirs::download_dir() {
+            Some(d) => {
+                std::fs::create_dir_all(&d)?;
+                d
+            }
+            None => {
+                let d = paths::exports_dir(self.data_dir());
+                paths::private_dir(&d)?;
+                d
+            }
+        })
+    }
+
     pub(crate) fn notifier(&self) -> Option<Arc<dyn Notifier>> {
         self.notifier.lock().unwrap().clone()
     }
