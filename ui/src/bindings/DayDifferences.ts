@@ -4,4 +4,4 @@ export type DayDifferences = { day: string,
 /**
  * Differences the day's latest reconciliation found; null: none ran.
  */
-differences: bigint | null, };
+differences: number | null, };

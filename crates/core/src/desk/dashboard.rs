@@ -82,6 +82,7 @@ pub struct DayPatients {
 pub struct DayDifferences {
     pub day: String,
     /// Differences the day's latest reconciliation found; null: none ran.
+    #[ts(type = "number | null")]
     pub differences: Option<i64>,
 }
 
