@@ -24,6 +24,8 @@ cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/benc
 echo "==> booking desk and reconciliation against ghl-sandbox's large seed (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench booking
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reconciliation
+echo "==> the manager's Panel: 90 days x 20 calendars on the large seed (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench dashboard
 echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json

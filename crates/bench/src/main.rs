@@ -10,6 +10,7 @@
 //! - `week-query`: the week view's SQLite query over 20 calendars with 2,000
 //!   citas in the week among 50,000.
 //! - `booking`, `reconciliation`: the desk against ghl-sandbox's large seed.
+//! - `dashboard`: the Panel's figures, 90 days × 20 calendars, large seed.
 
 mod desk_bench;
 mod fixture;
@@ -82,6 +83,12 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// The Panel's figures for 90 days × 20 calendars on the large seed
+    /// (filled to 90 days): request to data.
+    Dashboard {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() {
@@ -116,6 +123,7 @@ fn main() {
         Cmd::Reconciliation { runs } => {
             runtime().block_on(desk_bench::reconciliation(&cli.out, runs))
         }
+        Cmd::Dashboard { runs } => runtime().block_on(desk_bench::dashboard(&cli.out, runs)),
     }
 }
 
