@@ -22,3 +22,8 @@ CREATE INDEX alerts_by_location ON alerts (location_id, raised_at);
 -- Why a webhook was rejected (`signature` or `payload`), for the health
 -- figures; null for the others.
 ALTER TABLE processed_webhooks ADD COLUMN reason TEXT;
+
+-- The Panel's queries read only these columns of a location's citas by
+-- day: a covering index answers them without reading the rows themselves
+-- (each carries GHL's raw JSON, and every page read is decrypted).
+CREATE INDEX citas_for_stats ON citas (location_id, start_ms, status, calendar_id, end_ms, contact_id);
