@@ -38,6 +38,8 @@ echo "==> reminders: 300 citas due at once within GHL's default limits (optimise
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench reminders
 echo "==> idle desks: GHL calls per desk per hour, relay live and not (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench idle-pulls
+echo "==> the manager's Panel: 90 days x 20 calendars on the large seed (optimised build)"
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench dashboard
 echo "==> GHL client: throughput within the limit and raw, overhead per call (optimised build)"
 cargo run --locked -q --profile bench-opt -p citadesk-ghl --example client_bench -- --out target/bench
 test -s target/bench/ghl_client.json

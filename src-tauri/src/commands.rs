@@ -33,6 +33,7 @@ use citadesk_core::{
     Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, UpdateSettings,
     UpdateView, WeekView,
 };
+use citadesk_core::{Alert, Dashboard, DashboardChart};
 use tauri::State;
 
 use crate::{FirstPaint, Started};
@@ -323,4 +324,15 @@ commands! {
 
     fn set_autostart(enabled: bool) -> bool
         = desk => crate::shell::set_autostart(crate::updates::get().app(), enabled);
+    /// The open alerts of the active location, each with what to do.
+    fn alerts() -> Vec<Alert> = desk => desk.alerts();
+
+    /// The Panel's figures from `from` to `to` (YYYY-MM-DD, included) for a
+    /// location (default the active one).
+    fn dashboard(from: String, to: String, location_id: Option<String>) -> Dashboard
+        = desk => desk.dashboard(&from, &to, location_id.as_deref());
+
+    /// Writes one chart's figures as CSV to the Downloads folder; answers the path.
+    fn export_dashboard_chart(from: String, to: String, location_id: Option<String>, chart: DashboardChart) -> String
+        = desk => desk.export_dashboard_chart(&from, &to, location_id.as_deref(), chart);
 }

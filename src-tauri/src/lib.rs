@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use citadesk_core::{
-    paths, telemetry, AppStatus, Desk, DeskOptions, Locale, Notifier, ReconcileProgress,
+    paths, telemetry, Alert, AppStatus, Desk, DeskOptions, Locale, Notifier, ReconcileProgress,
     ReconciliationReport, SyncProgress,
 };
 use tauri::{AppHandle, Emitter, Manager};
@@ -71,6 +71,28 @@ impl Notifier for UiNotifier {
 
     fn sync_progress(&self, progress: &SyncProgress) {
         let _ = self.0.emit("sync-progress", progress);
+    }
+
+    fn alerts_changed(&self, open: &[Alert]) {
+        let _ = self.0.emit("alerts-changed", open);
+    }
+
+    fn alert_raised(&self, alert: &Alert) {
+        use tauri_plugin_notification::NotificationExt;
+        let title = match self.0.try_state::<Arc<Desk>>().map(|d| d.locale()) {
+            Some(Locale::En) => "Citadesk: alert",
+            _ => "Citadesk: alerta",
+        };
+        if let Err(e) = self
+            .0
+            .notification()
+            .builder()
+            .title(title)
+            .body(&alert.message)
+            .show()
+        {
+            tracing::warn!("desktop notification failed: {e}");
+        }
     }
 
     fn reconciliation_found(&self, report: &ReconciliationReport) {
@@ -170,6 +192,7 @@ pub fn run() {
                 tauri::async_runtime::spawn(background.clone().run_sync_loop());
                 tauri::async_runtime::spawn(background.clone().run_reconcile_schedule());
                 tauri::async_runtime::spawn(background.clone().run_reminder_loop());
+                tauri::async_runtime::spawn(background.clone().run_alert_loop());
                 tauri::async_runtime::spawn(background.run_relay_loop());
             });
             app.manage(desk);

@@ -262,3 +262,99 @@ pub async fn reminders(out: &Path, citas: usize) {
     crate::write(out, "reminders.json", &report);
     sb.shutdown().await;
 }
+
+/// The Panel's figures for 90 days × 20 calendars: the large seed synced
+/// (31 days from yesterday, every 15-minute slot booked), its citas copied
+/// 31 and 62 days earlier so all 90 days are full (72,000 citas), then
+/// `Desk::dashboard` timed from request to data.
+pub async fn dashboard(out: &Path, runs: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, desk, _) = large_desk(dir.path()).await;
+    sb.shutdown().await;
+    let location = desk.active_location().unwrap().expect("a location");
+    let week = desk.week_view(None).unwrap();
+    let today = chrono::NaiveDate::parse_from_str(&week.today, "%Y-%m-%d").unwrap();
+    let zone: chrono_tz::Tz = week.location.time_zone.parse().unwrap();
+    let day = |d: chrono::NaiveDate| citadesk_core::testing::time::start_of_day(d, zone);
+    let first = today - chrono::Duration::days(1);
+    let seeded = desk
+        .store()
+        .cita_rows_starting_in(
+            &location,
+            day(first),
+            day(first + chrono::Duration::days(31)),
+        )
+        .unwrap();
+    let mut by_calendar: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+    for shift in [31i64, 62] {
+        for row in &seeded {
+            let mut copy = row.clone();
+            copy.id = format!("{}-{shift}", row.id);
+            copy.start -= chrono::Duration::days(shift);
+            copy.end -= chrono::Duration::days(shift);
+            by_calendar
+                .entry(copy.calendar_id.clone())
+                .or_default()
+                .push(copy);
+        }
+    }
+    let window = (day(first - chrono::Duration::days(62)), day(first));
+    for (calendar, rows) in &by_calendar {
+        desk.store()
+            .apply_calendar_window(calendar, window, rows, false)
+            .unwrap();
+    }
+    let (from, to) = (
+        (first - chrono::Duration::days(59)).to_string(),
+        (first + chrono::Duration::days(30)).to_string(),
+    );
+    if std::env::var_os("BENCH_DASHBOARD_PARTS").is_some() {
+        let days: Vec<(i64, i64)> = (0..90)
+            .map(|i| {
+                let d = first - chrono::Duration::days(59) + chrono::Duration::days(i);
+                (
+                    day(d).timestamp_millis(),
+                    day(d + chrono::Duration::days(1)).timestamp_millis(),
+                )
+            })
+            .collect();
+        let t = Instant::now();
+        desk.store()
+            .citas_per_day_by_status(&location, &days)
+            .unwrap();
+        eprintln!("by status: {:?}", t.elapsed());
+        let t = Instant::now();
+        desk.store().patients_per_day(&location, &days).unwrap();
+        eprintln!("patients: {:?}", t.elapsed());
+        let t = Instant::now();
+        desk.store()
+            .booked_minutes_by_calendar(&location, days[0].0, days[89].1)
+            .unwrap();
+        eprintln!("booked: {:?}", t.elapsed());
+    }
+    let mut wall = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let d = desk.dashboard(&from, &to, None).unwrap();
+        wall.push(t.elapsed().as_secs_f64() * 1000.0);
+        last = Some(d);
+    }
+    let d = last.unwrap();
+    let citas: u32 = d.citas_per_day.iter().map(|c| c.total).sum();
+    assert_eq!(d.citas_per_day.len(), 90);
+    let json = json!({
+        "benchmark": "dashboard",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "build": if cfg!(debug_assertions) { "debug" } else { "optimised" },
+        "seed": "large, copied to fill 90 days",
+        "days": 90,
+        "calendars": d.occupancy.len(),
+        "citas_in_range": citas,
+        "request_to_data_ms_p50": percentile(wall.clone(), 0.5),
+        "request_to_data_ms_max": percentile(wall, 1.0),
+        "runs": runs,
+        "targets": { "request_to_data_ms": 200 },
+    });
+    crate::write(out, "dashboard.json", &json);
+}

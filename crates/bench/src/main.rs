@@ -12,6 +12,7 @@
 //! - `booking`, `reconciliation`: the desk against ghl-sandbox's large seed.
 //! - `idle-pulls`: GHL calls and bytes per desk per idle hour with the relay
 //!   live and without it (several desks, the large seed, simulated hours).
+//! - `dashboard`: the Panel's figures, 90 days × 20 calendars, large seed.
 
 mod desk_bench;
 mod fixture;
@@ -98,6 +99,12 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         desks: usize,
     },
+    /// The Panel's figures for 90 days × 20 calendars on the large seed
+    /// (filled to 90 days): request to data.
+    Dashboard {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() {
@@ -134,6 +141,7 @@ fn main() {
         }
         Cmd::Reminders { citas } => runtime().block_on(desk_bench::reminders(&cli.out, citas)),
         Cmd::IdlePulls { desks } => runtime().block_on(idle_pulls::idle_pulls(&cli.out, desks)),
+        Cmd::Dashboard { runs } => runtime().block_on(desk_bench::dashboard(&cli.out, runs)),
     }
 }
 

@@ -14,8 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, patients, push, reconcile, refusals, reminders, staff,
-    status, sync,
+    agenda, audit, booking, connect, doctor, health, patients, push, reconcile, refusals,
+    reminders, staff, stats, status, sync,
 };
 use output::exit;
 
@@ -116,6 +116,13 @@ enum Command {
     /// versions, folders, connection state, last error codes (no token, no
     /// patient data).
     Diagnostics,
+    /// Health figures (GHL, webhooks per type, overall) and the open alerts
+    /// with what to do. Exit 2 while an alert is open.
+    Health(health::HealthArgs),
+    /// The manager's Panel figures for a range of days: citas per day by
+    /// status, no-show and cancellation rates, occupancy, new and returning
+    /// patients, reconciliation differences (text, JSON or CSV).
+    Stats(stats::StatsArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -188,6 +195,8 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Reminders(args) => reminders::reminders(desk, args).await,
         Command::Inbox(args) => reminders::inbox(desk, args),
         Command::Diagnostics => doctor::diagnostics(desk),
+        Command::Health(args) => health::run(desk, args).await,
+        Command::Stats(args) => stats::run(desk, args),
     }
 }
 

@@ -14,6 +14,8 @@ pub mod exit {
     pub const ERROR: u8 = 1;
     /// `doctor` found something to fix.
     pub const DOCTOR_FOUND_PROBLEMS: u8 = 2;
+    /// `health`: an alert is open.
+    pub const ALERTS_OPEN: u8 = 2;
     /// GHL could not be reached.
     pub const OFFLINE: u8 = 3;
     /// `reconcile` found differences between GHL and the replica.

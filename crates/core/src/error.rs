@@ -183,6 +183,9 @@ pub enum ErrorCode {
     InputInvalidTime,
     #[serde(rename = "input.invalid_window")]
     InputInvalidWindow,
+    /// The dashboard's range: `to` before `from`, or longer than a year.
+    #[serde(rename = "input.invalid_range")]
+    InputInvalidRange,
     #[serde(rename = "input.invalid_zone")]
     InputInvalidZone,
     #[serde(rename = "input.status_required")]
@@ -318,6 +321,7 @@ impl ErrorCode {
         ErrorCode::InputInvalidDuration,
         ErrorCode::InputInvalidTime,
         ErrorCode::InputInvalidWindow,
+        ErrorCode::InputInvalidRange,
         ErrorCode::InputInvalidZone,
         ErrorCode::InputStatusRequired,
         ErrorCode::InputTokenRequired,
@@ -408,6 +412,7 @@ impl ErrorCode {
             ErrorCode::InputInvalidDuration => "input.invalid_duration",
             ErrorCode::InputInvalidTime => "input.invalid_time",
             ErrorCode::InputInvalidWindow => "input.invalid_window",
+            ErrorCode::InputInvalidRange => "input.invalid_range",
             ErrorCode::InputInvalidZone => "input.invalid_zone",
             ErrorCode::InputStatusRequired => "input.status_required",
             ErrorCode::InputTokenRequired => "input.token_required",

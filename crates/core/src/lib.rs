@@ -16,6 +16,7 @@ mod live;
 mod mapping;
 mod messages;
 mod model;
+mod monitor;
 mod outbox;
 mod patients;
 mod pulls;
@@ -37,15 +38,22 @@ pub mod telemetry;
 
 pub use citadesk_ghl as ghl;
 
+pub use desk::Alert;
 pub use desk::{
     AboutInfo, BookingCheck, BookingOutcome, BookingRequest, CitaAction, ConfirmationRate,
     DemoConnection, Desk, DeskOptions, DeskSession, ExportFormat, FixAction, FixFailure,
     FixOutcome, FixRequest, FreeSlot, GhlUser, HealthReport, InboxItem, NewStaff, Notifier,
     OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, ReminderLine, ReminderMark, ReminderState, RunTrigger,
-    ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, TOKEN_ENV,
+    ReconcileProgress, RefusedWrite, RejectedWebhooks, ReminderLine, ReminderMark, ReminderState,
+    RunTrigger, ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping,
+    WebhookHealth, TOKEN_ENV,
+};
+pub use desk::{
+    ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
+    DayPatients, DayRates, Occupancy,
 };
 pub use error::{CoreError, ErrorCode, Result};
+pub use monitor::{AlertKind, AlertThresholds};
 pub use staff::Role;
 
 // The IPC types (the TypeScript contract) and what the app, the CLI and the

@@ -148,6 +148,14 @@ pub(crate) fn input_invalid_window() -> CoreError {
     )
 }
 
+pub(crate) fn input_invalid_range(days: i64) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidRange,
+        format!("El rango del panel debe ir de una fecha a otra igual o posterior, de 1 a 366 días (se pidieron {days}). Elija otras fechas."),
+        format!("The panel's range must go from a date to the same or a later one, 1 to 366 days ({days} were asked). Choose other dates."),
+    )
+}
+
 pub(crate) fn reconcile_fix_not_applicable(action: impl Debug, id: impl Display) -> CoreError {
     rejected(
         ErrorCode::ReconcileFixNotApplicable,
@@ -448,4 +456,26 @@ pub(crate) fn update_refused(code: ErrorCode, detail: impl Display) -> CoreError
         ),
     };
     rejected(code, es, en)
+}
+
+/// An alert's text: what happened and what to do, with its figure.
+pub(crate) fn alert_text(kind: crate::monitor::AlertKind, figure: i64, locale: Locale) -> String {
+    use crate::monitor::AlertKind as K;
+    let es = locale == Locale::EsPe;
+    match (kind, es) {
+        (K::RateLimitLow, true) => format!("A GHL le quedan {figure} llamadas en su límite de solicitudes. La app espera y reintenta sola; si se repite, cierre otras apps o integraciones que usen la misma sede."),
+        (K::RateLimitLow, false) => format!("GHL has {figure} calls left in its rate limit. The app waits and retries by itself; if it keeps happening, close other apps or integrations using the same location."),
+        (K::TokenRefreshFailed, true) => "GHL ya no acepta el token de esta sede y no se pudo renovar. Vuelva a conectar la sede en Conectar GHL; mientras tanto se muestran los datos guardados.".to_string(),
+        (K::TokenRefreshFailed, false) => "GHL no longer accepts this location's token and it could not be renewed. Connect the location again in Conectar GHL; meanwhile saved data is shown.".to_string(),
+        (K::WritesRefused, true) => format!("GHL rechazó {figure} cambios en la última hora. Revise los cambios rechazados en la agenda (horario ocupado, datos del paciente) y corríjalos."),
+        (K::WritesRefused, false) => format!("GHL refused {figure} changes in the last hour. Check the refused changes in the agenda (slot taken, patient details) and correct them."),
+        (K::WebhooksFailing, true) => format!("{figure} avisos de GHL se rechazaron o no se pudieron completar en la última hora. Revise las claves de webhooks y el relay; la próxima sincronización trae los cambios."),
+        (K::WebhooksFailing, false) => format!("{figure} GHL webhooks were rejected or could not be completed in the last hour. Check the webhook keys and the relay; the next sync brings the changes."),
+        (K::RelayDisconnected, true) => format!("Sin conexión con el relay desde hace {figure} min: los cambios hechos en GHL llegan solo con la sincronización. Revise la dirección y el token del relay en Ajustes, o avise a quien lo administra."),
+        (K::RelayDisconnected, false) => format!("No connection to the relay for {figure} min: changes made in GHL arrive only with the sync. Check the relay's address and token in Settings, or tell whoever runs it."),
+        (K::OutboxWaiting, true) => format!("{figure} cambios esperan más de 15 minutos para enviarse a GHL aunque hay conexión. Pulse Sincronizar; si siguen, revise el estado de GHL en el panel de salud."),
+        (K::OutboxWaiting, false) => format!("{figure} changes have waited more than 15 minutes to go to GHL although online. Press Sync; if they stay, check GHL's state in the health panel."),
+        (K::ReconcileDifferences, true) => format!("La última conciliación encontró {figure} diferencias entre la app y GHL. Ábralas en Conciliación y corríjalas."),
+        (K::ReconcileDifferences, false) => format!("The latest reconciliation found {figure} differences between the app and GHL. Open them in Reconciliation and fix them."),
+    }
 }

@@ -569,23 +569,27 @@ impl ReconciliationReport {
     }
 }
 
+/// One CSV cell: quoted as RFC 4180, and a cell a spreadsheet would run as
+/// a formula starts with `'` instead (every export of the crate uses it).
+pub(crate) fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{v}"))
+    } else {
+        std::borrow::Cow::Borrowed(v)
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.into_owned()
+    }
+}
+
 /// The report as CSV, one row per finding (a drift line gives one row per
 /// differing field), for spreadsheets. Quotes as RFC 4180; a cell a
 /// spreadsheet would run as a formula (titles and values come from GHL,
 /// anyone can type them) starts with `'` instead.
 pub fn to_csv(report: &ReconciliationReport) -> String {
-    fn field(v: &str) -> String {
-        let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            std::borrow::Cow::Owned(format!("'{v}"))
-        } else {
-            std::borrow::Cow::Borrowed(v)
-        };
-        if v.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", v.replace('"', "\"\""))
-        } else {
-            v.into_owned()
-        }
-    }
+    let field = csv_field;
     let mut out =
         String::from("fecha,categoria,id,calendar_id,start_local,title,status,campo,local,ghl\n");
     let mut row = |cat: &str,

@@ -20,6 +20,7 @@ import type { ReconcileProgress } from "../bindings/ReconcileProgress";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { UpdateView } from "../bindings/UpdateView";
+import type { Alert } from "../bindings/Alert";
 
 export * from "../bindings/commands";
 
@@ -115,4 +116,11 @@ export function onReconcileProgress(handler: (progress: ReconcileProgress) => vo
 /** A scheduled run found differences. */
 export function onReconciliationFound(handler: (report: ReconciliationReport) => void): Promise<UnlistenFn> {
   return listen<ReconciliationReport>("reconciliation-found", (event) => handler(event.payload));
+}
+
+// ---- Monitoring ---------------------------------------------------------
+
+/** The open alerts changed (raised or cleared). */
+export function onAlertsChanged(handler: (open: Alert[]) => void): Promise<UnlistenFn> {
+  return listen<Alert[]>("alerts-changed", (event) => handler(event.payload));
 }

@@ -179,6 +179,49 @@ export interface Messages {
   "connections.authPit": string;
   "connections.authOauth": string;
   "health.title": string;
+  "view.panel": string;
+  "view.showPanel": string;
+  "panel.title": string;
+  "panel.from": string;
+  "panel.to": string;
+  "panel.location": string;
+  "panel.refresh": string;
+  "panel.loading": string;
+  "panel.error": string;
+  "panel.export": string;
+  "panel.exported": string;
+  "panel.table": string;
+  "panel.day": string;
+  "panel.elapsed": string;
+  "panel.chart.citas_per_day": string;
+  "panel.chart.rates": string;
+  "panel.chart.patients": string;
+  "panel.chart.differences": string;
+  "panel.chart.occupancy": string;
+  "panel.chart.confirmations": string;
+  "panel.status.total": string;
+  "panel.status.showed": string;
+  "panel.status.confirmed": string;
+  "panel.status.new": string;
+  "panel.status.noshow": string;
+  "panel.status.cancelled": string;
+  "panel.rate.noShow": string;
+  "panel.rate.cancellation": string;
+  "panel.patients.new": string;
+  "panel.patients.returning": string;
+  "panel.differences.count": string;
+  "panel.occ.calendar": string;
+  "panel.occ.practitioner": string;
+  "panel.occ.booked": string;
+  "panel.occ.open": string;
+  "panel.occ.rate": string;
+  "panel.occ.fallback": string;
+  "panel.confirmations.noData": string;
+  "panel.health.overall": string;
+  "panel.health.ghl": string;
+  "panel.health.webhooks": string;
+  "alerts.title": string;
+  "alerts.none": string;
   "health.operation": string;
   "health.calls": string;
   "health.success": string;
@@ -619,6 +662,49 @@ const esPE: Messages = {
   "connections.authPit": "PIT",
   "connections.authOauth": "OAuth",
   "health.title": "Salud de la conexión con GHL",
+  "view.panel": "Panel",
+  "view.showPanel": "Mostrar el panel de gerencia",
+  "panel.title": "Panel de gerencia",
+  "panel.from": "Desde",
+  "panel.to": "Hasta",
+  "panel.location": "Sede",
+  "panel.refresh": "Actualizar",
+  "panel.loading": "Calculando…",
+  "panel.error": "No se pudo calcular el panel: {message}",
+  "panel.export": "Exportar CSV",
+  "panel.exported": "Guardado en {path}",
+  "panel.table": "Ver las cifras en una tabla",
+  "panel.day": "Día",
+  "panel.elapsed": "Calculado en {ms} ms",
+  "panel.chart.citas_per_day": "Citas por día según estado",
+  "panel.chart.rates": "Inasistencias y cancelaciones (%)",
+  "panel.chart.patients": "Pacientes nuevos y recurrentes",
+  "panel.chart.differences": "Diferencias de reconciliación por día",
+  "panel.chart.occupancy": "Ocupación por profesional",
+  "panel.chart.confirmations": "Tasa de confirmación de recordatorios",
+  "panel.status.total": "Total",
+  "panel.status.showed": "Asistió",
+  "panel.status.confirmed": "Confirmada",
+  "panel.status.new": "Pendiente",
+  "panel.status.noshow": "No asistió",
+  "panel.status.cancelled": "Cancelada",
+  "panel.rate.noShow": "Inasistencia (de las atendidas o no)",
+  "panel.rate.cancellation": "Cancelación",
+  "panel.patients.new": "Nuevos",
+  "panel.patients.returning": "Recurrentes",
+  "panel.differences.count": "Diferencias",
+  "panel.occ.calendar": "Calendario",
+  "panel.occ.practitioner": "Profesional",
+  "panel.occ.booked": "Min. reservados",
+  "panel.occ.open": "Min. de atención",
+  "panel.occ.rate": "Ocupación",
+  "panel.occ.fallback": "Sin horario en GHL: se usa el horario de respaldo de Ajustes.",
+  "panel.confirmations.noData": "Sin datos: la app aún no envía recordatorios.",
+  "panel.health.overall": "Salud general",
+  "panel.health.ghl": "GHL",
+  "panel.health.webhooks": "Webhooks",
+  "alerts.title": "Alertas",
+  "alerts.none": "Ninguna alerta abierta.",
   "health.operation": "Operación",
   "health.calls": "Llamadas",
   "health.success": "Éxito",
@@ -1055,6 +1141,49 @@ const en: Messages = {
   "connections.authPit": "PIT",
   "connections.authOauth": "OAuth",
   "health.title": "GHL connection health",
+  "view.panel": "Dashboard",
+  "view.showPanel": "Show the manager's dashboard",
+  "panel.title": "Manager's dashboard",
+  "panel.from": "From",
+  "panel.to": "To",
+  "panel.location": "Location",
+  "panel.refresh": "Refresh",
+  "panel.loading": "Working out…",
+  "panel.error": "The dashboard could not be worked out: {message}",
+  "panel.export": "Export CSV",
+  "panel.exported": "Saved to {path}",
+  "panel.table": "Show the figures as a table",
+  "panel.day": "Day",
+  "panel.elapsed": "Worked out in {ms} ms",
+  "panel.chart.citas_per_day": "Citas per day by status",
+  "panel.chart.rates": "No-shows and cancellations (%)",
+  "panel.chart.patients": "New and returning patients",
+  "panel.chart.differences": "Reconciliation differences per day",
+  "panel.chart.occupancy": "Occupancy per practitioner",
+  "panel.chart.confirmations": "Reminders' confirmation rate",
+  "panel.status.total": "Total",
+  "panel.status.showed": "Showed",
+  "panel.status.confirmed": "Confirmed",
+  "panel.status.new": "New",
+  "panel.status.noshow": "No-show",
+  "panel.status.cancelled": "Cancelled",
+  "panel.rate.noShow": "No-show (of those due)",
+  "panel.rate.cancellation": "Cancellation",
+  "panel.patients.new": "New",
+  "panel.patients.returning": "Returning",
+  "panel.differences.count": "Differences",
+  "panel.occ.calendar": "Calendar",
+  "panel.occ.practitioner": "Practitioner",
+  "panel.occ.booked": "Booked min",
+  "panel.occ.open": "Open min",
+  "panel.occ.rate": "Occupancy",
+  "panel.occ.fallback": "No hours in GHL: the fallback hours of Settings are used.",
+  "panel.confirmations.noData": "No data: the app does not send reminders yet.",
+  "panel.health.overall": "Overall health",
+  "panel.health.ghl": "GHL",
+  "panel.health.webhooks": "Webhooks",
+  "alerts.title": "Alerts",
+  "alerts.none": "No open alerts.",
   "health.operation": "Operation",
   "health.calls": "Calls",
   "health.success": "Success",

@@ -11,7 +11,7 @@ import { attempt } from "./errors";
 import { isInWeek } from "./view";
 import { shortcutFor, type ShortcutAction } from "./shortcuts";
 
-export type Page = "desk" | "reconcile";
+export type Page = "desk" | "reconcile" | "panel";
 export interface BookingSlot {
   calendarId: string;
   date: string;

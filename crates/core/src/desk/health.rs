@@ -1,5 +1,7 @@
 //! Figures for the health panel: per-operation GHL call figures, the last
-//! rate-limit figures GHL reported, and each location's token expiry.
+//! rate-limit figures GHL reported, each location's token expiry, the
+//! webhooks per event type, the health percentages (defined in the README)
+//! and the open alerts.
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -7,6 +9,9 @@ use ts_rs::TS;
 
 use super::Desk;
 use crate::error::Result;
+use crate::model::RelayState;
+use crate::monitor;
+use crate::store::WebhookCounts;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +61,41 @@ pub struct TokenHealth {
     pub reconnect_required: bool,
 }
 
+/// Rejected webhooks of one reason (`signature`, `payload`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RejectedWebhooks {
+    pub reason: String,
+    #[ts(type = "number")]
+    pub count: u64,
+}
+
+/// The webhooks of one event type over the last 24 hours (duplicates: since
+/// this process started).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WebhookHealth {
+    /// GHL's `type` (`AppointmentUpdate`, ...); `unverified` for rejected ones.
+    pub event_type: String,
+    #[ts(type = "number")]
+    pub received: u64,
+    #[ts(type = "number")]
+    pub applied: u64,
+    /// Handled, nothing to change (already there, older, kept for a pending write).
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    /// Could not be completed from GHL.
+    #[ts(type = "number")]
+    pub failed: u64,
+    #[ts(type = "number")]
+    pub duplicates: u64,
+    pub rejected: Vec<RejectedWebhooks>,
+    /// 0..1: (received - rejected - failed) / received; 1 when none.
+    pub success_rate: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -66,7 +106,19 @@ pub struct HealthReport {
     pub operations: Vec<OperationHealth>,
     pub rate_limit: Option<RateLimitHealth>,
     pub tokens: Vec<TokenHealth>,
+    pub webhooks: Vec<WebhookHealth>,
+    /// 0..100: GHL calls that succeeded of all made since start.
+    pub ghl_health: f64,
+    /// 0..100: webhooks neither rejected nor failed of those received in
+    /// 24 hours; null when the location has no relay and none arrived.
+    pub webhook_health: Option<f64>,
+    /// 0..100: the mean of the two above (GHL's alone without webhooks).
+    pub overall_health: f64,
+    pub alerts: Vec<crate::desk::Alert>,
 }
+
+/// The window of the webhook figures.
+const WEBHOOK_FIGURES_WINDOW_MS: i64 = 24 * 3600 * 1000;
 
 impl Desk {
     /// What the health panel shows. Figures cover this process since start.
@@ -118,13 +170,83 @@ impl Desk {
                 auth_kind: c.auth_kind,
             });
         }
+        let webhooks = match &location_id {
+            Some(l) => {
+                self.webhook_health(l, now.timestamp_millis() - WEBHOOK_FIGURES_WINDOW_MS)?
+            }
+            None => Vec::new(),
+        };
+        let (calls, good) = operations.iter().fold((0u64, 0u64), |(c, g), o| {
+            (c + o.calls, g + o.calls.saturating_sub(o.failures))
+        });
+        let ghl_health = monitor::percent(good, calls);
+        let (received, bad) = webhooks.iter().fold((0u64, 0u64), |(r, b), w| {
+            let rejected: u64 = w.rejected.iter().map(|x| x.count).sum();
+            (r + w.received, b + rejected + w.failed)
+        });
+        let relay_set = self.live.state() != RelayState::NotConfigured;
+        let webhook_health =
+            (relay_set || received > 0).then(|| monitor::percent(received - bad, received));
         Ok(HealthReport {
             generated_at: now.to_rfc3339(),
             location_id,
             operations,
             rate_limit,
             tokens,
+            webhooks,
+            ghl_health,
+            webhook_health,
+            overall_health: monitor::overall(ghl_health, webhook_health),
+            alerts: self.alerts()?,
         })
+    }
+
+    /// Webhook figures by event type since `since_ms`, with this run's duplicates.
+    fn webhook_health(&self, location_id: &str, since_ms: i64) -> Result<Vec<WebhookHealth>> {
+        let mut counts = self.store.webhook_counts(location_id, since_ms)?;
+        let duplicates = self.monitor.lock().unwrap().duplicates.clone();
+        for kind in duplicates.keys() {
+            if !counts.iter().any(|c| &c.event_type == kind) {
+                counts.push(WebhookCounts {
+                    event_type: kind.clone(),
+                    ..Default::default()
+                });
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .map(|c| {
+                let dups = duplicates.get(&c.event_type).copied().unwrap_or(0);
+                let received = c.received + dups;
+                let rejected: u64 = c.rejected.iter().map(|(_, n)| n).sum();
+                WebhookHealth {
+                    success_rate: monitor::percent(received - rejected - c.failed, received)
+                        / 100.0,
+                    received,
+                    applied: c.applied,
+                    unchanged: c.unchanged,
+                    failed: c.failed,
+                    duplicates: dups,
+                    rejected: c
+                        .rejected
+                        .into_iter()
+                        .map(|(reason, count)| RejectedWebhooks { reason, count })
+                        .collect(),
+                    event_type: c.event_type,
+                }
+            })
+            .collect())
+    }
+
+    /// A webhook skipped as already handled (health figures).
+    pub(crate) fn count_duplicate(&self, event_type: &str) {
+        *self
+            .monitor
+            .lock()
+            .unwrap()
+            .duplicates
+            .entry(event_type.to_string())
+            .or_default() += 1;
     }
 }
 

@@ -165,6 +165,9 @@ impl Desk {
             let mut inner = self.live.lock();
             let changed = inner.state != state;
             inner.set_state(state);
+            if changed || inner.state_since.is_none() {
+                inner.state_since = Some(Utc::now());
+            }
             changed
         };
         if changed {
@@ -373,11 +376,11 @@ impl Desk {
             frame.signatures.wh.as_deref(),
         );
         let parsed = verified
-            .map_err(|e| e.to_string())
-            .and_then(|_| WebhookPayload::parse(body).map_err(|e| e.to_string()));
+            .map_err(|e| ("signature", e.to_string()))
+            .and_then(|_| WebhookPayload::parse(body).map_err(|e| ("payload", e.to_string())));
         let payload = match parsed {
             Ok(p) => p,
-            Err(reason) => {
+            Err((why, reason)) => {
                 // Logged and skipped, never applied; the cursor moves on so
                 // one bad event does not block the stream.
                 tracing::warn!(location = %location_id, cursor = frame.cursor, %reason, "webhook from the relay rejected");
@@ -393,6 +396,7 @@ impl Desk {
                     &handled,
                     &Change::Nothing(Outcome::Rejected),
                 )?;
+                self.store.note_webhook_rejection(&hash, why)?;
                 return Ok(Outcome::Rejected);
             }
         };
@@ -403,6 +407,7 @@ impl Desk {
             .filter(|w| !w.is_empty())
             .unwrap_or_else(|| hash.clone());
         if self.store.webhook_seen(&webhook_id, &hash)? {
+            self.count_duplicate(&envelope.event_type);
             self.store
                 .advance_relay_cursor(location_id, &target.url, frame.cursor)?;
             return Ok(Outcome::Echo);

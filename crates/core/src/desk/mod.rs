@@ -20,9 +20,11 @@ use crate::{paths, time};
 
 mod about;
 mod agenda;
+mod alerts;
 mod booking;
 mod citas;
 mod connect;
+mod dashboard;
 mod health;
 mod live;
 mod outbox;
@@ -34,10 +36,17 @@ mod staff;
 mod sync;
 
 pub use about::{AboutInfo, ShellFacts};
+pub use alerts::Alert;
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
-pub use health::{HealthReport, OperationHealth, RateLimitHealth, TokenHealth};
+pub use dashboard::{
+    ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
+    DayPatients, DayRates, Occupancy,
+};
+pub use health::{
+    HealthReport, OperationHealth, RateLimitHealth, RejectedWebhooks, TokenHealth, WebhookHealth,
+};
 pub use live::relay_account;
 pub use outbox::RefusedWrite;
 pub use patients::PatientEdit;
@@ -65,6 +74,10 @@ pub trait Notifier: Send + Sync {
     fn reconciliation_found(&self, _report: &ReconciliationReport) {}
     /// A pull sync's progress (calendars, citas, patients).
     fn sync_progress(&self, _progress: &SyncProgress) {}
+    /// An alert was raised (a desktop notification).
+    fn alert_raised(&self, _alert: &Alert) {}
+    /// The open alerts changed (the alerts list).
+    fn alerts_changed(&self, _open: &[Alert]) {}
 }
 
 /// Where a connected location's token is kept between runs.
@@ -158,6 +171,8 @@ pub struct Desk {
     pub(crate) synced_this_run: std::sync::atomic::AtomicBool,
     /// The staff id of the person signed in at this desk (desk/staff.rs).
     pub(crate) session: Mutex<Option<String>>,
+    /// Duplicate webhooks counted and the alert thresholds (monitor).
+    pub(crate) monitor: Mutex<crate::monitor::MonitorState>,
 }
 
 impl Desk {
@@ -199,6 +214,7 @@ impl Desk {
             live: Default::default(),
             synced_this_run: Default::default(),
             session: Mutex::new(None),
+            monitor: Default::default(),
         });
         let initial = match desk.active_location()? {
             None => ConnectionState::NotConnected,
@@ -342,6 +358,22 @@ impl Desk {
             relay: self.live.state(),
             relay_last_event_at: relay_last.map(|t| t.to_rfc3339()),
             relay_last_event_local: relay_last.zip(zone).map(|(t, z)| time::hhmm(t, z)),
+        })
+    }
+
+    /// Where exports go: the user's Downloads folder, else the data folder's
+    /// private exports folder.
+    pub(crate) fn export_dir(&self) -> Result<PathBuf> {
+        Ok(match dirs::download_dir() {
+            Some(d) => {
+                std::fs::create_dir_all(&d)?;
+                d
+            }
+            None => {
+                let d = paths::exports_dir(self.data_dir());
+                paths::private_dir(&d)?;
+                d
+            }
         })
     }
 

@@ -643,17 +643,7 @@ impl Desk {
             .store
             .report_by_id(report_id)?
             .ok_or(CoreError::NotConnected)?;
-        let dir = match dirs::download_dir() {
-            Some(d) => {
-                std::fs::create_dir_all(&d)?;
-                d
-            }
-            None => {
-                let d = crate::paths::exports_dir(self.data_dir());
-                crate::paths::private_dir(&d)?;
-                d
-            }
-        };
+        let dir = self.export_dir()?;
         let ext = if format == ExportFormat::Json {
             "json"
         } else {

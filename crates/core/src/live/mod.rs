@@ -103,6 +103,8 @@ impl RelayTuning {
 pub(crate) struct LiveInner {
     pub(crate) state: RelayState,
     pub(crate) last_event_at: Option<DateTime<Utc>>,
+    /// When `state` last changed (the relay-disconnected alert).
+    pub(crate) state_since: Option<DateTime<Utc>>,
     /// Tokens given for this run only (`TokenKeeping::Environment`), by location.
     pub(crate) session_tokens: std::collections::HashMap<String, Secret>,
     pub(crate) keys: Option<Arc<WebhookKeys>>,
