@@ -137,8 +137,28 @@ fn wants_demo() -> bool {
         || std::env::var("CITADESK_DEMO").is_ok_and(|v| v == "1" || v == "true")
 }
 
+/// WebKit gives the page the process's locale as `navigator.language`; under
+/// no locale at all (`LANG` unset, `C`, `POSIX`: services, CI, some kiosks)
+/// that is "C", which `Intl` refuses, and the chart library throws on it.
+/// The desk's default language is named instead. Runs first, before any
+/// thread starts.
+fn valid_web_language() {
+    let unusable = |v: Option<std::ffi::OsString>| {
+        v.map(|v| v.to_string_lossy().to_ascii_uppercase())
+            .map(|v| v.is_empty() || v == "C" || v.starts_with("C.") || v == "POSIX")
+            .unwrap_or(true)
+    };
+    if ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .all(|k| unusable(std::env::var_os(k)))
+    {
+        std::env::set_var("LANG", "es_PE.UTF-8");
+    }
+}
+
 pub fn run() {
     let started = Instant::now();
+    valid_web_language();
     let base_dir = paths::default_data_dir();
     let demo = wants_demo();
     let data_dir = if demo {

@@ -69,6 +69,10 @@ fn apply(webview: tauri::webview::PlatformWebview) {
     let view = webview.inner();
     if let Some(settings) = WebViewExt::settings(&view) {
         settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        // Support: the page's console on the app's standard output.
+        if std::env::var_os("CITADESK_WEBKIT_CONSOLE").is_some() {
+            settings.set_enable_write_console_messages_to_stdout(true);
+        }
     }
     if let Some(context) = view.context() {
         context.set_cache_model(CacheModel::DocumentViewer);

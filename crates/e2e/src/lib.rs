@@ -391,22 +391,43 @@ impl App {
     /// Clicks a control once it is enabled, as a person waits for a greyed
     /// button (a click on a disabled one is silently lost).
     pub async fn click_testid(&self, id: &str) {
-        let el = self
-            .wait_for(
-                &format!("[data-testid='{id}']:not([disabled])"),
-                Duration::from_secs(10),
-            )
-            .await;
-        self.click(&el).await;
+        self.click_css(
+            &format!("[data-testid='{id}']:not([disabled])"),
+            Duration::from_secs(10),
+        )
+        .await;
+    }
+
+    /// Waits for what `css` finds, then clicks it as it is at that moment:
+    /// found and clicked in one script, so a redraw in between (a status
+    /// event, an alert check) cannot leave a stale element.
+    pub async fn click_css(&self, css: &str, timeout: Duration) {
+        let started = Instant::now();
+        loop {
+            self.wait_for(css, timeout).await;
+            let clicked = self
+                .driver
+                .execute(
+                    "const el = document.querySelector(arguments[0]); if (el) { el.click(); return true; } return false;",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .unwrap();
+            if clicked.json() == &serde_json::json!(true) {
+                return;
+            }
+            assert!(
+                started.elapsed() < timeout,
+                "{css} went away before the click"
+            );
+        }
     }
 
     /// Opens a cita's details panel with a click on its box in the week,
     /// waiting up to `timeout` for the box to show.
     pub async fn open_cita(&self, cita_id: &str, timeout: Duration) -> WebElement {
-        let item = self
-            .wait_for(&format!("[data-cita-id='{cita_id}']"), timeout)
+        self.click_css(&format!("[data-cita-id='{cita_id}']"), timeout)
             .await;
-        self.click(&item).await;
         self.wait_for(
             &format!("[data-testid='cita-details'][data-cita-id='{cita_id}']"),
             Duration::from_secs(10),

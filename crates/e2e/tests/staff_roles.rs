@@ -40,18 +40,29 @@ fn staff_add(home: &TestHome, acting: Option<(&str, &str)>, name: &str, role: &s
     );
 }
 
-async fn sign_in(app: &App, name: &str, pin: &str) {
-    let person = app
-        .wait_for(
-            &format!("[data-testid='sign-in-person'][data-name='{name}']"),
-            Duration::from_secs(10),
+/// Clicks what `css` finds when it is clicked (the lock screen redraws its
+/// list when the session is read again, so a found element can go stale).
+async fn press(app: &App, css: &str) {
+    app.wait_for(css, Duration::from_secs(10)).await;
+    app.driver
+        .execute(
+            "document.querySelector(arguments[0]).click();",
+            vec![serde_json::json!(css)],
         )
-        .await;
-    app.click(&person).await;
+        .await
+        .unwrap();
+}
+
+async fn sign_in(app: &App, name: &str, pin: &str) {
+    press(
+        app,
+        &format!("[data-testid='sign-in-person'][data-name='{name}']"),
+    )
+    .await;
     app.wait_for("[data-testid='sign-in-pin']", Duration::from_secs(5))
         .await;
     app.fill("sign-in-pin", pin).await;
-    app.click_testid("sign-in-submit").await;
+    press(app, "[data-testid='sign-in-submit']").await;
     app.wait_for(
         &format!("[data-testid='app'][data-locked='false'][data-person='{name}']"),
         Duration::from_secs(15),
@@ -96,17 +107,11 @@ async fn the_receptionist_reads_the_report_the_manager_fixes_it() {
     app.screenshot("staff-01-locked").await;
 
     // A wrong PIN says so and keeps the desk locked.
-    let rosa = app
-        .wait_for(
-            "[data-testid='sign-in-person'][data-name='Rosa']",
-            Duration::from_secs(5),
-        )
-        .await;
-    app.click(&rosa).await;
+    press(&app, "[data-testid='sign-in-person'][data-name='Rosa']").await;
     app.wait_for("[data-testid='sign-in-pin']", Duration::from_secs(5))
         .await;
     app.fill("sign-in-pin", "0000").await;
-    app.click_testid("sign-in-submit").await;
+    press(&app, "[data-testid='sign-in-submit']").await;
     app.wait_for("[data-testid='sign-in-error']", Duration::from_secs(10))
         .await;
 
@@ -192,7 +197,7 @@ async fn the_receptionist_reads_the_report_the_manager_fixes_it() {
     assert_eq!(answer.json(), &serde_json::json!("auth.role_required"));
 
     // "Cambiar de usuario": the lock screen, then the manager.
-    app.click_testid("switch-user").await;
+    press(&app, "[data-testid='switch-user']").await;
     app.wait_for("[data-testid='sign-in']", Duration::from_secs(10))
         .await;
     sign_in(&app, "Gabriela", "9753").await;

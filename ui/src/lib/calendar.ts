@@ -155,7 +155,7 @@ export function titleBesidePatient(title: string, patientName: string | null): s
   let rest = title.trim();
   const name = patientName?.trim();
   if (name) {
-    const at = rest.toLocaleLowerCase().indexOf(name.toLocaleLowerCase());
+    const at = rest.toLowerCase().indexOf(name.toLowerCase());
     if (at >= 0) {
       const trim = /^[\s\-–—:·|,/()]+|[\s\-–—:·|,/()]+$/g;
       rest = `${rest.slice(0, at).replace(trim, "")} ${rest.slice(at + name.length).replace(trim, "")}`.trim();

@@ -583,7 +583,7 @@ impl Desk {
                 .filter(|r| !wanted.contains(&(r.cita_id.clone(), r.rule_id, r.start_ms)))
             {
                 if !dry_run {
-                    self.store.withdraw_reminder(r, &who)?;
+                    self.store.withdraw_reminder(r, who)?;
                 }
                 if let Some(c) = candidates.iter().find(|c| c.cita_id == r.cita_id) {
                     let mut shown = r.clone();
@@ -594,7 +594,7 @@ impl Desk {
         }
         for (row, payload, c) in &planned_rows {
             if !dry_run {
-                self.store.plan_reminder(row, payload.as_deref(), &who)?;
+                self.store.plan_reminder(row, payload.as_deref(), who)?;
             }
             let shown = if dry_run {
                 row.clone()
