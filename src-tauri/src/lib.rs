@@ -78,26 +78,15 @@ impl Notifier for UiNotifier {
     }
 
     fn alert_raised(&self, alert: &Alert) {
-        use tauri_plugin_notification::NotificationExt;
         let title = match self.0.try_state::<Arc<Desk>>().map(|d| d.locale()) {
             Some(Locale::En) => "Citadesk: alert",
             _ => "Citadesk: alerta",
         };
-        if let Err(e) = self
-            .0
-            .notification()
-            .builder()
-            .title(title)
-            .body(&alert.message)
-            .show()
-        {
-            tracing::warn!("desktop notification failed: {e}");
-        }
+        desktop_notification(self.0.clone(), title.to_string(), alert.message.clone());
     }
 
     fn reconciliation_found(&self, report: &ReconciliationReport) {
         let _ = self.0.emit("reconciliation-found", report);
-        use tauri_plugin_notification::NotificationExt;
         let en = self
             .0
             .try_state::<Arc<Desk>>()
@@ -119,17 +108,20 @@ impl Notifier for UiNotifier {
                 ),
             )
         };
-        if let Err(e) = self
-            .0
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show()
-        {
+        desktop_notification(self.0.clone(), title, body);
+    }
+}
+
+/// Shows a desktop notification on a thread of its own: on Linux it is a
+/// blocking D-Bus call, which without a notification daemon waits for D-Bus's
+/// timeout, and must never hold the async runtime the IPC commands run on.
+fn desktop_notification(app: AppHandle, title: String, body: String) {
+    std::thread::spawn(move || {
+        use tauri_plugin_notification::NotificationExt;
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
             tracing::warn!("desktop notification failed: {e}");
         }
-    }
+    });
 }
 
 fn wants_demo() -> bool {
