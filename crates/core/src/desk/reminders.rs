@@ -1017,18 +1017,22 @@ pub(super) async fn push_reminder(
     }
 }
 
+/// A reminder write whose payload cannot be read: settled as failed, never retried.
+fn settle_unreadable(store: &Store, outbox_id: i64) -> Result<()> {
+    store.settle_reminder(
+        outbox_id,
+        "refused",
+        ("", 0, 0),
+        "failed",
+        None,
+        None,
+        Some("outbox.unreadable"),
+    )
+}
+
 async fn push_send(client: &GhlClient, store: &Store, item: &OutboxItem) -> Result<()> {
     let Ok(plan) = serde_json::from_str::<SendPlan>(&item.payload) else {
-        store.settle_reminder(
-            item.id,
-            "refused",
-            ("", 0, 0),
-            "failed",
-            None,
-            None,
-            Some("outbox.unreadable"),
-        )?;
-        return Ok(());
+        return settle_unreadable(store, item.id);
     };
     let key = (plan.cita_id.as_str(), plan.rule_id, plan.start_ms);
     if !store.claim(item.id)? {
@@ -1139,16 +1143,7 @@ async fn push_send(client: &GhlClient, store: &Store, item: &OutboxItem) -> Resu
 
 async fn push_withdraw(client: &GhlClient, store: &Store, item: &OutboxItem) -> Result<()> {
     let Ok(plan) = serde_json::from_str::<WithdrawPlan>(&item.payload) else {
-        store.settle_reminder(
-            item.id,
-            "refused",
-            ("", 0, 0),
-            "failed",
-            None,
-            None,
-            Some("outbox.unreadable"),
-        )?;
-        return Ok(());
+        return settle_unreadable(store, item.id);
     };
     let key = (plan.cita_id.as_str(), plan.rule_id, plan.start_ms);
     let Some(row) = store.reminder(key.0, key.1, key.2)? else {
