@@ -505,7 +505,35 @@ impl App {
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let path = screenshot_dir().join(format!("{name}.png"));
+        // Without accelerated compositing (the app's default, webview.rs)
+        // WebKit takes a snapshot at the page's next paint, and a still page
+        // may not paint for a minute (the status bar's clock): a pixel that
+        // changes every 50 ms gives the snapshot its paint at once.
+        let _ = self
+            .driver
+            .execute(
+                "let t = document.getElementById('e2e-paint-tick');
+                 if (!t) { t = document.createElement('div'); t.id = 'e2e-paint-tick';
+                   t.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;z-index:2147483647;pointer-events:none';
+                   document.body.appendChild(t);
+                   t.dataset.timer = String(setInterval(() => { t.style.background = t.style.background === 'rgb(0, 0, 0)' ? 'rgb(1, 1, 1)' : 'rgb(0, 0, 0)'; }, 50)); }",
+                vec![],
+            )
+            .await;
+        let started = Instant::now();
         let _ = self.driver.screenshot(&path).await;
+        let took = started.elapsed();
+        if took > Duration::from_secs(5) {
+            eprintln!("screenshot {name} took {} ms", took.as_millis());
+        }
+        let _ = self
+            .driver
+            .execute(
+                "const t = document.getElementById('e2e-paint-tick');
+                 if (t) { clearInterval(Number(t.dataset.timer)); t.remove(); }",
+                vec![],
+            )
+            .await;
         path
     }
 

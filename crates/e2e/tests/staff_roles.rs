@@ -71,7 +71,6 @@ async fn sign_in(app: &App, name: &str, pin: &str) {
 }
 
 #[tokio::test]
-#[ignore = "passes alone before the merges (15 s); on the merged tree its fix steps stall for minutes (see the session 6 note); run with --ignored"]
 async fn the_receptionist_reads_the_report_the_manager_fixes_it() {
     let Some((home, sandbox)) = connected_demo() else {
         return;
