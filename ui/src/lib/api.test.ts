@@ -78,3 +78,15 @@ describe("commands on the wire", () => {
     expect(invoke).toHaveBeenLastCalledWith("connect_oauth", { request: {} });
   });
 });
+
+describe("start-up reads", () => {
+  it("are taken once: the first load uses them, later loads ask the core", async () => {
+    const week = Promise.resolve({ weekStart: "2026-11-30" } as WeekView);
+    const holder = globalThis as { __citadeskStartup?: unknown };
+    holder.__citadeskStartup = { week, agenda: Promise.resolve(null) };
+    const first = api.takeStartupReads();
+    expect(first?.week).toBe(week);
+    expect(api.takeStartupReads()).toBeNull();
+    expect(holder.__citadeskStartup).toBeUndefined();
+  });
+});

@@ -21,6 +21,8 @@ import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { UpdateView } from "../bindings/UpdateView";
 import type { Alert } from "../bindings/Alert";
+import type { DayAgenda } from "../bindings/DayAgenda";
+import type { WeekView } from "../bindings/WeekView";
 
 export * from "../bindings/commands";
 
@@ -43,6 +45,20 @@ export function toErrorPayload(error: unknown, fallbackMessage: string): ErrorPa
   if (isErrorPayload(error)) return error;
   const message = typeof error === "string" ? error : error instanceof Error ? error.message : "";
   return { code: UNKNOWN_ERROR, message: message || fallbackMessage };
+}
+
+/** The first week and agenda, asked for by public/prefetch.js before the bundle ran. */
+export interface StartupReads {
+  week: Promise<WeekView>;
+  agenda: Promise<DayAgenda>;
+}
+
+/** Hands out the start-up reads once (later loads ask the core afresh). */
+export function takeStartupReads(): StartupReads | null {
+  const holder = globalThis as { __citadeskStartup?: StartupReads };
+  const reads = holder.__citadeskStartup ?? null;
+  delete holder.__citadeskStartup;
+  return reads;
 }
 
 /** GHL's production API; ghl-sandbox or a proxy may be entered instead. */

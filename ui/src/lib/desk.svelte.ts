@@ -169,7 +169,11 @@ export class Desk {
   load = async () => {
     const seq = ++this.#loadSeq;
     this.loading = true;
-    const [w, a] = await Promise.allSettled([api.weekView(this.#requestedWeek), api.dayAgenda(null)]);
+    const startup = this.#requestedWeek === null ? api.takeStartupReads() : null;
+    const [w, a] = await Promise.allSettled([
+      startup?.week ?? api.weekView(this.#requestedWeek),
+      startup?.agenda ?? api.dayAgenda(null),
+    ]);
     if (seq !== this.#loadSeq) return; // a newer load superseded this one
     performance.mark("ui:data");
     this.loading = false;

@@ -1,0 +1,14 @@
+// Start-up: asks the core for this week and today's agenda before the app's
+// bundle is parsed and mounted, so the replica is read while the page
+// starts (the app takes these answers on its first load; api.ts).
+(function () {
+  var ipc = window.__TAURI_INTERNALS__;
+  if (!ipc || typeof ipc.invoke !== "function") return;
+  performance.mark("ui:reads-asked");
+  var week = ipc.invoke("week_view", { weekStart: null });
+  var agenda = ipc.invoke("day_agenda", { date: null });
+  // Failures are the app's to show when it takes them, not unhandled here.
+  week.catch(function () {});
+  agenda.catch(function () {});
+  window.__citadeskStartup = { week: week, agenda: agenda };
+})();
