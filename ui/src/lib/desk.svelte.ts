@@ -86,7 +86,9 @@ export class Desk {
   /** The week asked for: any date in it, or null for the location's current week. */
   #requestedWeek: string | null = null;
   #loadSeq = 0;
-  #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  #reloading = false;
+  #reloadAgain = false;
+  #disposed = false;
   // Until the first week arrives, the grid is laid out from the columns of
   // the last run (no citas), while the core is still opening its cache; the
   // same calendar instance then only receives the citas.
@@ -205,13 +207,27 @@ export class Desk {
     void this.#markReady();
   };
 
-  /** Coalesces bursts of change notifications into one reload. */
+  /**
+   * A change reloads at once (a live change should be on screen without a
+   * wait); changes arriving while that load runs make one more load after
+   * it, so a burst costs two loads, not one per change.
+   */
   scheduleReload = () => {
-    if (this.#reloadTimer !== undefined) return;
-    this.#reloadTimer = setTimeout(() => {
-      this.#reloadTimer = undefined;
-      void this.load();
-    }, 25);
+    if (this.#reloading) {
+      this.#reloadAgain = true;
+      return;
+    }
+    this.#reloading = true;
+    void (async () => {
+      try {
+        do {
+          this.#reloadAgain = false;
+          await this.load();
+        } while (this.#reloadAgain && !this.#disposed);
+      } finally {
+        this.#reloading = false;
+      }
+    })();
   };
 
   #goTo(target: string | null) {
@@ -315,6 +331,7 @@ export class Desk {
   /** Reads the status, subscribes to the core's events and loads the first week; returns the clean-up. */
   start(): () => void {
     let disposed = false;
+    this.#disposed = false;
     const unlisteners: Array<() => void> = [];
 
     api
@@ -358,7 +375,7 @@ export class Desk {
     return () => {
       disposed = true;
       unlisteners.forEach((u) => u());
-      if (this.#reloadTimer !== undefined) clearTimeout(this.#reloadTimer);
+      this.#disposed = true;
     };
   }
 }
