@@ -64,17 +64,6 @@ dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
   | grep -vE "dbus-daemon|a11y|atspi" || true
 test -s target/bench/startup.json
 
-section "relay: sustained ingest (signed, verified, durable)" || exit 0
-cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench
-test -s target/bench/relay_ingest.json
-section "relay: sustained ingest on the PostgreSQL store (a server started for the run)" || exit 0
-cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench -- 20000 64 --postgres
-test -s target/bench/relay_ingest_postgres.json
-
-section "relay: GHL change → app replica latency (p50/p99)" || exit 0
-cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null
-test -s target/bench/relay_latency.json
-
 section "the window: frames per second (acceleration off/on), week layouts' draw time, GHL change to the drawn window" || exit 0
 cargo build --locked -q -p citadesk -p ghl-sandbox -p citadesk-cli -p citadesk-relay
 cargo build --locked -q -p citadesk-e2e --examples
@@ -91,6 +80,18 @@ rm -rf "$KEYRING_DIR"
 test -s target/bench/webview_fps.json
 test -s target/bench/week_layouts.json
 test -s target/bench/live_window.json
+
+section "relay: sustained ingest (signed, verified, durable)" || exit 0
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench
+test -s target/bench/relay_ingest.json
+section "relay: sustained ingest on the PostgreSQL store (a server started for the run)" || exit 0
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench -- 20000 64 --postgres
+test -s target/bench/relay_ingest_postgres.json
+
+section "relay: GHL change → app replica latency (p50/p99)" || exit 0
+cargo run --locked -q --profile bench-opt -p citadesk-relay --example live_latency -- 1000 50 2>/dev/null
+test -s target/bench/relay_latency.json
+
 section "relay at an agency's scale: 1,000 locations, 10,000 streams, 3,000 webhooks/s (SQLite, PostgreSQL)" || exit 0
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example agency_bench -- --seconds "${AGENCY_SECONDS:-10}"
 test -s target/bench/relay_agency.json
