@@ -268,3 +268,20 @@ pub(crate) fn pick(locale: Locale, es: String, en: String) -> String {
         es
     }
 }
+
+/// Citas starting on one day, by GHL status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DayCitas {
+    /// `YYYY-MM-DD` in the location's zone.
+    pub day: String,
+    pub total: u32,
+    pub new: u32,
+    pub confirmed: u32,
+    pub showed: u32,
+    pub noshow: u32,
+    pub cancelled: u32,
+    /// Any other status (`invalid`, ...).
+    pub other: u32,
+}

@@ -57,7 +57,19 @@ async fn slot_ahead(desk: &Desk, days: i64) -> (String, String, String) {
 }
 
 async fn book_new(desk: &Desk, days: i64, name: &str, phone: Option<&str>) -> String {
+    book_new_on(desk, days, name, phone).await.0
+}
+
+/// Books a new patient at the first free slot `days` or more days ahead:
+/// the cita's id and date.
+async fn book_new_on(
+    desk: &Desk,
+    days: i64,
+    name: &str,
+    phone: Option<&str>,
+) -> (String, NaiveDate) {
     let (calendar, date, start) = slot_ahead(desk, days).await;
+    let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
     let out = desk
         .book(BookingRequest {
             calendar_id: calendar,
@@ -77,7 +89,7 @@ async fn book_new(desk: &Desk, days: i64, name: &str, phone: Option<&str>) -> St
         .await
         .expect("booked");
     assert!(out.confirmed, "reached GHL");
-    out.cita.id
+    (out.cita.id, day)
 }
 
 async fn messages_for(sb: &RunningSandbox, cita: &str) -> Vec<Message> {
@@ -372,5 +384,73 @@ async fn answers_confirm_cancel_or_wait_for_a_person() {
     desk.mark_answer_handled(inbox[0].id).unwrap();
     assert_eq!(desk.inbox().unwrap().len(), 2);
     assert!(desk.mark_answer_handled(inbox[0].id).is_err());
+    sb.shutdown().await;
+}
+
+/// The Panel's confirmation rate worked out by hand: three reminded citas
+/// on two days; the patients answer "1" (confirmed), nothing, and "3"
+/// (cancelled: still reminded, not confirmed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_panel_confirmation_rate_counts_reminded_and_confirmed_citas_per_day() {
+    let sb = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_on(dir.path(), &sb).await;
+    let loc = sb.location_id().to_string();
+    let (a, first) = book_new_on(&desk, 4, "Primera", Some("+51911000501")).await;
+    let (b, same) = book_new_on(&desk, 4, "Segunda", Some("+51911000502")).await;
+    assert_eq!(same, first, "the next free slot of that day");
+    let later = (first - today(&desk)).num_days() + 1;
+    let (c, second) = book_new_on(&desk, later, "Tercera", Some("+51911000503")).await;
+    assert!(second > first);
+    // Booked here, they are confirmed already: the patients confirm "new" ones.
+    for id in [&a, &b, &c] {
+        sb.edit_in_ghl_ui(
+            reqwest::Method::PATCH,
+            &format!("/appointments/{id}"),
+            Some(serde_json::json!({"appointmentStatus": "new"})),
+        )
+        .await;
+    }
+    desk.sync_now().await.unwrap();
+    let contact = |cita: &str| {
+        let cita = cita.to_string();
+        let sb = &sb;
+        async move {
+            sb.sandbox().read().await.appointments[&cita]
+                .contact_id
+                .clone()
+        }
+    };
+    for (cita, body, id) in [(&a, "1", "ma"), (&c, "3", "mc")] {
+        let answer = serde_json::json!({"type": "InboundMessage", "locationId": loc,
+            "contactId": contact(cita).await, "conversationId": format!("conv-{id}"),
+            "messageId": id, "body": body, "messageType": "WhatsApp", "direction": "inbound"});
+        desk.apply_answer_for_test(&answer).await.unwrap();
+    }
+
+    let (from, to) = (first - Duration::days(1), second);
+    let d = desk
+        .dashboard(&from.to_string(), &to.to_string(), None)
+        .unwrap();
+    assert!(d.confirmations.available);
+    let on = |day: NaiveDate| {
+        let c = d
+            .confirmations
+            .days
+            .iter()
+            .find(|c| c.day == day.to_string())
+            .unwrap();
+        (c.reminded, c.confirmed, c.rate)
+    };
+    // First day: 2 reminded, 1 confirmed; second: 1 reminded, cancelled.
+    assert_eq!(on(first), (2, 1, Some(0.5)));
+    assert_eq!(on(second), (1, 0, Some(0.0)));
+    assert_eq!(on(from), (0, 0, None), "no cita reminded that day");
+    assert_eq!(d.confirmations.days.len(), d.citas_per_day.len());
+    let csv = d.csv(citadesk_core::DashboardChart::Confirmations);
+    assert!(csv.starts_with("day,reminded,confirmed,confirmation_rate\n"));
+    assert!(csv.contains(&format!("\n{first},2,1,0.5000\n")), "{csv}");
+    assert!(csv.contains(&format!("\n{second},1,0,0.0000\n")), "{csv}");
+    assert!(csv.contains(&format!("\n{from},0,0,\n")), "{csv}");
     sb.shutdown().await;
 }

@@ -217,6 +217,7 @@ export interface Messages {
   "panel.occ.rate": string;
   "panel.occ.fallback": string;
   "panel.confirmations.noData": string;
+  "panel.confirmations.rate": string;
   "panel.health.overall": string;
   "panel.health.ghl": string;
   "panel.health.webhooks": string;
@@ -699,7 +700,8 @@ const esPE: Messages = {
   "panel.occ.open": "Min. de atención",
   "panel.occ.rate": "Ocupación",
   "panel.occ.fallback": "Sin horario en GHL: se usa el horario de respaldo de Ajustes.",
-  "panel.confirmations.noData": "Sin datos: la app aún no envía recordatorios.",
+  "panel.confirmations.noData": "Sin datos: ninguna cita de estas fechas tuvo recordatorio.",
+  "panel.confirmations.rate": "Confirmadas por el paciente (% de las recordadas)",
   "panel.health.overall": "Salud general",
   "panel.health.ghl": "GHL",
   "panel.health.webhooks": "Webhooks",
@@ -1178,7 +1180,8 @@ const en: Messages = {
   "panel.occ.open": "Open min",
   "panel.occ.rate": "Occupancy",
   "panel.occ.fallback": "No hours in GHL: the fallback hours of Settings are used.",
-  "panel.confirmations.noData": "No data: the app does not send reminders yet.",
+  "panel.confirmations.noData": "No data: no cita in these dates was reminded.",
+  "panel.confirmations.rate": "Confirmed by the patient (% of those reminded)",
   "panel.health.overall": "Overall health",
   "panel.health.ghl": "GHL",
   "panel.health.webhooks": "Webhooks",

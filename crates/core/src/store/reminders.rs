@@ -6,6 +6,7 @@
 use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::dashboard::{days_json, DAYS};
 use super::Store;
 use crate::error::Result;
 use crate::outbox::WriteKind;
@@ -530,13 +531,36 @@ impl Store {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<(u32, u32)> {
+        Ok(self
+            .confirmations_per_day(location_id, &[(from_ms, to_ms)])?
+            .first()
+            .map_or((0, 0), |&(_, reminded, confirmed)| (reminded, confirmed)))
+    }
+
+    /// (day index, reminded, confirmed) for each of `days` (`[start_ms,
+    /// end_ms)`) with reminded citas: a cita counts on the day it was
+    /// reminded for when a reminder of it was scheduled in GHL or sent, or
+    /// the patient answered it (a cancel withdraws the reminder, yet the
+    /// patient was reminded), and as confirmed when the answer confirmed it.
+    pub fn confirmations_per_day(
+        &self,
+        location_id: &str,
+        days: &[(i64, i64)],
+    ) -> Result<Vec<(usize, u32, u32)>> {
         self.with(|c| {
-            c.query_row(
-                "SELECT COUNT(DISTINCT cita_id), COUNT(DISTINCT CASE WHEN answer = 'confirmed' THEN cita_id END)
-                 FROM reminders WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND state IN ('scheduled', 'sent')",
-                params![location_id, from_ms, to_ms],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            let mut st = c.prepare_cached(&format!(
+                "WITH {DAYS}
+                 SELECT days.d, COUNT(DISTINCT r.cita_id),
+                        COUNT(DISTINCT CASE WHEN r.answer = 'confirmed' THEN r.cita_id END)
+                   FROM days CROSS JOIN reminders r
+                     ON r.location_id = ?1 AND r.start_ms >= days.s AND r.start_ms < days.e
+                  WHERE r.state IN ('scheduled', 'sent') OR r.answer IS NOT NULL
+                  GROUP BY days.d"
+            ))?;
+            let rows = st.query_map(params![location_id, days_json(days)], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect()
         })
     }
 }
