@@ -384,6 +384,52 @@ async fn answers_confirm_cancel_or_wait_for_a_person() {
     desk.mark_answer_handled(inbox[0].id).unwrap();
     assert_eq!(desk.inbox().unwrap().len(), 2);
     assert!(desk.mark_answer_handled(inbox[0].id).is_err());
+
+    // "Reprogramar" from an answer: one call moves the cita to a free slot
+    // of its calendar through the move path and marks the answer handled.
+    let item = desk
+        .inbox()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.cita_id.as_deref() == Some(confirm.as_str()))
+        .expect("the unclear answer about the cita");
+    let calendar = item.calendar_id.clone().expect("the cita's calendar");
+    let from = (today(&desk) + Duration::days(9)).to_string();
+    let slot = desk.free_slots(&calendar, Some(&from)).await.unwrap()[0].clone();
+    let moved = desk
+        .reschedule_answer(item.id, &slot.date, &slot.start)
+        .await
+        .unwrap();
+    assert!(moved.confirmed, "GHL took the move");
+    assert!(
+        moved
+            .cita
+            .start_local
+            .starts_with(&format!("{}T{}", slot.date, slot.start)),
+        "{moved:?}"
+    );
+    let ghl_start = sb.sandbox().read().await.appointments[&confirm].start_time;
+    assert_eq!(
+        ghl_start.timestamp_millis(),
+        chrono::DateTime::parse_from_rfc3339(&moved.cita.start_utc)
+            .unwrap()
+            .timestamp_millis()
+    );
+    assert!(desk
+        .cita_audit(&confirm)
+        .unwrap()
+        .iter()
+        .any(|a| a.action == "move"));
+    // The old reminder withdrawn, one for the new start scheduled.
+    let reminders = desk.cita_reminders(&confirm).unwrap();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0].state, ReminderState::Scheduled);
+    assert_eq!(desk.inbox().unwrap().len(), 1, "the answer is handled");
+    let again = desk
+        .reschedule_answer(item.id, &slot.date, &slot.start)
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "inbox.item_gone");
     sb.shutdown().await;
 }
 
@@ -427,6 +473,26 @@ async fn the_panel_confirmation_rate_counts_reminded_and_confirmed_citas_per_day
             "messageId": id, "body": body, "messageType": "WhatsApp", "direction": "inbound"});
         desk.apply_answer_for_test(&answer).await.unwrap();
     }
+
+    // The week view brings each cita's reminder state along (the grid's mark).
+    let state = |id: &str, day: NaiveDate| {
+        desk.week_view(Some(&day.to_string()))
+            .unwrap()
+            .citas
+            .into_iter()
+            .find(|x| x.id == id)
+            .and_then(|x| x.reminder)
+    };
+    assert_eq!(state(&a, first), Some(ReminderState::ConfirmedByPatient));
+    assert_eq!(state(&b, first), Some(ReminderState::Scheduled));
+    assert_eq!(state(&c, second), Some(ReminderState::CancelledByPatient));
+    let seed = desk.week_view(None).unwrap().citas;
+    assert!(
+        seed.iter()
+            .filter(|x| ![&a, &b, &c].contains(&&x.id))
+            .all(|x| x.reminder.is_none()),
+        "the seed's citas were never reminded"
+    );
 
     let (from, to) = (first - Duration::days(1), second);
     let d = desk

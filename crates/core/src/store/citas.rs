@@ -12,11 +12,17 @@ use crate::error::Result;
 use crate::model::*;
 use crate::time;
 
-/// The columns `cita_view_row` reads, in its order.
+/// The columns `cita_view_row` reads, in its order. The reminder shown is
+/// the one for the cita's current start the patient answered, else the
+/// latest due (as the cita panel picks it): one primary-key lookup per cita
+/// inside the same query, so the week brings its marks along.
 pub(crate) const CITA_VIEW_SELECT: &str =
     "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
-            ci.start_ms, ci.end_ms, ci.sync_state
-     FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id";
+            ci.start_ms, ci.end_ms, ci.sync_state, rm.state, rm.answer, rm.due_ms
+     FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id
+     LEFT JOIN reminders rm ON rm.rowid = (
+         SELECT x.rowid FROM reminders x WHERE x.cita_id = ci.id AND x.start_ms = ci.start_ms
+          ORDER BY x.answer IS NULL, x.due_ms DESC LIMIT 1)";
 
 /// A cita as the UI shows it, times in the location's zone.
 pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result<CitaView> {
@@ -37,6 +43,15 @@ pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result
             SyncState::PendingPush
         } else {
             SyncState::Synced
+        },
+        reminder: match r.get::<_, Option<String>>(9)? {
+            Some(state) => Some(ReminderState::stored(
+                &state,
+                r.get::<_, Option<String>>(10)?.as_deref(),
+                r.get(11)?,
+                Utc::now().timestamp_millis(),
+            )),
+            None => None,
         },
     })
 }
