@@ -513,6 +513,15 @@ async fn the_panel_confirmation_rate_counts_reminded_and_confirmed_citas_per_day
     assert_eq!(on(second), (1, 0, Some(0.0)));
     assert_eq!(on(from), (0, 0, None), "no cita reminded that day");
     assert_eq!(d.confirmations.days.len(), d.citas_per_day.len());
+    // The status bar's week figure counts the same way over any span.
+    let zone: chrono_tz::Tz = "America/Lima".parse().unwrap();
+    let ms = |d: NaiveDate| citadesk_core::testing::time::start_of_day(d, zone).timestamp_millis();
+    assert_eq!(
+        desk.store()
+            .confirmation_counts(&loc, ms(first), ms(second + Duration::days(1)))
+            .unwrap(),
+        (3, 1)
+    );
     let csv = d.csv(citadesk_core::DashboardChart::Confirmations);
     assert!(csv.starts_with("day,reminded,confirmed,confirmation_rate\n"));
     assert!(csv.contains(&format!("\n{first},2,1,0.5000\n")), "{csv}");
