@@ -4,11 +4,14 @@
 //! key, so however many processes plan it, it is recorded and sent once.
 
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::dashboard::{days_json, DAYS};
 use super::Store;
 use crate::error::Result;
+use crate::model::ReminderState;
 use crate::outbox::WriteKind;
 use crate::reminders::{ReminderChannel, ReminderRule, ReminderWhen};
 
@@ -147,6 +150,33 @@ fn active_rules(
     ))?;
     let rules = st.query_map([location_id], read_rule)?.collect();
     rules
+}
+
+/// The reminder state of each (cita, start) with reminders whose start is in
+/// `[from_ms, to_ms)`: the one the patient answered, else the latest due (as
+/// the cita panel picks it). SQLite takes the bare columns from the row
+/// that gives `max()`: an answer outweighs any due time.
+pub(crate) fn reminder_states_in(
+    c: &Connection,
+    location_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> rusqlite::Result<HashMap<(String, i64), ReminderState>> {
+    let mut st = c.prepare_cached(
+        "SELECT cita_id, start_ms, state, answer, due_ms, max((answer IS NOT NULL) * 1e15 + due_ms)
+           FROM reminders WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3
+          GROUP BY cita_id, start_ms",
+    )?;
+    let now = Utc::now().timestamp_millis();
+    let rows = st.query_map(params![location_id, from_ms, to_ms], |r| {
+        let state: String = r.get(2)?;
+        let answer: Option<String> = r.get(3)?;
+        Ok((
+            (r.get(0)?, r.get(1)?),
+            ReminderState::stored(&state, answer.as_deref(), r.get(4)?, now),
+        ))
+    })?;
+    rows.collect()
 }
 
 impl Store {
