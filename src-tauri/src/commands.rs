@@ -29,9 +29,8 @@ use citadesk_core::{
     ConfirmationRate, ConnectionInfo, DayAgenda, Desk, DeskSession, ErrorPayload, ExportFormat,
     FixOutcome, FixRequest, FreeSlot, HealthReport, InboxItem, Locale, LocationInfo,
     LocationSettings, NewStaff, OAuthConnectRequest, PatientEdit, PatientView,
-    ReconciliationReport, RefusedWrite, RelaySettings, ReminderLine, ReminderMark, ReminderRule,
-    Result, Role, StaffMember, SyncSummary, SystemBrowser, TokenKeeping, UpdateSettings,
-    UpdateView, WeekView,
+    ReconciliationReport, RefusedWrite, RelaySettings, ReminderLine, ReminderRule, Result, Role,
+    StaffMember, SyncSummary, SystemBrowser, TokenKeeping, UpdateSettings, UpdateView, WeekView,
 };
 use citadesk_core::{Alert, Dashboard, DashboardChart};
 use tauri::State;
@@ -278,10 +277,6 @@ commands! {
     /// A cita's reminders, in words (the cita panel).
     fn cita_reminders(cita_id: String) -> Vec<ReminderLine> = desk => desk.cita_reminders(&cita_id);
 
-    /// The week's reminder marks for the grid.
-    fn reminder_marks(week_start: Option<String>) -> Vec<ReminderMark>
-        = desk => desk.reminder_marks(week_start);
-
     /// "Enviar recordatorio ahora".
     async fn send_reminder_now(cita_id: String) -> Vec<ReminderLine>
         = desk => desk.send_reminder_now(&cita_id).await;
@@ -290,6 +285,10 @@ commands! {
     fn inbox() -> Vec<InboxItem> = desk => desk.inbox();
 
     fn mark_answer_handled(id: i64) -> () = desk => desk.mark_answer_handled(id);
+
+    /// "Reprogramar" from an answer: the cita to a free slot, the answer handled.
+    async fn reschedule_answer(id: i64, date: String, start: String) -> BookingOutcome
+        = desk => desk.reschedule_answer(id, &date, &start).await;
 
     /// The week's reminded citas, confirmed ones and open answers (status bar).
     fn confirmation_rate() -> ConfirmationRate = desk => desk.confirmation_rate();

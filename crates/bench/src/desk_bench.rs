@@ -308,6 +308,8 @@ pub async fn dashboard(out: &Path, runs: usize) {
         (first - chrono::Duration::days(59)).to_string(),
         (first + chrono::Duration::days(30)).to_string(),
     );
+    // Each query alone (`BENCH_DASHBOARD_PARTS=1`), to see where the time goes.
+    let mut parts = serde_json::Map::new();
     if std::env::var_os("BENCH_DASHBOARD_PARTS").is_some() {
         let days: Vec<(i64, i64)> = (0..90)
             .map(|i| {
@@ -318,19 +320,30 @@ pub async fn dashboard(out: &Path, runs: usize) {
                 )
             })
             .collect();
-        let t = Instant::now();
-        desk.store()
-            .citas_per_day_by_status(&location, &days)
-            .unwrap();
-        eprintln!("by status: {:?}", t.elapsed());
-        let t = Instant::now();
-        desk.store().patients_per_day(&location, &days).unwrap();
-        eprintln!("patients: {:?}", t.elapsed());
-        let t = Instant::now();
-        desk.store()
-            .booked_minutes_by_calendar(&location, days[0].0, days[89].1)
-            .unwrap();
-        eprintln!("booked: {:?}", t.elapsed());
+        let (start, end) = (days[0].0, days[89].1);
+        let mut part = |name: &str, f: &dyn Fn()| {
+            f();
+            let t = Instant::now();
+            f();
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("{name}: {ms:.1} ms");
+            parts.insert(name.into(), json!(ms));
+        };
+        let store = desk.store();
+        part("day_figures", &|| {
+            store.day_figures(&location, &days).unwrap();
+        });
+        part("first_visits", &|| {
+            store.first_visits_between(&location, start, end).unwrap();
+        });
+        part("booked_minutes", &|| {
+            store
+                .booked_minutes_by_calendar(&location, start, end)
+                .unwrap();
+        });
+        part("confirmations", &|| {
+            store.confirmations_per_day(&location, &days).unwrap();
+        });
     }
     let mut wall = Vec::new();
     let mut last = None;
@@ -354,6 +367,7 @@ pub async fn dashboard(out: &Path, runs: usize) {
         "request_to_data_ms_p50": percentile(wall.clone(), 0.5),
         "request_to_data_ms_max": percentile(wall, 1.0),
         "runs": runs,
+        "parts_ms": parts,
         "targets": { "request_to_data_ms": 200 },
     });
     crate::write(out, "dashboard.json", &json);

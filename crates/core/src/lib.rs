@@ -44,9 +44,9 @@ pub use desk::{
     DemoConnection, Desk, DeskOptions, DeskSession, ExportFormat, FixAction, FixFailure,
     FixOutcome, FixRequest, FreeSlot, GhlUser, HealthReport, InboxItem, NewStaff, Notifier,
     OAuthConnectRequest, OperationHealth, PatientChoice, PatientEdit, RateLimitHealth,
-    ReconcileProgress, RefusedWrite, RejectedWebhooks, ReminderLine, ReminderMark, ReminderState,
-    RunTrigger, ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping,
-    WebhookHealth, TOKEN_ENV,
+    ReconcileProgress, RefusedWrite, RejectedWebhooks, ReminderLine, ReminderState, RunTrigger,
+    ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, WebhookHealth,
+    TOKEN_ENV,
 };
 pub use desk::{
     ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,

@@ -59,6 +59,9 @@ pub struct CitaView {
     pub start_utc: String,
     pub end_utc: String,
     pub sync_state: SyncState,
+    /// The reminder's state for this start (the patient's answer first,
+    /// else the latest reminder); null when none was planned.
+    pub reminder: Option<ReminderState>,
 }
 
 /// Everything the week view needs, read from the local replica only.
@@ -266,5 +269,100 @@ pub(crate) fn pick(locale: Locale, es: String, en: String) -> String {
         en
     } else {
         es
+    }
+}
+
+/// Citas starting on one day, by GHL status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DayCitas {
+    /// `YYYY-MM-DD` in the location's zone.
+    pub day: String,
+    pub total: u32,
+    pub new: u32,
+    pub confirmed: u32,
+    pub showed: u32,
+    pub noshow: u32,
+    pub cancelled: u32,
+    /// Any other status (`invalid`, ...).
+    pub other: u32,
+}
+
+/// A reminder's state for the desk (grid mark, panel, CLI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReminderState {
+    /// Planned, waiting for the outbox.
+    Queued,
+    /// GHL holds it and sends it at its time.
+    Scheduled,
+    Sent,
+    Failed,
+    Skipped,
+    Withdrawn,
+    ConfirmedByPatient,
+    RescheduleRequested,
+    CancelledByPatient,
+}
+
+impl ReminderState {
+    /// A stored reminder's state (`reminders.state`), the patient's answer
+    /// first; a message GHL held until a time now past has gone out.
+    pub fn stored(state: &str, answer: Option<&str>, due_ms: i64, now_ms: i64) -> Self {
+        match answer {
+            Some("confirmed") => return ReminderState::ConfirmedByPatient,
+            Some("reschedule") => return ReminderState::RescheduleRequested,
+            Some("cancelled") => return ReminderState::CancelledByPatient,
+            _ => {}
+        }
+        match state {
+            "queued" => ReminderState::Queued,
+            "scheduled" if due_ms <= now_ms => ReminderState::Sent,
+            "scheduled" => ReminderState::Scheduled,
+            "sent" => ReminderState::Sent,
+            "failed" => ReminderState::Failed,
+            "skipped" => ReminderState::Skipped,
+            _ => ReminderState::Withdrawn,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderState::Queued => "queued",
+            ReminderState::Scheduled => "scheduled",
+            ReminderState::Sent => "sent",
+            ReminderState::Failed => "failed",
+            ReminderState::Skipped => "skipped",
+            ReminderState::Withdrawn => "withdrawn",
+            ReminderState::ConfirmedByPatient => "confirmed_by_patient",
+            ReminderState::RescheduleRequested => "reschedule_requested",
+            ReminderState::CancelledByPatient => "cancelled_by_patient",
+        }
+    }
+
+    /// In words, for the cita panel.
+    pub fn words(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (ReminderState::Queued, Locale::EsPe) => "recordatorio por enviar",
+            (ReminderState::Queued, Locale::En) => "reminder to be sent",
+            (ReminderState::Scheduled, Locale::EsPe) => "recordatorio programado",
+            (ReminderState::Scheduled, Locale::En) => "reminder scheduled",
+            (ReminderState::Sent, Locale::EsPe) => "recordatorio enviado",
+            (ReminderState::Sent, Locale::En) => "reminder sent",
+            (ReminderState::Failed, Locale::EsPe) => "el recordatorio falló",
+            (ReminderState::Failed, Locale::En) => "the reminder failed",
+            (ReminderState::Skipped, Locale::EsPe) => "recordatorio omitido",
+            (ReminderState::Skipped, Locale::En) => "reminder skipped",
+            (ReminderState::Withdrawn, Locale::EsPe) => "recordatorio retirado",
+            (ReminderState::Withdrawn, Locale::En) => "reminder withdrawn",
+            (ReminderState::ConfirmedByPatient, Locale::EsPe) => "confirmada por el paciente",
+            (ReminderState::ConfirmedByPatient, Locale::En) => "confirmed by the patient",
+            (ReminderState::RescheduleRequested, Locale::EsPe) => "el paciente pidió reprogramar",
+            (ReminderState::RescheduleRequested, Locale::En) => "the patient asked to reschedule",
+            (ReminderState::CancelledByPatient, Locale::EsPe) => "cancelada por el paciente",
+            (ReminderState::CancelledByPatient, Locale::En) => "cancelled by the patient",
+        }
     }
 }

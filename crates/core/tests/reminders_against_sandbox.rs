@@ -57,7 +57,19 @@ async fn slot_ahead(desk: &Desk, days: i64) -> (String, String, String) {
 }
 
 async fn book_new(desk: &Desk, days: i64, name: &str, phone: Option<&str>) -> String {
+    book_new_on(desk, days, name, phone).await.0
+}
+
+/// Books a new patient at the first free slot `days` or more days ahead:
+/// the cita's id and date.
+async fn book_new_on(
+    desk: &Desk,
+    days: i64,
+    name: &str,
+    phone: Option<&str>,
+) -> (String, NaiveDate) {
     let (calendar, date, start) = slot_ahead(desk, days).await;
+    let day = NaiveDate::parse_from_str(&date, "%Y-%m-%d").unwrap();
     let out = desk
         .book(BookingRequest {
             calendar_id: calendar,
@@ -77,7 +89,7 @@ async fn book_new(desk: &Desk, days: i64, name: &str, phone: Option<&str>) -> St
         .await
         .expect("booked");
     assert!(out.confirmed, "reached GHL");
-    out.cita.id
+    (out.cita.id, day)
 }
 
 async fn messages_for(sb: &RunningSandbox, cita: &str) -> Vec<Message> {
@@ -372,5 +384,148 @@ async fn answers_confirm_cancel_or_wait_for_a_person() {
     desk.mark_answer_handled(inbox[0].id).unwrap();
     assert_eq!(desk.inbox().unwrap().len(), 2);
     assert!(desk.mark_answer_handled(inbox[0].id).is_err());
+
+    // "Reprogramar" from an answer: one call moves the cita to a free slot
+    // of its calendar through the move path and marks the answer handled.
+    let item = desk
+        .inbox()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.cita_id.as_deref() == Some(confirm.as_str()))
+        .expect("the unclear answer about the cita");
+    let calendar = item.calendar_id.clone().expect("the cita's calendar");
+    let from = (today(&desk) + Duration::days(9)).to_string();
+    let slot = desk.free_slots(&calendar, Some(&from)).await.unwrap()[0].clone();
+    let moved = desk
+        .reschedule_answer(item.id, &slot.date, &slot.start)
+        .await
+        .unwrap();
+    assert!(moved.confirmed, "GHL took the move");
+    assert!(
+        moved
+            .cita
+            .start_local
+            .starts_with(&format!("{}T{}", slot.date, slot.start)),
+        "{moved:?}"
+    );
+    let ghl_start = sb.sandbox().read().await.appointments[&confirm].start_time;
+    assert_eq!(
+        ghl_start.timestamp_millis(),
+        chrono::DateTime::parse_from_rfc3339(&moved.cita.start_utc)
+            .unwrap()
+            .timestamp_millis()
+    );
+    assert!(desk
+        .cita_audit(&confirm)
+        .unwrap()
+        .iter()
+        .any(|a| a.action == "move"));
+    // The old reminder withdrawn, one for the new start scheduled.
+    let reminders = desk.cita_reminders(&confirm).unwrap();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert_eq!(reminders[0].state, ReminderState::Scheduled);
+    assert_eq!(desk.inbox().unwrap().len(), 1, "the answer is handled");
+    let again = desk
+        .reschedule_answer(item.id, &slot.date, &slot.start)
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), "inbox.item_gone");
+    sb.shutdown().await;
+}
+
+/// The Panel's confirmation rate worked out by hand: three reminded citas
+/// on two days; the patients answer "1" (confirmed), nothing, and "3"
+/// (cancelled: still reminded, not confirmed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_panel_confirmation_rate_counts_reminded_and_confirmed_citas_per_day() {
+    let sb = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_on(dir.path(), &sb).await;
+    let loc = sb.location_id().to_string();
+    let (a, first) = book_new_on(&desk, 4, "Primera", Some("+51911000501")).await;
+    let (b, same) = book_new_on(&desk, 4, "Segunda", Some("+51911000502")).await;
+    assert_eq!(same, first, "the next free slot of that day");
+    let later = (first - today(&desk)).num_days() + 1;
+    let (c, second) = book_new_on(&desk, later, "Tercera", Some("+51911000503")).await;
+    assert!(second > first);
+    // Booked here, they are confirmed already: the patients confirm "new" ones.
+    for id in [&a, &b, &c] {
+        sb.edit_in_ghl_ui(
+            reqwest::Method::PATCH,
+            &format!("/appointments/{id}"),
+            Some(serde_json::json!({"appointmentStatus": "new"})),
+        )
+        .await;
+    }
+    desk.sync_now().await.unwrap();
+    let contact = |cita: &str| {
+        let cita = cita.to_string();
+        let sb = &sb;
+        async move {
+            sb.sandbox().read().await.appointments[&cita]
+                .contact_id
+                .clone()
+        }
+    };
+    for (cita, body, id) in [(&a, "1", "ma"), (&c, "3", "mc")] {
+        let answer = serde_json::json!({"type": "InboundMessage", "locationId": loc,
+            "contactId": contact(cita).await, "conversationId": format!("conv-{id}"),
+            "messageId": id, "body": body, "messageType": "WhatsApp", "direction": "inbound"});
+        desk.apply_answer_for_test(&answer).await.unwrap();
+    }
+
+    // The week view brings each cita's reminder state along (the grid's mark).
+    let state = |id: &str, day: NaiveDate| {
+        desk.week_view(Some(&day.to_string()))
+            .unwrap()
+            .citas
+            .into_iter()
+            .find(|x| x.id == id)
+            .and_then(|x| x.reminder)
+    };
+    assert_eq!(state(&a, first), Some(ReminderState::ConfirmedByPatient));
+    assert_eq!(state(&b, first), Some(ReminderState::Scheduled));
+    assert_eq!(state(&c, second), Some(ReminderState::CancelledByPatient));
+    let seed = desk.week_view(None).unwrap().citas;
+    assert!(
+        seed.iter()
+            .filter(|x| ![&a, &b, &c].contains(&&x.id))
+            .all(|x| x.reminder.is_none()),
+        "the seed's citas were never reminded"
+    );
+
+    let (from, to) = (first - Duration::days(1), second);
+    let d = desk
+        .dashboard(&from.to_string(), &to.to_string(), None)
+        .unwrap();
+    assert!(d.confirmations.available);
+    let on = |day: NaiveDate| {
+        let c = d
+            .confirmations
+            .days
+            .iter()
+            .find(|c| c.day == day.to_string())
+            .unwrap();
+        (c.reminded, c.confirmed, c.rate)
+    };
+    // First day: 2 reminded, 1 confirmed; second: 1 reminded, cancelled.
+    assert_eq!(on(first), (2, 1, Some(0.5)));
+    assert_eq!(on(second), (1, 0, Some(0.0)));
+    assert_eq!(on(from), (0, 0, None), "no cita reminded that day");
+    assert_eq!(d.confirmations.days.len(), d.citas_per_day.len());
+    // The status bar's week figure counts the same way over any span.
+    let zone: chrono_tz::Tz = "America/Lima".parse().unwrap();
+    let ms = |d: NaiveDate| citadesk_core::testing::time::start_of_day(d, zone).timestamp_millis();
+    assert_eq!(
+        desk.store()
+            .confirmation_counts(&loc, ms(first), ms(second + Duration::days(1)))
+            .unwrap(),
+        (3, 1)
+    );
+    let csv = d.csv(citadesk_core::DashboardChart::Confirmations);
+    assert!(csv.starts_with("day,reminded,confirmed,confirmation_rate\n"));
+    assert!(csv.contains(&format!("\n{first},2,1,0.5000\n")), "{csv}");
+    assert!(csv.contains(&format!("\n{second},1,0,0.0000\n")), "{csv}");
+    assert!(csv.contains(&format!("\n{from},0,0,\n")), "{csv}");
     sb.shutdown().await;
 }

@@ -127,6 +127,14 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
             gate(desk.acknowledge_refusal(987_654)),
         ),
         (
+            "mark_answer_handled",
+            gate(desk.mark_answer_handled(987_654)),
+        ),
+        (
+            "reschedule_answer",
+            gate(desk.reschedule_answer(987_654, "2030-01-07", "09:00").await),
+        ),
+        (
             "apply_fixes",
             gate(
                 desk.apply_fixes(
@@ -191,6 +199,8 @@ const RECEPTION_WRITES: &[&str] = &[
     "change_cita",
     "update_patient",
     "acknowledge_refusal",
+    "mark_answer_handled",
+    "reschedule_answer",
 ];
 
 #[tokio::test]
@@ -224,7 +234,7 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     // Recepción: the front desk's writes pass, the manager's are refused.
     desk.sign_in("rosa", "2468").await.unwrap();
     let matrix = every_write(&desk, &sb, 1).await;
-    assert_eq!(matrix.len(), 14, "every write of the desk is in the matrix");
+    assert_eq!(matrix.len(), 16, "every write of the desk is in the matrix");
     for (write, g) in &matrix {
         let expected = if RECEPTION_WRITES.contains(write) {
             Gate::Passed

@@ -1,7 +1,9 @@
 //! A patient's answer in the open window (issue #16): reminders go out for
 //! two citas of tomorrow; the patient's "1" (ghl-sandbox plays the patient:
 //! a signed InboundMessage through citadesk-relay) shows the cita confirmed
-//! without a refresh, and a "2" waits in "Respuestas" with its count.
+//! without a refresh, with the grid's reminder mark saying so, and a "2"
+//! waits in "Respuestas" with its count; "Reprogramar…" there moves the
+//! cita to a free slot in GHL with one click and empties the answers.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -115,6 +117,21 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
         Duration::from_secs(30),
     )
     .await;
+    // The box's reminder mark: confirmed by the patient, named in words.
+    let mark = app
+        .wait_for(
+            &format!(
+                "[data-cita-id='{}'] [data-testid='reminder-mark'][data-reminder='confirmed_by_patient']",
+                citas[0]
+            ),
+            Duration::from_secs(30),
+        )
+        .await;
+    let label = mark.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(
+        !label.is_empty() && !label.starts_with("reminderState."),
+        "{label}"
+    );
     app.screenshot("answers-01-confirmed").await;
 
     // "2": a person must move it; the answers' count says so.
@@ -125,6 +142,35 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
     assert_eq!(app.text_of(&count).await.trim(), "1");
     app.click_testid("answers-button").await;
     app.screenshot("answers-02-inbox").await;
+
+    // "Reprogramar…": GHL's free slots of the cita's calendar; one click
+    // moves the cita there (in GHL) and the answer is handled.
+    let before = sandbox.state().await["appointments"][citas[1].as_str()]["startTime"].clone();
+    app.click_css("[data-testid='inbox-reschedule']", Duration::from_secs(10))
+        .await;
+    let slot = app
+        .wait_for("[data-testid='inbox-slot']", Duration::from_secs(30))
+        .await;
+    let date = slot.attr("data-date").await.unwrap().unwrap_or_default();
+    let start = slot.attr("data-start").await.unwrap().unwrap_or_default();
+    app.screenshot("answers-03-free-slots").await;
+    app.click_css("[data-testid='inbox-slot']", Duration::from_secs(10))
+        .await;
+    app.wait_for("[data-testid='inbox-empty']", Duration::from_secs(30))
+        .await;
+    app.wait_for("[data-testid='inbox-notice']", Duration::from_secs(5))
+        .await;
+    let moved = citas[1].clone();
+    app.until_ghl(&sandbox, "the cita at the chosen free slot", |s| {
+        let at = &s["appointments"][moved.as_str()]["startTime"];
+        let local = at
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string());
+        *at != before && local == Some(format!("{date} {start}"))
+    })
+    .await;
+    app.screenshot("answers-04-rescheduled").await;
     app.quit().await;
     drop(relay);
 }

@@ -11,6 +11,8 @@ import "../app.css";
 import "../lib/calendar-theme.css";
 import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
+import { reminderWords } from "../lib/reminders";
+import { translator } from "../lib/i18n";
 import { citaEventHtml, citasToEvents, columnToResource, eventProps, DAY_END, DAY_START } from "../lib/calendar";
 import { slotHeight } from "../lib/view";
 
@@ -48,6 +50,7 @@ function seedWeek(calendars: number): { columns: CalendarColumn[]; citas: CitaVi
           startUtc: "",
           endUtc: "",
           syncState: "synced",
+          reminder: k % 4 ? "sent" : "confirmed_by_patient",
         });
       }
     }
@@ -56,7 +59,7 @@ function seedWeek(calendars: number): { columns: CalendarColumn[]; citas: CitaVi
 }
 
 function optionsFor(layout: Layout, columns: CalendarColumn[], citas: CitaView[]): Calendar.Options {
-  const text = { locale: "es-PE" as const, untitled: "(sin título)", pendingPush: "No enviada a GHL" };
+  const text = { locale: "es-PE" as const, untitled: "(sin título)", pendingPush: "No enviada a GHL", reminders: reminderWords(translator("es-PE")) };
   const shown = layout === "one-calendar" ? columns.slice(0, 1) : columns;
   const ids = new Set(shown.map((c) => c.id));
   return {

@@ -2,10 +2,17 @@
 import type { DayConfirmation } from "./DayConfirmation";
 
 /**
- * The reminders' confirmation rate: no data until reminders exist (#16).
+ * The reminders' confirmation rate per day: of the citas reminded (a
+ * reminder scheduled in GHL or sent), how many the patient confirmed by
+ * answering. A cita counts on the day it was reminded for.
  */
 export type ConfirmationRates = { 
 /**
- * False until the desk sends reminders: the chart says "no data".
+ * False when no cita of the range was reminded (reminders off, or
+ * none due yet): the chart says "no data".
  */
-available: boolean, days: Array<DayConfirmation>, };
+available: boolean, 
+/**
+ * Every day of the range once reminders exist; empty otherwise.
+ */
+days: Array<DayConfirmation>, };

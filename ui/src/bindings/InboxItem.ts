@@ -8,7 +8,11 @@ export type InboxItem = { id: number, patient: string, phone: string | null, con
 /**
  * The cita's start, local, when one was found.
  */
-citaStart: string | null, channel: string, 
+citaStart: string | null, 
+/**
+ * The cita's calendar (its free slots for "reschedule").
+ */
+calendarId: string | null, channel: string, 
 /**
  * What the patient wrote.
  */

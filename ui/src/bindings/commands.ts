@@ -31,7 +31,6 @@ import type { ReconciliationReport } from "./ReconciliationReport";
 import type { RefusedWrite } from "./RefusedWrite";
 import type { RelaySettings } from "./RelaySettings";
 import type { ReminderLine } from "./ReminderLine";
-import type { ReminderMark } from "./ReminderMark";
 import type { ReminderRule } from "./ReminderRule";
 import type { Role } from "./Role";
 import type { StaffMember } from "./StaffMember";
@@ -284,11 +283,6 @@ export function citaReminders(citaId: string): Promise<Array<ReminderLine>> {
   return invoke<Array<ReminderLine>>("cita_reminders", { citaId });
 }
 
-/** The week's reminder marks for the grid. */
-export function reminderMarks(weekStart: string | null): Promise<Array<ReminderMark>> {
-  return invoke<Array<ReminderMark>>("reminder_marks", { weekStart });
-}
-
 /** "Enviar recordatorio ahora". */
 export function sendReminderNow(citaId: string): Promise<Array<ReminderLine>> {
   return invoke<Array<ReminderLine>>("send_reminder_now", { citaId });
@@ -301,6 +295,11 @@ export function inbox(): Promise<Array<InboxItem>> {
 
 export function markAnswerHandled(id: number): Promise<void> {
   return invoke<void>("mark_answer_handled", { id });
+}
+
+/** "Reprogramar" from an answer: the cita to a free slot, the answer handled. */
+export function rescheduleAnswer(id: number, date: string, start: string): Promise<BookingOutcome> {
+  return invoke<BookingOutcome>("reschedule_answer", { id, date, start });
 }
 
 /** The week's reminded citas, confirmed ones and open answers (status bar). */

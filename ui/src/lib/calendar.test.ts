@@ -18,6 +18,8 @@ import {
   tint,
   titleBesidePatient,
 } from "./calendar";
+import { translator } from "./i18n";
+import { reminderWords } from "./reminders";
 
 const columns: CalendarColumn[] = [
   { id: "cal-a", name: "Odontología", practitioner: "Dra. Rojas", isActive: true, color: "#0EA5E9" },
@@ -37,6 +39,7 @@ function cita(overrides: Partial<CitaView> = {}): CitaView {
     startUtc: "2026-11-23T14:00:00Z",
     endUtc: "2026-11-23T14:30:00Z",
     syncState: "synced",
+    reminder: null,
     ...overrides,
   };
 }
@@ -155,7 +158,12 @@ describe("sortCitas", () => {
 
 describe("citaEventHtml", () => {
   const byId = columnsById(columns);
-  const text = { locale: "es-PE" as const, untitled: "(sin título)", pendingPush: "No enviada a GHL" };
+  const text = {
+    locale: "es-PE" as const,
+    untitled: "(sin título)",
+    pendingPush: "No enviada a GHL",
+    reminders: reminderWords(translator("es-PE")),
+  };
   const html = (overrides: Partial<CitaView> = {}) => {
     const p = eventProps(citaToEvent(cita(overrides), byId).extendedProps ?? {});
     if (!p) throw new Error("no props");
@@ -206,6 +214,31 @@ describe("citaEventHtml", () => {
     expect(out).toContain("No enviada a GHL");
   });
 
+  it("marks the reminder's state with its words as label, between the status and the time", () => {
+    const out = html({ reminder: "confirmed_by_patient" });
+    expect(out).toContain('data-reminder="confirmed_by_patient"');
+    expect(out).toContain('role="img" aria-label="Confirmada por el paciente"');
+    expect(out).toContain("✔</span>");
+    expect(out.indexOf("cita-status-mark")).toBeLessThan(out.indexOf("reminder-mark"));
+    expect(out.indexOf("reminder-mark")).toBeLessThan(out.indexOf(">09:00 - 09:30<"));
+    expect(out).toContain('title="María Quispe · Limpieza - María Quispe · confirmada · Confirmada por el paciente · 09:00 - 09:30"');
+    for (const [state, glyph] of [
+      ["scheduled", "⏰"],
+      ["sent", "✉"],
+      ["failed", "!"],
+      ["reschedule_requested", "↻"],
+      ["cancelled_by_patient", "✖"],
+    ] as const) {
+      expect(html({ reminder: state })).toContain(`data-reminder="${state}" role="img"`);
+      expect(html({ reminder: state })).toContain(`>${glyph}</span>`);
+    }
+  });
+
+  it("marks no reminder when none was planned or it was withdrawn", () => {
+    expect(html()).not.toContain("reminder-mark");
+    expect(html({ reminder: "withdrawn" })).not.toContain("reminder-mark");
+  });
+
   it("does not repeat the patient's name the title already holds", () => {
     const out = html();
     expect(out).toContain('<span class="cita-patient">María Quispe</span><span class="cita-title">Limpieza</span>');
@@ -215,7 +248,7 @@ describe("citaEventHtml", () => {
 
 describe("citaLabel and the title beside the patient", () => {
   const byId = columnsById(columns);
-  const text = { locale: "en" as const, untitled: "(untitled)", pendingPush: "Not sent to GHL" };
+  const text = { locale: "en" as const, untitled: "(untitled)", pendingPush: "Not sent to GHL", reminders: reminderWords(translator("en")) };
   const props = (overrides: Partial<CitaView> = {}) => {
     const p = eventProps(citaToEvent(cita(overrides), byId).extendedProps ?? {});
     if (!p) throw new Error("no props");
@@ -239,6 +272,12 @@ describe("citaLabel and the title beside the patient", () => {
   it("without a patient: the title first; without either: untitled", () => {
     expect(citaLabel(props({ patientName: null, title: "Bloqueo" }), text)).toMatchObject({ first: "Bloqueo", second: null });
     expect(citaLabel(props({ patientName: "  ", title: "" }), text)).toMatchObject({ first: "(untitled)", second: null });
+  });
+
+  it("names the reminder's state in English in the accessible label", () => {
+    expect(citaTooltip(props({ reminder: "reschedule_requested", title: "Control" }), text)).toBe(
+      "María Quispe · Control · confirmed · The patient asked to reschedule · 09:00 - 09:30",
+    );
   });
 
   it("spells out the status and a cita not yet sent in the tooltip", () => {

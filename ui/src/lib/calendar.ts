@@ -8,6 +8,8 @@ import type { CitaView } from "../bindings/CitaView";
 import { isCancelledStatus, statusLabel, statusTone } from "./status";
 import type { Locale } from "../bindings/Locale";
 import { timeRange } from "./dates";
+import type { ReminderState } from "../bindings/ReminderState";
+import { reminderMark } from "./reminders";
 
 export const FALLBACK_COLOR = "#64748b";
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -44,6 +46,8 @@ export interface CitaEventProps {
   pendingPush: boolean;
   cancelled: boolean;
   color: string;
+  /** The reminder's state for this start, as the week view brought it. */
+  reminder: ReminderState | null;
 }
 
 export const EVENT_TEXT_COLOR = "#1f2933";
@@ -67,6 +71,7 @@ export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, Calenda
     pendingPush,
     cancelled,
     color,
+    reminder: cita.reminder ?? null,
   };
   return {
     id: cita.id,
@@ -144,6 +149,16 @@ export interface CitaText {
   locale: Locale;
   untitled: string;
   pendingPush: string;
+  /** Each reminder state in words (the mark's label). */
+  reminders: Readonly<Record<ReminderState, string>>;
+}
+
+/**
+ * The reminder state a cita box marks: none when no reminder was planned or
+ * it was withdrawn (moved or cancelled here: the box says so already).
+ */
+export function shownReminder(p: CitaEventProps): ReminderState | null {
+  return p.reminder && p.reminder !== "withdrawn" ? p.reminder : null;
 }
 
 /**
@@ -174,6 +189,8 @@ export interface CitaLabel {
   statusText: string;
   time: string;
   pendingPush: boolean;
+  /** The reminder's state in words, when the box marks one. */
+  reminder: string | null;
 }
 
 export function citaLabel(p: CitaEventProps, text: CitaText): CitaLabel {
@@ -186,6 +203,7 @@ export function citaLabel(p: CitaEventProps, text: CitaText): CitaLabel {
     statusText: statusLabel(p.status, text.locale),
     time: p.timeText,
     pendingPush: p.pendingPush,
+    reminder: ((r) => (r ? text.reminders[r] : null))(shownReminder(p)),
   };
 }
 
@@ -196,7 +214,7 @@ export function citaLabel(p: CitaEventProps, text: CitaText): CitaLabel {
 export function citaTooltip(p: CitaEventProps, text: CitaText): string {
   const l = citaLabel(p, text);
   const title = p.title.trim();
-  const parts = [l.first, title && title !== l.first ? title : null, l.statusText, l.time];
+  const parts = [l.first, title && title !== l.first ? title : null, l.statusText, l.reminder, l.time];
   if (l.pendingPush) parts.push(text.pendingPush);
   return parts.filter(Boolean).join(" · ");
 }
@@ -209,15 +227,21 @@ const PENDING_MARK =
  * The inside of a cita box in the grid, as one HTML string: EventCalendar
  * sets it with innerHTML, far cheaper than a component per event when a
  * week holds hundreds. Every value is escaped. The patient's name comes
- * first, then the title, then the marks (status, not yet sent) and the
- * time; the tooltip spells everything out. Marks go in `cita-marks`, so a
- * new one is one more entry there.
+ * first, then the title, then the marks (status, reminder, not yet sent)
+ * and the time; the tooltip spells everything out. Marks go in
+ * `cita-marks`, so a new one is one more entry there.
  */
 export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
   const l = citaLabel(p, text);
   const second = l.second ? `<span class="cita-title">${escapeHtml(l.second)}</span>` : "";
+  const reminder = shownReminder(p);
+  const reminderHtml =
+    reminder && l.reminder
+      ? `<span class="reminder-mark reminder-${reminder}" data-testid="reminder-mark" data-reminder="${reminder}"` +
+        ` role="img" aria-label="${escapeHtml(l.reminder)}" title="${escapeHtml(l.reminder)}">${reminderMark(reminder)}</span>`
+      : "";
   const marks =
-    `<span class="cita-status-mark" aria-hidden="true"></span>` + (l.pendingPush ? PENDING_MARK : "");
+    `<span class="cita-status-mark" aria-hidden="true"></span>` + reminderHtml + (l.pendingPush ? PENDING_MARK : "");
   return (
     `<div class="cita-content" data-cita-id="${escapeHtml(p.citaId)}" data-calendar-id="${escapeHtml(p.calendarId)}"` +
     ` data-status="${escapeHtml(p.status)}" data-sync-state="${p.pendingPush ? "pending_push" : "synced"}"` +

@@ -45,6 +45,23 @@ describe("dashboard", () => {
     expect(dayX("2026-12-15") - dayX("2026-12-14")).toBe(86400);
   });
 
+  it("charts the confirmation rate only once a cita of the range was reminded", () => {
+    const reminded: Dashboard = {
+      ...dashboard,
+      confirmations: {
+        available: true,
+        days: [
+          { day: "2026-12-14", reminded: 2, confirmed: 1, rate: 0.5 },
+          { day: "2026-12-15", reminded: 0, confirmed: 0, rate: null },
+        ],
+      },
+    };
+    const chart = dayCharts(reminded).find((c) => c.chart === "confirmations");
+    expect(chart?.percent).toBe(true);
+    expect(chart?.series[0]?.values).toEqual([50, null]);
+    expect(dayCharts(dashboard).some((c) => c.chart === "confirmations")).toBe(false);
+  });
+
   it("labels occupancy with one decimal", () => {
     expect(occupancyLabel(30 / 1200)).toBe("2.5%");
     expect(occupancyLabel(null)).toBe("–");

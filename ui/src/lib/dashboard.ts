@@ -83,6 +83,19 @@ export function dayCharts(d: Dashboard): ChartData[] {
         { label: "panel.differences.count", values: d.differences.map((x) => x.differences), color: "#7c3aed" },
       ],
     },
+    // Only once a cita of the range was reminded; the Panel says "no data" otherwise.
+    ...(d.confirmations.available
+      ? [
+          {
+            chart: "confirmations" as const,
+            days: d.confirmations.days.map((c) => c.day),
+            percent: true,
+            series: [
+              { label: "panel.confirmations.rate" as const, values: d.confirmations.days.map((c) => pctOf(c.rate)), color: "#0f766e" },
+            ],
+          },
+        ]
+      : []),
   ];
 }
 

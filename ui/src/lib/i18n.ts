@@ -56,6 +56,15 @@ export interface Messages {
 
   // Citas
   "cita.pendingPush": string;
+  "reminderState.queued": string;
+  "reminderState.scheduled": string;
+  "reminderState.sent": string;
+  "reminderState.failed": string;
+  "reminderState.skipped": string;
+  "reminderState.withdrawn": string;
+  "reminderState.confirmed_by_patient": string;
+  "reminderState.reschedule_requested": string;
+  "reminderState.cancelled_by_patient": string;
   "cita.pendingPushHint": string;
   "cita.untitled": string;
   "status.new": string;
@@ -143,6 +152,11 @@ export interface Messages {
   "inbox.call": string;
   "inbox.cita": string;
   "inbox.rules": string;
+  "inbox.reschedule": string;
+  "inbox.slots": string;
+  "inbox.slotsLoading": string;
+  "inbox.slotsNone": string;
+  "inbox.moved": string;
   "rate.week": string;
 
   // Empty and error states
@@ -217,6 +231,7 @@ export interface Messages {
   "panel.occ.rate": string;
   "panel.occ.fallback": string;
   "panel.confirmations.noData": string;
+  "panel.confirmations.rate": string;
   "panel.health.overall": string;
   "panel.health.ghl": string;
   "panel.health.webhooks": string;
@@ -540,6 +555,15 @@ const esPE: Messages = {
   "agenda.more": "{count} citas más…",
 
   "cita.pendingPush": "No enviada a GHL",
+  "reminderState.queued": "Recordatorio por enviar",
+  "reminderState.scheduled": "Recordatorio programado",
+  "reminderState.sent": "Recordatorio enviado",
+  "reminderState.failed": "El recordatorio falló",
+  "reminderState.skipped": "Recordatorio omitido",
+  "reminderState.withdrawn": "Recordatorio retirado",
+  "reminderState.confirmed_by_patient": "Confirmada por el paciente",
+  "reminderState.reschedule_requested": "El paciente pidió reprogramar",
+  "reminderState.cancelled_by_patient": "Cancelada por el paciente",
   "cita.pendingPushHint": "Guardada en este equipo; se enviará a GHL cuando haya conexión.",
   "cita.untitled": "(sin título)",
   "status.new": "pendiente",
@@ -626,6 +650,11 @@ const esPE: Messages = {
   "inbox.call": "Llamar",
   "inbox.cita": "Cita: {when}",
   "inbox.rules": "Reglas de recordatorio…",
+  "inbox.reschedule": "Reprogramar…",
+  "inbox.slots": "Huecos libres: un clic mueve la cita y marca la respuesta atendida",
+  "inbox.slotsLoading": "Buscando huecos libres…",
+  "inbox.slotsNone": "No hay huecos libres en los próximos 7 días.",
+  "inbox.moved": "Cita de {patient} movida al {when}.",
   "rate.week": "Confirmadas esta semana: {confirmed} de {reminded} ({percent} %)",
 
   "connect.title": "Conectar GHL",
@@ -699,7 +728,8 @@ const esPE: Messages = {
   "panel.occ.open": "Min. de atención",
   "panel.occ.rate": "Ocupación",
   "panel.occ.fallback": "Sin horario en GHL: se usa el horario de respaldo de Ajustes.",
-  "panel.confirmations.noData": "Sin datos: la app aún no envía recordatorios.",
+  "panel.confirmations.noData": "Sin datos: ninguna cita de estas fechas tuvo recordatorio.",
+  "panel.confirmations.rate": "Confirmadas por el paciente (% de las recordadas)",
   "panel.health.overall": "Salud general",
   "panel.health.ghl": "GHL",
   "panel.health.webhooks": "Webhooks",
@@ -1019,6 +1049,15 @@ const en: Messages = {
   "agenda.more": "{count} more…",
 
   "cita.pendingPush": "Not yet in GHL",
+  "reminderState.queued": "Reminder to be sent",
+  "reminderState.scheduled": "Reminder scheduled",
+  "reminderState.sent": "Reminder sent",
+  "reminderState.failed": "The reminder failed",
+  "reminderState.skipped": "Reminder skipped",
+  "reminderState.withdrawn": "Reminder withdrawn",
+  "reminderState.confirmed_by_patient": "Confirmed by the patient",
+  "reminderState.reschedule_requested": "The patient asked to reschedule",
+  "reminderState.cancelled_by_patient": "Cancelled by the patient",
   "cita.pendingPushHint": "Saved on this computer; it will be sent to GHL when the connection is back.",
   "cita.untitled": "(untitled)",
   "status.new": "pending",
@@ -1105,6 +1144,11 @@ const en: Messages = {
   "inbox.call": "Call",
   "inbox.cita": "Cita: {when}",
   "inbox.rules": "Reminder rules…",
+  "inbox.reschedule": "Reschedule…",
+  "inbox.slots": "Free slots: one click moves the cita and marks the answer handled",
+  "inbox.slotsLoading": "Looking for free slots…",
+  "inbox.slotsNone": "No free slots in the next 7 days.",
+  "inbox.moved": "{patient}'s cita moved to {when}.",
   "rate.week": "Confirmed this week: {confirmed} of {reminded} ({percent}%)",
 
   "connect.title": "Connect GHL",
@@ -1178,7 +1222,8 @@ const en: Messages = {
   "panel.occ.open": "Open min",
   "panel.occ.rate": "Occupancy",
   "panel.occ.fallback": "No hours in GHL: the fallback hours of Settings are used.",
-  "panel.confirmations.noData": "No data: the app does not send reminders yet.",
+  "panel.confirmations.noData": "No data: no cita in these dates was reminded.",
+  "panel.confirmations.rate": "Confirmed by the patient (% of those reminded)",
   "panel.health.overall": "Overall health",
   "panel.health.ghl": "GHL",
   "panel.health.webhooks": "Webhooks",

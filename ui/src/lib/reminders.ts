@@ -4,6 +4,27 @@
 import type { ReminderRule } from "../bindings/ReminderRule";
 import type { ReminderState } from "../bindings/ReminderState";
 import type { ConfirmationRate } from "../bindings/ConfirmationRate";
+import type { MessageKey, Translator } from "./i18n";
+import type { InboxItem } from "../bindings/InboxItem";
+
+/** Every reminder state, in the order a cita lives through them. */
+export const REMINDER_STATES: readonly ReminderState[] = [
+  "queued",
+  "scheduled",
+  "sent",
+  "failed",
+  "skipped",
+  "withdrawn",
+  "confirmed_by_patient",
+  "reschedule_requested",
+  "cancelled_by_patient",
+];
+
+/** Each reminder state in words, in the desk's language. */
+export function reminderWords(t: Translator): Record<ReminderState, string> {
+  const key = (s: ReminderState) => `reminderState.${s}` as MessageKey;
+  return Object.fromEntries(REMINDER_STATES.map((s) => [s, t(key(s))])) as Record<ReminderState, string>;
+}
 
 /** A one-character mark for a reminder state (with its words as tooltip). */
 export function reminderMark(state: ReminderState): string {
@@ -24,6 +45,16 @@ export function reminderMark(state: ReminderState): string {
     default:
       return "⏰";
   }
+}
+
+/**
+ * Whether an answer offers "Reprogramar" (free slots, one click to move):
+ * when it is about a cita still in the replica. A patient who asked for
+ * another day has it first.
+ */
+export function rescheduleOffer(item: InboxItem): "first" | "also" | null {
+  if (!item.citaId || !item.calendarId) return null;
+  return item.intent === "reschedule" ? "first" : "also";
 }
 
 /** Confirmed of reminded, as a whole percentage; null before any reminder. */

@@ -182,13 +182,19 @@ fn text(d: &Dashboard, chart: DashboardChart) {
                 println!(
                     "{}",
                     tr(
-                        "tasa de confirmación: sin datos (aún no hay recordatorios)",
-                        "confirmation rate: no data (no reminders yet)"
+                        "tasa de confirmación: sin datos (ninguna cita de estas fechas tuvo recordatorio)",
+                        "confirmation rate: no data (no cita in these dates was reminded)"
                     )
                 );
             }
             for c in &d.confirmations.days {
-                println!("  {} {}", c.day, pct(c.rate));
+                println!(
+                    "  {} {} ({}/{})",
+                    c.day,
+                    pct(c.rate),
+                    c.confirmed,
+                    c.reminded
+                );
             }
         }
     }

@@ -10,28 +10,12 @@ use ts_rs::TS;
 
 use super::Desk;
 use crate::error::{CoreError, Result};
+pub use crate::model::DayCitas;
 use crate::reconcile::csv_field;
 use crate::{messages, time};
 
 /// The longest range the dashboard answers for.
 const MAX_DAYS: i64 = 366;
-
-/// Citas starting on one day, by GHL status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct DayCitas {
-    /// `YYYY-MM-DD` in the location's zone.
-    pub day: String,
-    pub total: u32,
-    pub new: u32,
-    pub confirmed: u32,
-    pub showed: u32,
-    pub noshow: u32,
-    pub cancelled: u32,
-    /// Any other status (`invalid`, ...).
-    pub other: u32,
-}
 
 /// One day's rates, 0..1; null when the day has nothing to divide by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -86,13 +70,17 @@ pub struct DayDifferences {
     pub differences: Option<i64>,
 }
 
-/// The reminders' confirmation rate: no data until reminders exist (#16).
+/// The reminders' confirmation rate per day: of the citas reminded (a
+/// reminder scheduled in GHL or sent), how many the patient confirmed by
+/// answering. A cita counts on the day it was reminded for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ConfirmationRates {
-    /// False until the desk sends reminders: the chart says "no data".
+    /// False when no cita of the range was reminded (reminders off, or
+    /// none due yet): the chart says "no data".
     pub available: bool,
+    /// Every day of the range once reminders exist; empty otherwise.
     pub days: Vec<DayConfirmation>,
 }
 
@@ -101,6 +89,9 @@ pub struct ConfirmationRates {
 #[ts(export)]
 pub struct DayConfirmation {
     pub day: String,
+    pub reminded: u32,
+    pub confirmed: u32,
+    /// confirmed ÷ reminded; null on a day without reminded citas.
     pub rate: Option<f64>,
 }
 
@@ -205,22 +196,37 @@ impl Desk {
             .collect();
         let label = |i: usize| dates[i].to_string();
 
+        // One pass over the range: citas by status and patients per day.
         let mut citas_per_day: Vec<DayCitas> = (0..dates.len())
             .map(|i| DayCitas {
                 day: label(i),
                 ..Default::default()
             })
             .collect();
-        for (i, status, count) in self.store.citas_per_day_by_status(&location_id, &bounds)? {
-            let d = &mut citas_per_day[i];
-            d.total += count;
-            match status.as_str() {
-                "new" => d.new += count,
-                "confirmed" => d.confirmed += count,
-                "showed" => d.showed += count,
-                "noshow" => d.noshow += count,
-                "cancelled" => d.cancelled += count,
-                _ => d.other += count,
+        let mut patients: Vec<DayPatients> = (0..dates.len())
+            .map(|i| DayPatients {
+                day: label(i),
+                ..Default::default()
+            })
+            .collect();
+        for f in self.store.day_figures(&location_id, &bounds)? {
+            citas_per_day[f.day] = DayCitas {
+                day: label(f.day),
+                ..f.citas
+            };
+            patients[f.day].returning = f.patients;
+        }
+        let (range_start, range_end) = (bounds[0].0, bounds[bounds.len() - 1].1);
+        // New patients: the first visits that fall in the range, by day;
+        // the rest of the day's patients are returning.
+        for first in self
+            .store
+            .first_visits_between(&location_id, range_start, range_end)?
+        {
+            let i = bounds.partition_point(|(_, end)| *end <= first);
+            if let Some(p) = patients.get_mut(i) {
+                p.new += 1;
+                p.returning = p.returning.saturating_sub(1);
             }
         }
         let rates = citas_per_day
@@ -232,7 +238,6 @@ impl Desk {
             })
             .collect();
 
-        let (range_start, range_end) = (bounds[0].0, bounds[bounds.len() - 1].1);
         let booked: HashMap<String, i64> = self
             .store
             .booked_minutes_by_calendar(&location_id, range_start, range_end)?
@@ -270,17 +275,6 @@ impl Desk {
             .collect();
         occupancy.sort_by(|a, b| a.calendar.cmp(&b.calendar));
 
-        let mut patients: Vec<DayPatients> = (0..dates.len())
-            .map(|i| DayPatients {
-                day: label(i),
-                ..Default::default()
-            })
-            .collect();
-        for (i, new, returning) in self.store.patients_per_day(&location_id, &bounds)? {
-            patients[i].new = new;
-            patients[i].returning = returning;
-        }
-
         let found: HashMap<String, i64> = self
             .store
             .differences_per_day(&location_id, &label(0), &label(dates.len() - 1))?
@@ -293,6 +287,24 @@ impl Desk {
             })
             .collect();
 
+        let mut confirmations: Vec<DayConfirmation> = (0..dates.len())
+            .map(|i| DayConfirmation {
+                day: label(i),
+                reminded: 0,
+                confirmed: 0,
+                rate: None,
+            })
+            .collect();
+        for (i, reminded, confirmed) in self.store.confirmations_per_day(&location_id, &bounds)? {
+            let c = &mut confirmations[i];
+            (c.reminded, c.confirmed) = (reminded, confirmed);
+            c.rate = ratio(confirmed, reminded);
+        }
+        let available = confirmations.iter().any(|c| c.reminded > 0);
+        if !available {
+            confirmations.clear();
+        }
+
         Ok(Dashboard {
             location_id,
             time_zone: info.time_zone,
@@ -304,8 +316,8 @@ impl Desk {
             patients,
             differences,
             confirmations: ConfirmationRates {
-                available: false,
-                days: Vec::new(),
+                available,
+                days: confirmations,
             },
             elapsed_ms: started.elapsed().as_secs_f64() * 1000.0,
         })
@@ -402,11 +414,18 @@ impl Dashboard {
                 .collect(),
         ),
         DashboardChart::Confirmations => (
-            "day,confirmation_rate",
+            "day,reminded,confirmed,confirmation_rate",
             d.confirmations
                 .days
                 .iter()
-                .map(|c| vec![c.day.clone(), num(c.rate)])
+                .map(|c| {
+                    vec![
+                        c.day.clone(),
+                        c.reminded.to_string(),
+                        c.confirmed.to_string(),
+                        num(c.rate),
+                    ]
+                })
                 .collect(),
         ),
     };

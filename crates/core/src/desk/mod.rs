@@ -53,7 +53,7 @@ pub use patients::PatientEdit;
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
-pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderMark, ReminderState};
+pub use reminders::{ConfirmationRate, InboxItem, ReminderLine, ReminderState};
 pub use staff::{DeskSession, GhlUser, NewStaff, StaffMember};
 pub use sync::SyncWindow;
 

@@ -19,7 +19,7 @@ use citadesk_ghl::{GhlClient, GhlError, NewMessage};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{actor, Desk};
+use super::{actor, BookingOutcome, CitaAction, Desk};
 use crate::error::{CoreError, Result};
 use crate::live::{Change, Outcome};
 use crate::model::{pick, Locale};
@@ -38,79 +38,16 @@ const SWEEP_EVERY: Duration = Duration::from_secs(300);
 /// The cancellation reason an answer "3" records.
 pub const PATIENT_CANCEL_REASON: &str = "cancelada por el paciente";
 
-/// A reminder's state for the desk (grid mark, panel, CLI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ReminderState {
-    /// Planned, waiting for the outbox.
-    Queued,
-    /// GHL holds it and sends it at its time.
-    Scheduled,
-    Sent,
-    Failed,
-    Skipped,
-    Withdrawn,
-    ConfirmedByPatient,
-    RescheduleRequested,
-    CancelledByPatient,
-}
+pub use crate::model::ReminderState;
 
 impl ReminderState {
     fn of(row: &ReminderRow) -> Self {
-        match row.answer.as_deref() {
-            Some("confirmed") => return ReminderState::ConfirmedByPatient,
-            Some("reschedule") => return ReminderState::RescheduleRequested,
-            Some("cancelled") => return ReminderState::CancelledByPatient,
-            _ => {}
-        }
-        match row.state.as_str() {
-            "queued" => ReminderState::Queued,
-            "scheduled" if row.due_ms <= Utc::now().timestamp_millis() => ReminderState::Sent,
-            "scheduled" => ReminderState::Scheduled,
-            "sent" => ReminderState::Sent,
-            "failed" => ReminderState::Failed,
-            "skipped" => ReminderState::Skipped,
-            _ => ReminderState::Withdrawn,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReminderState::Queued => "queued",
-            ReminderState::Scheduled => "scheduled",
-            ReminderState::Sent => "sent",
-            ReminderState::Failed => "failed",
-            ReminderState::Skipped => "skipped",
-            ReminderState::Withdrawn => "withdrawn",
-            ReminderState::ConfirmedByPatient => "confirmed_by_patient",
-            ReminderState::RescheduleRequested => "reschedule_requested",
-            ReminderState::CancelledByPatient => "cancelled_by_patient",
-        }
-    }
-
-    /// In words, for the cita panel.
-    pub fn words(self, locale: Locale) -> &'static str {
-        match (self, locale) {
-            (ReminderState::Queued, Locale::EsPe) => "recordatorio por enviar",
-            (ReminderState::Queued, Locale::En) => "reminder to be sent",
-            (ReminderState::Scheduled, Locale::EsPe) => "recordatorio programado",
-            (ReminderState::Scheduled, Locale::En) => "reminder scheduled",
-            (ReminderState::Sent, Locale::EsPe) => "recordatorio enviado",
-            (ReminderState::Sent, Locale::En) => "reminder sent",
-            (ReminderState::Failed, Locale::EsPe) => "el recordatorio falló",
-            (ReminderState::Failed, Locale::En) => "the reminder failed",
-            (ReminderState::Skipped, Locale::EsPe) => "recordatorio omitido",
-            (ReminderState::Skipped, Locale::En) => "reminder skipped",
-            (ReminderState::Withdrawn, Locale::EsPe) => "recordatorio retirado",
-            (ReminderState::Withdrawn, Locale::En) => "reminder withdrawn",
-            (ReminderState::ConfirmedByPatient, Locale::EsPe) => "confirmada por el paciente",
-            (ReminderState::ConfirmedByPatient, Locale::En) => "confirmed by the patient",
-            (ReminderState::RescheduleRequested, Locale::EsPe) => "el paciente pidió reprogramar",
-            (ReminderState::RescheduleRequested, Locale::En) => "the patient asked to reschedule",
-            (ReminderState::CancelledByPatient, Locale::EsPe) => "cancelada por el paciente",
-            (ReminderState::CancelledByPatient, Locale::En) => "cancelled by the patient",
-        }
+        Self::stored(
+            &row.state,
+            row.answer.as_deref(),
+            row.due_ms,
+            Utc::now().timestamp_millis(),
+        )
     }
 }
 
@@ -150,6 +87,8 @@ pub struct InboxItem {
     pub cita_id: Option<String>,
     /// The cita's start, local, when one was found.
     pub cita_start: Option<String>,
+    /// The cita's calendar (its free slots for "reschedule").
+    pub calendar_id: Option<String>,
     pub channel: String,
     /// What the patient wrote.
     pub text: String,
@@ -157,17 +96,6 @@ pub struct InboxItem {
     /// Why a person is needed, in words.
     pub why: String,
     pub received: String,
-}
-
-/// A cita's reminder state as a small mark in the week grid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct ReminderMark {
-    pub cita_id: String,
-    pub state: ReminderState,
-    /// The state in words (the mark's tooltip).
-    pub words: String,
 }
 
 /// The week's confirmations: reminded citas and how many the patients confirmed.
@@ -326,50 +254,6 @@ impl Desk {
                 Some(line(r, c, zone, locale))
             })
             .collect())
-    }
-
-    /// The week's citas' reminder marks (the week of `week_start`, default
-    /// this one): per cita, the patient's answer if any, else its latest
-    /// reminder's state.
-    pub fn reminder_marks(&self, week_start: Option<String>) -> Result<Vec<ReminderMark>> {
-        let (location, zone) = self.require_location()?;
-        let anchor = match week_start.as_deref() {
-            Some(d) => time::parse_date(d)?,
-            None => time::today_in(zone, Utc::now()),
-        };
-        let (from, to) = time::days_range(time::monday_of(anchor), 7, zone);
-        let citas = self.store.reminder_candidates(
-            &location.id,
-            from.timestamp_millis(),
-            to.timestamp_millis(),
-            None,
-        )?;
-        let rows = self.store.reminders_between(
-            &location.id,
-            from.timestamp_millis(),
-            to.timestamp_millis(),
-        )?;
-        let locale = self.locale();
-        let mut marks: Vec<ReminderMark> = Vec::new();
-        for c in &citas {
-            let mine: Vec<&ReminderRow> = rows
-                .iter()
-                .filter(|r| r.cita_id == c.cita_id && r.start_ms == c.start_ms)
-                .collect();
-            let best = mine
-                .iter()
-                .find(|r| r.answer.is_some())
-                .or_else(|| mine.iter().max_by_key(|r| r.due_ms));
-            if let Some(r) = best {
-                let state = ReminderState::of(r);
-                marks.push(ReminderMark {
-                    cita_id: c.cita_id.clone(),
-                    state,
-                    words: state.words(locale).to_string(),
-                });
-            }
-        }
-        Ok(marks)
     }
 
     /// A cita's reminders (the cita panel), newest start first.
@@ -679,6 +563,7 @@ impl Desk {
                 cita_start: r
                     .cita_start_ms
                     .map(|ms| time::local_string(time::from_ms(ms), zone)),
+                calendar_id: r.cita_calendar_id.clone(),
                 channel: r.channel.clone(),
                 intent: Intent::parse(&r.intent),
                 why: why_words(r.reason.as_deref(), locale),
@@ -695,6 +580,46 @@ impl Desk {
         }
         self.notify_status_now();
         Ok(())
+    }
+
+    /// "Reprogramar" from an answer: moves the answer's cita to `date`
+    /// `start` (a free slot of its calendar, same length) through the move
+    /// path (outbox, audit, reminders), then marks the answer handled by
+    /// the person. Nothing is marked when the move is refused.
+    pub async fn reschedule_answer(
+        &self,
+        id: i64,
+        date: &str,
+        start: &str,
+    ) -> Result<BookingOutcome> {
+        let who = self.signature(Role::Recepcion)?;
+        let (location, _) = self.require_location()?;
+        let item = self
+            .store
+            .open_inbox(&location.id)?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(crate::messages::inbox_item_gone)?;
+        let (Some(cita_id), Some(from), Some(to)) =
+            (item.cita_id, item.cita_start_ms, item.cita_end_ms)
+        else {
+            return Err(crate::messages::cita_gone());
+        };
+        let outcome = self
+            .change_cita(
+                &cita_id,
+                CitaAction::Move {
+                    date: date.to_string(),
+                    start: start.to_string(),
+                    duration_minutes: (to - from) / 60_000,
+                    calendar_id: None,
+                    override_reason: None,
+                },
+            )
+            .await?;
+        self.store.mark_inbox_handled(id, &who)?;
+        self.notify_status_now();
+        Ok(outcome)
     }
 
     /// This week's reminded citas and how many the patients confirmed.

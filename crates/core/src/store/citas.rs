@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::reminders::reminder_states_in;
 use super::Store;
 use crate::booking::*;
 use crate::cita::*;
@@ -12,10 +13,10 @@ use crate::error::Result;
 use crate::model::*;
 use crate::time;
 
-/// The columns `cita_view_row` reads, in its order.
+/// The columns `cita_view_row` reads, in its order (then the location).
 pub(crate) const CITA_VIEW_SELECT: &str =
     "SELECT ci.id, ci.calendar_id, ci.contact_id, co.display_name, ci.title, ci.status,
-            ci.start_ms, ci.end_ms, ci.sync_state
+            ci.start_ms, ci.end_ms, ci.sync_state, ci.location_id
      FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id";
 
 /// A cita as the UI shows it, times in the location's zone.
@@ -38,7 +39,32 @@ pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result
         } else {
             SyncState::Synced
         },
+        // Filled in by `with_reminders`.
+        reminder: None,
     })
+}
+
+/// Gives each cita its reminder's state for its current start, read for
+/// all of them at once (one query over their span, not one per cita).
+fn with_reminders(
+    c: &Connection,
+    location_id: &str,
+    citas: Vec<(CitaView, i64)>,
+) -> rusqlite::Result<Vec<CitaView>> {
+    let (Some(from), Some(to)) = (
+        citas.iter().map(|(_, s)| *s).min(),
+        citas.iter().map(|(_, s)| *s).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let states = reminder_states_in(c, location_id, from, to + 1)?;
+    Ok(citas
+        .into_iter()
+        .map(|(mut v, start)| {
+            v.reminder = states.get(&(v.id.clone(), start)).copied();
+            v
+        })
+        .collect())
 }
 
 /// A cita row as the desk or GHL says it is now, in `state` (synced or
@@ -188,15 +214,17 @@ impl Store {
                    AND ci.start_ms >= ?2 - 86400000
                  ORDER BY ci.start_ms, ci.calendar_id"
             ))?;
-            let rows = st.query_map(
-                params![
-                    location_id,
-                    start.timestamp_millis(),
-                    end.timestamp_millis()
-                ],
-                |r| cita_view_row(r, zone),
-            )?;
-            rows.collect()
+            let rows = st
+                .query_map(
+                    params![
+                        location_id,
+                        start.timestamp_millis(),
+                        end.timestamp_millis()
+                    ],
+                    |r| Ok((cita_view_row(r, zone)?, r.get(6)?)),
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            with_reminders(c, location_id, rows)
         })
     }
 
@@ -310,12 +338,15 @@ impl Store {
 
     pub fn cita_view(&self, id: &str, zone: Tz) -> Result<Option<CitaView>> {
         self.with(|c| {
-            c.query_row(
-                &format!("{} WHERE ci.id = ?1", CITA_VIEW_SELECT),
-                [id],
-                |r| cita_view_row(r, zone),
-            )
-            .optional()
+            let found = c
+                .query_row(&format!("{CITA_VIEW_SELECT} WHERE ci.id = ?1"), [id], |r| {
+                    Ok((cita_view_row(r, zone)?, r.get(6)?, r.get::<_, String>(9)?))
+                })
+                .optional()?;
+            let Some((view, start, location_id)) = found else {
+                return Ok(None);
+            };
+            Ok(with_reminders(c, &location_id, vec![(view, start)])?.pop())
         })
     }
 }

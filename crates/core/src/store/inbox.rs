@@ -34,6 +34,8 @@ pub struct InboxRow {
     pub contact_name: Option<String>,
     pub phone: Option<String>,
     pub cita_start_ms: Option<i64>,
+    pub cita_end_ms: Option<i64>,
+    pub cita_calendar_id: Option<String>,
 }
 
 /// Inserts an answer once per GHL message id; false when it was recorded
@@ -54,7 +56,7 @@ impl Store {
         self.with(|c| {
             let mut st = c.prepare(
                 "SELECT i.id, i.contact_id, i.cita_id, i.channel, i.body, i.intent, i.reason, i.received_at,
-                        co.display_name, co.phone, ci.start_ms
+                        co.display_name, co.phone, ci.start_ms, ci.end_ms, ci.calendar_id
                  FROM inbox i
                  LEFT JOIN contacts co ON co.id = i.contact_id
                  LEFT JOIN citas ci ON ci.id = i.cita_id
@@ -75,6 +77,8 @@ impl Store {
                         contact_name: r.get(8)?,
                         phone: r.get(9)?,
                         cita_start_ms: r.get(10)?,
+                        cita_end_ms: r.get(11)?,
+                        cita_calendar_id: r.get(12)?,
                     })
                 })?
                 .collect();

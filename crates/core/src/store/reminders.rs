@@ -4,10 +4,14 @@
 //! key, so however many processes plan it, it is recorded and sent once.
 
 use chrono::Utc;
-use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::HashMap;
 
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::dashboard::{days_json, DAYS};
 use super::Store;
 use crate::error::Result;
+use crate::model::ReminderState;
 use crate::outbox::WriteKind;
 use crate::reminders::{ReminderChannel, ReminderRule, ReminderWhen};
 
@@ -146,6 +150,33 @@ fn active_rules(
     ))?;
     let rules = st.query_map([location_id], read_rule)?.collect();
     rules
+}
+
+/// The reminder state of each (cita, start) with reminders whose start is in
+/// `[from_ms, to_ms)`: the one the patient answered, else the latest due (as
+/// the cita panel picks it). SQLite takes the bare columns from the row
+/// that gives `max()`: an answer outweighs any due time.
+pub(crate) fn reminder_states_in(
+    c: &Connection,
+    location_id: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> rusqlite::Result<HashMap<(String, i64), ReminderState>> {
+    let mut st = c.prepare_cached(
+        "SELECT cita_id, start_ms, state, answer, due_ms, max((answer IS NOT NULL) * 1e15 + due_ms)
+           FROM reminders WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3
+          GROUP BY cita_id, start_ms",
+    )?;
+    let now = Utc::now().timestamp_millis();
+    let rows = st.query_map(params![location_id, from_ms, to_ms], |r| {
+        let state: String = r.get(2)?;
+        let answer: Option<String> = r.get(3)?;
+        Ok((
+            (r.get(0)?, r.get(1)?),
+            ReminderState::stored(&state, answer.as_deref(), r.get(4)?, now),
+        ))
+    })?;
+    rows.collect()
 }
 
 impl Store {
@@ -530,13 +561,36 @@ impl Store {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<(u32, u32)> {
+        Ok(self
+            .confirmations_per_day(location_id, &[(from_ms, to_ms)])?
+            .first()
+            .map_or((0, 0), |&(_, reminded, confirmed)| (reminded, confirmed)))
+    }
+
+    /// (day index, reminded, confirmed) for each of `days` (`[start_ms,
+    /// end_ms)`) with reminded citas: a cita counts on the day it was
+    /// reminded for when a reminder of it was scheduled in GHL or sent, or
+    /// the patient answered it (a cancel withdraws the reminder, yet the
+    /// patient was reminded), and as confirmed when the answer confirmed it.
+    pub fn confirmations_per_day(
+        &self,
+        location_id: &str,
+        days: &[(i64, i64)],
+    ) -> Result<Vec<(usize, u32, u32)>> {
         self.with(|c| {
-            c.query_row(
-                "SELECT COUNT(DISTINCT cita_id), COUNT(DISTINCT CASE WHEN answer = 'confirmed' THEN cita_id END)
-                 FROM reminders WHERE location_id = ?1 AND start_ms >= ?2 AND start_ms < ?3 AND state IN ('scheduled', 'sent')",
-                params![location_id, from_ms, to_ms],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            let mut st = c.prepare_cached(&format!(
+                "WITH {DAYS}
+                 SELECT days.d, COUNT(DISTINCT r.cita_id),
+                        COUNT(DISTINCT CASE WHEN r.answer = 'confirmed' THEN r.cita_id END)
+                   FROM days CROSS JOIN reminders r
+                     ON r.location_id = ?1 AND r.start_ms >= days.s AND r.start_ms < days.e
+                  WHERE r.state IN ('scheduled', 'sent') OR r.answer IS NOT NULL
+                  GROUP BY days.d"
+            ))?;
+            let rows = st.query_map(params![location_id, days_json(days)], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get(1)?, r.get(2)?))
+            })?;
+            rows.collect()
         })
     }
 }
