@@ -12,6 +12,9 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Locale } from "../bindings/Locale";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { WeekView } from "../bindings/WeekView";
+import type { PracticeDays } from "../bindings/PracticeDays";
+import type { PracticeView } from "../bindings/PracticeView";
+import { filterByPractice, practitionersOf } from "./practice";
 import * as api from "./api";
 import { bannerFor } from "./banner";
 import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
@@ -79,6 +82,14 @@ export class Desk {
   /** The running pull sync's progress, until it ends (the first-sync screen). */
   syncProgress = $state.raw<SyncProgress | null>(null);
 
+  /** Closed time and blocks of the week shown (null: not loaded). */
+  practiceDays = $state.raw<PracticeDays | null>(null);
+  /** Specialties, each calendar's practitioner and rooms, the rooms. */
+  practice = $state.raw<PracticeView | null>(null);
+  /** The grid narrowed to one specialty (calendar group) or one room. */
+  groupFilter = $state<string | null>(null);
+  roomFilter = $state<string | null>(null);
+
   prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
   /** The day picked in the day view (null: today, or the week's Monday). */
   pickedDay = $state<string | null>(null);
@@ -121,10 +132,13 @@ export class Desk {
   // What the grid shows: the day of every calendar, or the week of the chosen ones.
   readonly gridCalendars = $derived.by(() => {
     if (!this.grid) return [];
-    if (this.mode === "day") return this.grid.calendars;
+    const kept = filterByPractice(this.grid.calendars, this.practice, this.groupFilter, this.roomFilter);
+    if (this.mode === "day") return kept;
     const ids = this.weekIds; // at most MAX_WEEK_CALENDARS
-    return this.grid.calendars.filter((c) => ids.includes(c.id));
+    return kept.filter((c) => ids.includes(c.id));
   });
+  /** Each calendar's practitioner (GHL user id), for practitioners' blocks. */
+  readonly practitioners = $derived(practitionersOf(this.practice));
   readonly gridCitas = $derived(
     this.grid
       ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
@@ -190,6 +204,7 @@ export class Desk {
       this.notConnected = error.code === api.NOT_CONNECTED;
       this.weekError = this.notConnected ? null : error;
     }
+    if (w.status === "fulfilled") void this.#loadPractice(w.value.weekStart, seq);
     if (a.status === "fulfilled") {
       this.agenda = a.value;
       this.agendaError = null;
@@ -200,6 +215,14 @@ export class Desk {
     }
     void this.#markReady();
   };
+
+  /** The practice around the week: read from the replica, so a failure only leaves it out. */
+  async #loadPractice(weekStart: string, seq: number) {
+    const [days, view] = await Promise.allSettled([api.practiceDays(weekStart, 7), api.practiceView()]);
+    if (seq !== this.#loadSeq) return;
+    this.practiceDays = days.status === "fulfilled" ? days.value : null;
+    this.practice = view.status === "fulfilled" ? view.value : null;
+  }
 
   /** Coalesces bursts of change notifications into one reload. */
   scheduleReload = () => {

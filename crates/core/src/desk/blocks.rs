@@ -94,7 +94,7 @@ impl Desk {
         let who = self.signature(crate::staff::Role::Recepcion)?;
         let (location, zone) = self.require_location()?;
         let start = to_instant(&req.date, &req.start, zone)?;
-        let end = start + time::typed_minutes(req.duration_minutes)?;
+        let end = start + time::block_minutes(req.duration_minutes)?;
         let calendar = self
             .store
             .calendar_rules(&location.id, &Default::default())?
@@ -144,7 +144,7 @@ impl Desk {
         let (location, zone) = self.require_location()?;
         let before = self.shown_block(block_id)?;
         let start = to_instant(&change.date, &change.start, zone)?;
-        let end = start + time::typed_minutes(change.duration_minutes)?;
+        let end = start + time::block_minutes(change.duration_minutes)?;
         let mut after = before.clone();
         after.start_ms = start.timestamp_millis();
         after.end_ms = end.timestamp_millis();
