@@ -38,7 +38,7 @@ async fn a_block_drawn_and_a_booking_over_it_warned_and_a_room_conflict_warned()
     sandbox
         .edit_in_ghl_ui(
             reqwest::Method::PATCH,
-            &format!("/_sandbox/resources/{room}"),
+            &format!("/resources/{room}"),
             Some(serde_json::json!({"calendarIds": [fisio, medicina]})),
         )
         .await;
