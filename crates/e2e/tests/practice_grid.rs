@@ -146,5 +146,19 @@ async fn a_block_drawn_and_a_booking_over_it_warned_and_a_room_conflict_warned()
         .await;
     assert!(app.text_of(&conflict).await.contains("Consultorio 1"));
     app.screenshot("practice-03-room-conflict").await;
+
+    // The day by room: Consultorio 1 gets a column of its own.
+    app.click_css("[data-testid='booking-dialog'] .dialog-head button, [data-testid='booking-dialog'] h2 + button", Duration::from_secs(5))
+        .await;
+    app.wait_gone("[data-testid='booking-dialog']", Duration::from_secs(10))
+        .await;
+    app.click_testid("view-day").await;
+    app.click_testid("filter-by-room").await;
+    app.wait_for(
+        &format!("[data-resource-id='{room}']"),
+        Duration::from_secs(10),
+    )
+    .await;
+    app.screenshot("practice-04-day-by-room").await;
     app.quit().await;
 }

@@ -14,7 +14,7 @@ import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { WeekView } from "../bindings/WeekView";
 import type { PracticeDays } from "../bindings/PracticeDays";
 import type { PracticeView } from "../bindings/PracticeView";
-import { filterByPractice, practitionersOf } from "./practice";
+import { filterByPractice, practitionersOf, roomView } from "./practice";
 import * as api from "./api";
 import { bannerFor } from "./banner";
 import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
@@ -89,6 +89,8 @@ export class Desk {
   /** The grid narrowed to one specialty (calendar group) or one room. */
   groupFilter = $state<string | null>(null);
   roomFilter = $state<string | null>(null);
+  /** The day view by room: a column per room instead of per calendar. */
+  byRoom = $state(false);
 
   prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
   /** The day picked in the day view (null: today, or the week's Monday). */
@@ -136,6 +138,12 @@ export class Desk {
     if (this.mode === "day") return kept;
     const ids = this.weekIds; // at most MAX_WEEK_CALENDARS
     return kept.filter((c) => ids.includes(c.id));
+  });
+  /** The day by room, when asked for in the day view and the location has rooms. */
+  readonly roomDay = $derived.by(() => {
+    if (!this.byRoom || this.mode !== "day") return null;
+    const v = roomView(this.practice, this.gridCalendars, this.gridCitas);
+    return v.columns.length > 0 ? v : null;
   });
   /** Each calendar's practitioner (GHL user id), for practitioners' blocks. */
   readonly practitioners = $derived(practitionersOf(this.practice));

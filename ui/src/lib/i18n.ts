@@ -510,6 +510,7 @@ export interface Messages {
   "practice.all": string;
   "practice.closed": string;
   "help.block": string;
+  "practice.byRoom": string;
 }
 
 export type MessageKey = keyof Messages;
@@ -1013,6 +1014,7 @@ const esPE: Messages = {
   "practice.all": "Todas",
   "practice.closed": "Fuera de horario",
   "help.block": "Bloquear horario",
+  "practice.byRoom": "Salas como columnas",
 };
 
 const en: Messages = {
@@ -1514,6 +1516,7 @@ const en: Messages = {
   "practice.all": "All",
   "practice.closed": "Closed",
   "help.block": "Block time",
+  "practice.byRoom": "Rooms as columns",
 };
 
 export const dictionaries: Readonly<Record<Locale, Messages>> = {

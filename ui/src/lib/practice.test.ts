@@ -91,3 +91,23 @@ describe("the practice filters", () => {
     expect(roomsOf("nutri", view)).toEqual([]);
   });
 });
+
+import { roomView } from "./practice";
+
+describe("the day by room", () => {
+  it("puts each cita in the columns of its calendar's rooms", () => {
+    const citas = [
+      { id: "a", calendarId: "fisio" },
+      { id: "b", calendarId: "medicina" },
+      { id: "c", calendarId: "nutri" },
+    ];
+    const v = roomView(view, cols, citas);
+    expect(v.columns.map((c) => [c.id, c.name, c.color])).toEqual([["r1", "Consultorio 1", "#039be5"]]);
+    expect(v.citas.map((c) => [c.id, c.calendarId])).toEqual([
+      ["a", "r1"],
+      ["b", "r1"],
+    ]);
+    expect(v.calendarOf.get("r1")).toBe("fisio");
+    expect(roomView(null, cols, citas).columns).toEqual([]);
+  });
+});

@@ -58,3 +58,32 @@ export function practitionersOf(
 ): ReadonlyMap<string, string | null> {
   return new Map((practice?.calendars ?? []).map((c) => [c.id, c.practitionerId]));
 }
+
+/**
+ * The day by room: a column per active room (GHL resource of kind `rooms`)
+ * serving a calendar on screen, and each cita in the column of every room
+ * its calendar uses (GHL ties rooms to calendars, not to citas). A column
+ * takes the colour of its first calendar; `calendarOf` maps a room back to
+ * a calendar for a click on free time.
+ */
+export function roomView<C extends { calendarId: string }>(
+  practice: PracticeLike | null,
+  calendars: readonly CalendarColumn[],
+  citas: readonly C[],
+): { columns: CalendarColumn[]; citas: C[]; calendarOf: ReadonlyMap<string, string> } {
+  const shown = new Set(calendars.map((c) => c.id));
+  const rooms = (practice?.rooms ?? []).filter(
+    (r) => r.kind === "rooms" && r.isActive && r.calendarIds.some((c) => shown.has(c)),
+  );
+  const color = new Map(calendars.map((c) => [c.id, c.color]));
+  const columns: CalendarColumn[] = rooms.map((r) => {
+    const first = r.calendarIds.find((c) => shown.has(c)) ?? "";
+    return { id: r.id, name: r.name, practitioner: null, isActive: true, color: color.get(first) ?? "" };
+  });
+  const placed: C[] = [];
+  for (const cita of citas) {
+    for (const r of rooms) if (r.calendarIds.includes(cita.calendarId)) placed.push({ ...cita, calendarId: r.id });
+  }
+  const calendarOf = new Map(rooms.map((r) => [r.id, r.calendarIds.find((c) => shown.has(c)) ?? ""]));
+  return { columns, citas: placed, calendarOf };
+}
