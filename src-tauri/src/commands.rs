@@ -33,6 +33,7 @@ use citadesk_core::{
     StaffMember, SyncSummary, SystemBrowser, TokenKeeping, UpdateSettings, UpdateView, WeekView,
 };
 use citadesk_core::{Alert, Dashboard, DashboardChart};
+use citadesk_core::{BlockMove, BlockOutcome, BlockRequest, PracticeDays, PracticeView};
 use tauri::State;
 
 use crate::{FirstPaint, Started};
@@ -201,6 +202,25 @@ commands! {
     /// from `from` (default today), cached a few minutes.
     async fn free_slots(calendar_id: String, from: Option<String>) -> Vec<FreeSlot>
         = desk => desk.free_slots(&calendar_id, from.as_deref()).await;
+
+    /// Specialties, each calendar's practitioner, rooms and hours, the rooms:
+    /// the calendar picker's groups and the room filter.
+    fn practice_view() -> PracticeView = desk => desk.practice_view();
+
+    /// Closed time (shaded) and blocks for `days` days from `from`.
+    fn practice_days(from: String, days: i64) -> PracticeDays
+        = desk => desk.practice_days(&from, days);
+
+    /// "Bloquear horario": recorded in the outbox, then sent to GHL.
+    async fn block_time(request: BlockRequest) -> BlockOutcome
+        = desk => desk.block_time(request).await;
+
+    /// A block dragged or edited to another time.
+    async fn move_block(block_id: String, change: BlockMove) -> BlockOutcome
+        = desk => desk.move_block(&block_id, change).await;
+
+    /// "Quitar bloqueo".
+    async fn unblock(block_id: String) -> BlockOutcome = desk => desk.unblock(&block_id).await;
 
     /// GHL's own patient search, for when the local one finds little (slower).
     async fn search_patients_in_ghl(query: String) -> Vec<PatientView>

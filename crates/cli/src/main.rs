@@ -14,7 +14,7 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, health, patients, push, reconcile, refusals,
+    agenda, audit, booking, connect, doctor, health, patients, practice, push, reconcile, refusals,
     reminders, staff, stats, status, sync,
 };
 use output::exit;
@@ -94,6 +94,16 @@ enum Command {
     /// Move a cita to another time (and optionally calendar); it keeps its
     /// length unless --duration says otherwise.
     Move(booking::MoveArgs),
+    /// The active location's calendars with their practitioner, specialty
+    /// (GHL calendar group), rooms and open hours (and the practitioner's
+    /// schedule), from the replica.
+    Calendars(practice::CalendarsArgs),
+    /// Block time of a calendar (or, with --practitioner, of its
+    /// practitioner): shown at once, sent to GHL through the outbox. Exit 0
+    /// when GHL has it, 5 when it waits (offline).
+    Block(practice::BlockArgs),
+    /// Remove a blocked time (through the outbox, like `block`).
+    Unblock(practice::UnblockArgs),
     /// Send the writes waiting in the outbox (bookings made offline, or
     /// interrupted) now.
     Push,
@@ -188,6 +198,9 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Cancel(args) => booking::cancel(desk, args).await,
         Command::Move(args) => booking::move_cita(desk, args).await,
         Command::Push => push::run(desk).await,
+        Command::Calendars(args) => practice::calendars(desk, args),
+        Command::Block(args) => practice::block(desk, args).await,
+        Command::Unblock(args) => practice::unblock(desk, args).await,
         Command::Refusals(args) => refusals::run(desk, args),
         Command::Audit(args) => audit::run(desk, args),
         Command::Doctor => doctor::run(desk).await,

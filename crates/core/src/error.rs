@@ -125,6 +125,10 @@ pub enum ErrorCode {
     AuthTokenMissing,
     #[serde(rename = "auth.wrong_pin")]
     AuthWrongPin,
+    #[serde(rename = "block.not_found")]
+    BlockNotFound,
+    #[serde(rename = "booking.blocked_time")]
+    BookingBlockedTime,
     #[serde(rename = "booking.calendar_inactive")]
     BookingCalendarInactive,
     #[serde(rename = "booking.calendar_unknown")]
@@ -137,6 +141,8 @@ pub enum ErrorCode {
     BookingOutsideHours,
     #[serde(rename = "booking.overlap")]
     BookingOverlap,
+    #[serde(rename = "booking.outside_schedule")]
+    BookingOutsideSchedule,
     #[serde(rename = "booking.override_required")]
     BookingOverrideRequired,
     #[serde(rename = "booking.patient_overlap")]
@@ -147,6 +153,8 @@ pub enum ErrorCode {
     BookingPatientRequired,
     #[serde(rename = "booking.pending_sync")]
     BookingPendingSync,
+    #[serde(rename = "booking.room_full")]
+    BookingRoomFull,
     #[serde(rename = "booking.too_short")]
     BookingTooShort,
     #[serde(rename = "cita.cancel_reason_required")]
@@ -292,17 +300,21 @@ impl ErrorCode {
         ErrorCode::AuthSignInRequired,
         ErrorCode::AuthTokenMissing,
         ErrorCode::AuthWrongPin,
+        ErrorCode::BlockNotFound,
+        ErrorCode::BookingBlockedTime,
         ErrorCode::BookingCalendarInactive,
         ErrorCode::BookingCalendarUnknown,
         ErrorCode::BookingCreateRefused,
         ErrorCode::BookingEndBeforeStart,
         ErrorCode::BookingOutsideHours,
         ErrorCode::BookingOverlap,
+        ErrorCode::BookingOutsideSchedule,
         ErrorCode::BookingOverrideRequired,
         ErrorCode::BookingPatientOverlap,
         ErrorCode::BookingPatientRefused,
         ErrorCode::BookingPatientRequired,
         ErrorCode::BookingPendingSync,
+        ErrorCode::BookingRoomFull,
         ErrorCode::BookingTooShort,
         ErrorCode::CitaCancelReasonRequired,
         ErrorCode::CitaInvalidStatus,
@@ -388,6 +400,10 @@ impl ErrorCode {
             ErrorCode::BookingCreateRefused => "booking.create_refused",
             ErrorCode::BookingEndBeforeStart => "booking.end_before_start",
             ErrorCode::BookingOutsideHours => "booking.outside_hours",
+            ErrorCode::BookingOutsideSchedule => "booking.outside_schedule",
+            ErrorCode::BookingBlockedTime => "booking.blocked_time",
+            ErrorCode::BookingRoomFull => "booking.room_full",
+            ErrorCode::BlockNotFound => "block.not_found",
             ErrorCode::BookingOverlap => "booking.overlap",
             ErrorCode::BookingOverrideRequired => "booking.override_required",
             ErrorCode::BookingPatientOverlap => "booking.patient_overlap",

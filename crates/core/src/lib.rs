@@ -19,6 +19,7 @@ mod model;
 mod monitor;
 mod outbox;
 mod patients;
+mod practice;
 mod pulls;
 mod reconcile;
 mod reminders;
@@ -47,6 +48,10 @@ pub use desk::{
     ReconcileProgress, RefusedWrite, RejectedWebhooks, ReminderLine, ReminderState, RunTrigger,
     ShellFacts, StaffMember, SyncWindow, SystemBrowser, TokenHealth, TokenKeeping, WebhookHealth,
     TOKEN_ENV,
+};
+pub use desk::{
+    BlockMove, BlockOutcome, BlockRequest, BlockView, CalendarPractice, CalendarSpan, GroupView,
+    PracticeDays, PracticeView, RoomView,
 };
 pub use desk::{
     ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
@@ -90,6 +95,11 @@ pub mod testing {
     pub use crate::outbox::RefusedCreate;
     pub use crate::reconcile::to_csv;
     pub use crate::store::{CalendarRow, ConnectionRow, StaffRow, Store};
+    /// The practice's rules (rooms, schedules, blocks) and what they take.
+    pub mod practice {
+        pub use crate::booking::{BookedCita, BookingDraft, CalendarRules};
+        pub use crate::practice::*;
+    }
     /// Time helpers the tests and benchmarks build their data with.
     pub mod time {
         pub use crate::time::{

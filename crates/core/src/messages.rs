@@ -479,3 +479,42 @@ pub(crate) fn alert_text(kind: crate::monitor::AlertKind, figure: i64, locale: L
         (K::ReconcileDifferences, false) => format!("The latest reconciliation found {figure} differences between the app and GHL. Open them in Reconciliation and fix them."),
     }
 }
+
+pub(crate) fn block_not_found(id: impl Display) -> CoreError {
+    rejected(
+        ErrorCode::BlockNotFound,
+        format!("El bloqueo {id} ya no está en la agenda. Sincronice y vuelva a intentar."),
+        format!("Blocked time {id} is no longer in the agenda. Sync and try again."),
+    )
+}
+
+pub(crate) fn block_calendar_unknown(id: impl Display) -> CoreError {
+    rejected(
+        ErrorCode::BookingCalendarUnknown,
+        format!("El calendario {id} no existe en esta sede (o no tiene profesional). Sincronice y elija otro."),
+        format!("Calendar {id} does not exist at this location (or has no practitioner). Sync and choose another."),
+    )
+}
+
+/// A move or removal of a block GHL does not have yet: it waits for the create.
+pub(crate) fn block_not_in_ghl() -> CoreError {
+    rejected(
+        ErrorCode::BookingPendingSync,
+        "El bloqueo aún no está en GHL: el cambio espera a que llegue.".into(),
+        "The blocked time is not in GHL yet: the change waits for it.".into(),
+    )
+}
+
+/// Said when a block write could not go to GHL yet.
+pub(crate) fn block_pending(e: &CoreError, locale: Locale) -> crate::model::ErrorPayload {
+    let es = locale == Locale::EsPe;
+    crate::model::ErrorPayload {
+        code: ErrorCode::BookingPendingSync,
+        message: match (e.is_offline(), es) {
+            (true, true) => "Sin conexión con GHL: el bloqueo quedó guardado como «pendiente de sincronizar» y se enviará al volver la conexión.".into(),
+            (true, false) => "No connection to GHL: the blocked time is saved as \"pending sync\" and will be sent when the connection is back.".into(),
+            (false, true) => format!("GHL no respondió ({}): el bloqueo quedó «pendiente de sincronizar» y se reintentará solo.", e.code()),
+            (false, false) => format!("GHL did not answer ({}): the blocked time is saved as \"pending sync\" and will be retried.", e.code()),
+        },
+    }
+}

@@ -63,6 +63,10 @@ pub enum WriteKind {
     SendReminder,
     /// Withdraw a reminder GHL holds for later.
     WithdrawReminder,
+    /// Block time of a calendar or practitioner; move it; remove it.
+    CreateBlock,
+    UpdateBlock,
+    DeleteBlock,
 }
 
 impl WriteKind {
@@ -74,7 +78,17 @@ impl WriteKind {
             WriteKind::UpdateCita => "update_cita",
             WriteKind::SendReminder => "send_reminder",
             WriteKind::WithdrawReminder => "withdraw_reminder",
+            WriteKind::CreateBlock => "create_block",
+            WriteKind::UpdateBlock => "update_block",
+            WriteKind::DeleteBlock => "delete_block",
         }
+    }
+
+    pub fn is_block(self) -> bool {
+        matches!(
+            self,
+            WriteKind::CreateBlock | WriteKind::UpdateBlock | WriteKind::DeleteBlock
+        )
     }
 
     pub fn is_cita(self) -> bool {
@@ -94,6 +108,9 @@ impl WriteKind {
             "create_cita" => WriteKind::CreateCita,
             "send_reminder" => WriteKind::SendReminder,
             "withdraw_reminder" => WriteKind::WithdrawReminder,
+            "create_block" => WriteKind::CreateBlock,
+            "update_block" => WriteKind::UpdateBlock,
+            "delete_block" => WriteKind::DeleteBlock,
             _ => WriteKind::UpdateCita,
         }
     }
@@ -113,6 +130,18 @@ pub struct CitaCreate {
     /// True when the patient was created by this booking: GHL cannot hold a
     /// cita of theirs yet, so the first attempt need not look.
     pub new_patient: bool,
+}
+
+/// A block to create, or a block as it should be after a move (the whole
+/// block: GHL's edit takes the owner and the times together).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BlockPlan {
+    pub calendar_id: Option<String>,
+    /// The practitioner, for a block of theirs rather than a calendar's.
+    pub user_id: Option<String>,
+    pub title: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
 }
 
 /// A change to a cita, in instants.
@@ -212,6 +241,8 @@ pub fn refusal_message(r: &Refusal, what: &str, locale: Locale) -> String {
         (Locale::EsPe, WriteKind::UpdateCita, _) => format!("GHL no aceptó el cambio de la cita {what}: {}. Se muestra de nuevo como estaba; intente otra vez.", r.ghl_message),
         (Locale::EsPe, WriteKind::SendReminder | WriteKind::WithdrawReminder, _) => format!("GHL no aceptó el recordatorio de la cita {what}: {}.", r.ghl_message),
         (Locale::En, WriteKind::SendReminder | WriteKind::WithdrawReminder, _) => format!("GHL did not accept the reminder of the cita {what}: {}.", r.ghl_message),
+        (Locale::EsPe, WriteKind::CreateBlock | WriteKind::UpdateBlock | WriteKind::DeleteBlock, _) => format!("GHL no aceptó el bloqueo de horario {what}: {}. Se muestra como estaba; intente otra vez.", r.ghl_message),
+        (Locale::En, WriteKind::CreateBlock | WriteKind::UpdateBlock | WriteKind::DeleteBlock, _) => format!("GHL did not accept the blocked time {what}: {}. It is shown as it was; try once more.", r.ghl_message),
         (Locale::En, WriteKind::UpdateCita, _) => format!("GHL did not accept the change to the cita {what}: {}. It is shown as it was again; try once more.", r.ghl_message),
     }
 }

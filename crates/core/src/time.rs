@@ -55,6 +55,17 @@ pub fn cita_minutes(minutes: i64) -> Result<Duration> {
     }
 }
 
+/// A block's length: a minute to 31 days (a vacation; GHL lists at most
+/// 31 days at once).
+pub fn block_minutes(minutes: i64) -> Result<Duration> {
+    const MAX_BLOCK_MINUTES: i64 = 31 * 24 * 60;
+    if (1..=MAX_BLOCK_MINUTES).contains(&minutes) {
+        Ok(Duration::minutes(minutes))
+    } else {
+        Err(messages::invalid_duration(minutes, MAX_BLOCK_MINUTES))
+    }
+}
+
 /// A length as typed, checked as it is typed: zero or negative are left to
 /// the booking rules (they say why), beyond a day is refused.
 pub fn typed_minutes(minutes: i64) -> Result<Duration> {

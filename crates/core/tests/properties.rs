@@ -82,3 +82,92 @@ proptest! {
         prop_assert!(!within_open_hours(&[], late, late + Duration::minutes(30), zone));
     }
 }
+
+mod practice_rules {
+    use super::*;
+    use citadesk_core::testing::practice::*;
+    use citadesk_core::{Locale, OverlapMode};
+
+    fn calendar() -> CalendarRules {
+        CalendarRules {
+            id: "fisio".into(),
+            name: "Fisioterapia".into(),
+            is_active: true,
+            practitioner_id: Some("u".into()),
+            open_hours: vec![],
+        }
+    }
+
+    fn draft(start: DateTime<Utc>, minutes: i64) -> BookingDraft {
+        BookingDraft {
+            calendar_id: "fisio".into(),
+            contact_id: None,
+            start,
+            end: start + Duration::minutes(minutes),
+            moving_cita_id: None,
+        }
+    }
+
+    proptest! {
+        /// A draft is "over a block" exactly when it shares time with one of
+        /// its calendar's (or practitioner's) blocks, and a suggestion is
+        /// offered exactly when no such finding would be made.
+        #[test]
+        fn a_block_is_a_finding_exactly_when_the_draft_shares_its_time(
+            block_start in instant(), block_len in 15i64..480,
+            start in instant(), len in 15i64..240, of_user in any::<bool>(), z in 0usize..3,
+        ) {
+            let block = Block {
+                id: "b".into(),
+                calendar_id: (!of_user).then(|| "fisio".into()),
+                user_id: of_user.then(|| "u".into()),
+                title: "Almuerzo".into(),
+                start: block_start,
+                end: block_start + Duration::minutes(block_len),
+            };
+            let practice = Practice { blocks: vec![block.clone()], ..Default::default() };
+            let d = draft(start, len);
+            let f = check(&d, &calendar(), &practice, &[], ZONES[z], OverlapMode::Flexible, Locale::EsPe);
+            let shares = overlaps(d.start, d.end, block.start, block.end);
+            prop_assert_eq!(f.iter().any(|x| x.code.as_str() == "booking.blocked_time"), shares);
+            prop_assert_eq!(slot_allowed(&calendar(), &practice, d.start, d.end), !shares);
+            // Another calendar's block never holds this one.
+            let other = Practice {
+                blocks: vec![Block { calendar_id: Some("otro".into()), user_id: None, ..block }],
+                ..Default::default()
+            };
+            prop_assert!(check(&d, &calendar(), &other, &[], ZONES[z], OverlapMode::Strict, Locale::En).is_empty());
+        }
+
+        /// A room of capacity `places` shared with another calendar is full
+        /// exactly when that many of the other calendar's citas run at once
+        /// during the draft.
+        #[test]
+        fn a_room_is_full_exactly_at_its_capacity(
+            start in instant(), places in 1u32..4, others in 0usize..6, shift in 0i64..60,
+        ) {
+            let room = Room {
+                id: "r".into(),
+                name: "Consultorio 1".into(),
+                places,
+                calendar_ids: vec!["fisio".into(), "medicina".into()],
+            };
+            let practice = Practice { rooms: vec![room], ..Default::default() };
+            // `others` citas that all cover the draft's first minute.
+            let booked: Vec<BookedCita> = (0..others)
+                .map(|n| BookedCita {
+                    id: format!("c{n}"),
+                    calendar_id: "medicina".into(),
+                    assigned_user_id: None,
+                    contact_id: None,
+                    title: format!("Cita {n}"),
+                    status: "confirmed".into(),
+                    start: start - Duration::minutes(shift),
+                    end: start + Duration::minutes(30),
+                })
+                .collect();
+            let f = check(&draft(start, 30), &calendar(), &practice, &booked, ZONES[0], OverlapMode::Flexible, Locale::EsPe);
+            prop_assert_eq!(f.iter().any(|x| x.code.as_str() == "booking.room_full"), others >= places as usize);
+        }
+    }
+}

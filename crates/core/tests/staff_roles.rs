@@ -76,6 +76,7 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
         + chrono::Duration::days(1 + round as i64))
     .to_string();
     let settings = desk.location_settings().unwrap();
+    let tomorrow_block = tomorrow.clone();
     vec![
         (
             "book",
@@ -107,6 +108,36 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
                 .await,
             ),
         ),
+        (
+            "block_time",
+            gate(
+                desk.block_time(citadesk_core::BlockRequest {
+                    calendar_id: calendar.clone(),
+                    whole_practitioner: false,
+                    date: tomorrow_block.clone(),
+                    start: "07:00".into(),
+                    duration_minutes: 30,
+                    reason: "Reunión".into(),
+                })
+                .await,
+            ),
+        ),
+        (
+            "move_block",
+            gate(
+                desk.move_block(
+                    "no-such-block",
+                    citadesk_core::BlockMove {
+                        date: tomorrow_block.clone(),
+                        start: "07:30".into(),
+                        duration_minutes: 30,
+                        reason: None,
+                    },
+                )
+                .await,
+            ),
+        ),
+        ("unblock", gate(desk.unblock("no-such-block").await)),
         (
             "update_patient",
             gate(
@@ -197,6 +228,9 @@ async fn every_write(desk: &Desk, sb: &RunningSandbox, round: usize) -> Vec<(&'s
 const RECEPTION_WRITES: &[&str] = &[
     "book",
     "change_cita",
+    "block_time",
+    "move_block",
+    "unblock",
     "update_patient",
     "acknowledge_refusal",
     "mark_answer_handled",
@@ -234,7 +268,7 @@ async fn every_write_is_checked_against_the_person_signed_in() {
     // Recepción: the front desk's writes pass, the manager's are refused.
     desk.sign_in("rosa", "2468").await.unwrap();
     let matrix = every_write(&desk, &sb, 1).await;
-    assert_eq!(matrix.len(), 16, "every write of the desk is in the matrix");
+    assert_eq!(matrix.len(), 19, "every write of the desk is in the matrix");
     for (write, g) in &matrix {
         let expected = if RECEPTION_WRITES.contains(write) {
             Gate::Passed

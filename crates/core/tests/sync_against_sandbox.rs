@@ -80,8 +80,13 @@ async fn sync_fills_the_replica_and_the_week_matches_ghl() {
     assert_eq!(summary.calendars, 3);
     assert!(summary.citas_upserted >= 100, "{summary:?}");
     assert!(summary.contacts_fetched > 0);
-    // location + users + calendars + 3 calendars x 3 windows (74 days in <=31-day windows) + patients.
-    assert_eq!(summary.ghl_calls, 3 + 9 + summary.contacts_fetched);
+    // location + users + calendars + 3 calendars x 3 windows (74 days in <=31-day windows)
+    // + the practice: groups, rooms, equipment, 3 schedules, and blocks from yesterday
+    // (61 days in 2 windows) for the one group and the 3 practitioners + patients.
+    assert_eq!(
+        summary.ghl_calls,
+        3 + 9 + (3 + 3 + 2 * 4) + summary.contacts_fetched
+    );
 
     let week = desk.week_view(None).unwrap();
     assert_eq!(week.location.name, "Clínica Demo");

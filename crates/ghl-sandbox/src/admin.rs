@@ -78,6 +78,7 @@ pub fn routes(sandbox: Shared) -> Router {
         .route("/_sandbox/oauth/clients", post(add_oauth_client))
         .route("/_sandbox/messages", get(list_messages))
         .route("/_sandbox/conversations/inbound", post(patient_answers))
+        .merge(crate::admin_practice::routes())
         .route_layer(from_fn(loopback_only))
         .with_state(sandbox)
 }
@@ -165,12 +166,12 @@ async fn clear_requests(State(sandbox): State<Shared>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(crate) fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
 }
 
 /// GHL's error as an admin answer: its status and body.
-fn from_ghl(err: GhlError) -> Response {
+pub(crate) fn from_ghl(err: GhlError) -> Response {
     err.into_response()
 }
 
@@ -180,7 +181,7 @@ fn parse_body(body: &Bytes) -> Result<Map<String, Value>, GhlError> {
 
 /// A UI-style body: parsed as GHL would, with its `webhooks` switch (see
 /// [`wants_webhooks`]) taken out.
-fn ui_body(
+pub(crate) fn ui_body(
     query: &HashMap<String, String>,
     body: &Bytes,
 ) -> Result<(Map<String, Value>, bool), GhlError> {

@@ -27,6 +27,9 @@ pub enum GhlError {
     /// 404 for a route GHL does not have (NestJS' default body).
     #[error("Cannot {method} {path}")]
     NoRoute { method: String, path: String },
+    /// 404 for a record the spec documents a 404 for (schedules).
+    #[error("{0}")]
+    NotFound(String),
     /// 429 over a rate limit. GHL documents no body; this one is the sandbox's.
     #[error("Too Many Requests")]
     TooManyRequests,
@@ -52,7 +55,7 @@ impl GhlError {
             GhlError::NoLocationAccess => StatusCode::FORBIDDEN,
             GhlError::BadRequest(_) => StatusCode::BAD_REQUEST,
             GhlError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            GhlError::NoRoute { .. } => StatusCode::NOT_FOUND,
+            GhlError::NoRoute { .. } | GhlError::NotFound(_) => StatusCode::NOT_FOUND,
             GhlError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             GhlError::BadRequestWithMeta { .. } => StatusCode::BAD_REQUEST,
             GhlError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,6 +77,9 @@ impl GhlError {
             }
             GhlError::NoRoute { .. } => {
                 json!({"statusCode": code, "message": self.to_string(), "error": "Not Found"})
+            }
+            GhlError::NotFound(message) => {
+                json!({"statusCode": code, "message": message, "error": "Not Found"})
             }
             GhlError::TooManyRequests => {
                 json!({"statusCode": code, "message": "Too Many Requests"})

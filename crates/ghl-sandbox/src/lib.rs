@@ -28,6 +28,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod admin;
+pub mod admin_practice;
 pub mod auth;
 pub mod config;
 pub mod errors;

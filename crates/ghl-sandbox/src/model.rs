@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -66,8 +66,138 @@ pub struct CalendarGroup {
     pub id: String,
     pub location_id: String,
     pub name: String,
+    /// `GroupDTO` requires one; older state files have none.
+    #[serde(default)]
+    pub description: String,
     pub slug: String,
     pub is_active: bool,
+}
+
+/// A calendar resource (`/calendars/resources/{rooms|equipments}`): a room
+/// or a piece of equipment, with the calendars it serves. GHL counts a room
+/// by `capacity` (how many citas at once) and equipment by `quantity` less
+/// `outOfService`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub id: String,
+    pub location_id: String,
+    /// `rooms` or `equipments`, as the path names them.
+    pub resource_type: String,
+    pub name: String,
+    pub description: String,
+    pub quantity: u32,
+    pub out_of_service: u32,
+    pub capacity: u32,
+    pub calendar_ids: Vec<String>,
+    pub is_active: bool,
+}
+
+/// One `ScheduleIntervalDTO`: `HH:MM` to `HH:MM`, local to the schedule's zone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Interval {
+    pub from: String,
+    pub to: String,
+}
+
+/// One `ScheduleRuleDTO`: every `day` (weekday rule) or one `date`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ScheduleRule {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    pub intervals: Vec<Interval>,
+}
+
+/// A practitioner's availability (`/calendars/schedules`): whose, in which
+/// zone, for which calendars.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Schedule {
+    pub id: String,
+    pub location_id: String,
+    pub user_id: String,
+    pub name: String,
+    pub timezone: String,
+    pub rules: Vec<ScheduleRule>,
+    pub calendar_ids: Vec<String>,
+    pub date_added: DateTime<Utc>,
+    pub date_updated: DateTime<Utc>,
+}
+
+impl Schedule {
+    /// The open intervals of one local day: a date rule replaces the
+    /// weekday's rules (an empty date rule closes the day).
+    pub fn intervals_on(&self, day: NaiveDate) -> Vec<(NaiveTime, NaiveTime)> {
+        let date = day.format("%Y-%m-%d").to_string();
+        let weekday = weekday_name(day.weekday());
+        let dated: Vec<_> = self
+            .rules
+            .iter()
+            .filter(|r| r.kind == "date" && r.date.as_deref() == Some(date.as_str()))
+            .collect();
+        let rules: Vec<_> = if dated.is_empty() {
+            self.rules
+                .iter()
+                .filter(|r| r.kind == "wday" && r.day.as_deref() == Some(weekday))
+                .collect()
+        } else {
+            dated
+        };
+        let hhmm = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").ok();
+        rules
+            .iter()
+            .flat_map(|r| r.intervals.iter())
+            .filter_map(|i| Some((hhmm(&i.from)?, hhmm(&i.to)?)))
+            .collect()
+    }
+}
+
+/// GHL's weekday names in schedule rules.
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Sun => "sunday",
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+    }
+}
+
+/// A blocked slot: time a calendar (or one practitioner, `assignedUserId`)
+/// takes no citas. GHL keeps it as a calendar event without a contact.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockSlot {
+    pub id: String,
+    pub location_id: String,
+    pub calendar_id: Option<String>,
+    pub assigned_user_id: Option<String>,
+    pub title: String,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+    pub date_added: DateTime<Utc>,
+    pub date_updated: DateTime<Utc>,
+}
+
+impl BlockSlot {
+    pub fn overlaps(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> bool {
+        self.start_time < to && from < self.end_time
+    }
+
+    /// Whether the block keeps `calendar` (booking for `users`) from taking citas.
+    pub fn holds(&self, calendar_id: &str, users: &[&str]) -> bool {
+        self.calendar_id.as_deref() == Some(calendar_id)
+            || self
+                .assigned_user_id
+                .as_deref()
+                .is_some_and(|u| users.contains(&u))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
 use serde_json::{Map, Value};
 
 use crate::errors::GhlError;
-use crate::model::{Appointment, Calendar, Contact, CreatedBy, CustomFieldValue};
+use crate::model::{Appointment, BlockSlot, Calendar, Contact, CreatedBy, CustomFieldValue};
 use crate::seed::{local_instant, slot_starts};
 use crate::state::World;
 use crate::webhooks::WebhookEvent;
@@ -407,7 +407,9 @@ pub fn free_slots(
             if start < from || start > to {
                 continue;
             }
-            if is_free(&spans, start, start + length) {
+            if is_free(&spans, start, start + length)
+                && practice_allows(world, calendar, &users, start, start + length)
+            {
                 out.push(start);
             }
         }
@@ -444,11 +446,50 @@ fn check_slot(
         start,
         end,
     );
-    if on_grid && open && free {
+    let allowed = practice_allows(world, calendar, &users, start, end);
+    if on_grid && open && free && allowed {
         Ok(())
     } else {
         Err(GhlError::BadRequest(SLOT_TAKEN.into()))
     }
+}
+
+/// GHL's availability beyond open hours: no block of the calendar or of
+/// its practitioner(s) covers [start, end), and each of their schedules
+/// tied to the calendar has it inside one interval of that local day.
+pub fn practice_allows(
+    world: &World,
+    calendar: &Calendar,
+    users: &[&str],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> bool {
+    let blocked = world
+        .blocks
+        .values()
+        .any(|b| b.overlaps(start, end) && b.holds(&calendar.id, users));
+    if blocked {
+        return false;
+    }
+    world
+        .schedules
+        .values()
+        .filter(|s| users.contains(&s.user_id.as_str()))
+        .filter(|s| s.calendar_ids.contains(&calendar.id))
+        .all(|s| {
+            let zone: chrono_tz::Tz = s.timezone.parse().unwrap_or(chrono_tz::Tz::UTC);
+            let (from, to) = (start.with_timezone(&zone), end.with_timezone(&zone));
+            let ends_at_midnight = to.date_naive() == from.date_naive() + Duration::days(1)
+                && to.time() == chrono::NaiveTime::MIN;
+            if to.date_naive() != from.date_naive() && !ends_at_midnight {
+                return false;
+            }
+            s.intervals_on(from.date_naive())
+                .iter()
+                .any(|(open, close)| {
+                    *open <= from.time() && (ends_at_midnight || to.time() <= *close)
+                })
+        })
 }
 
 fn calendar<'w>(world: &'w World, id: &str) -> Result<&'w Calendar, GhlError> {
@@ -664,6 +705,149 @@ pub fn delete_appointment(world: &mut World, id: &str) -> Result<Appointment, Gh
     world.index_remove(&removed);
     removed.date_updated = next_event_stamp(Some(removed.date_updated));
     Ok(removed)
+}
+
+// ---------------------------------------------------------------------------
+// Blocked slots
+
+/// `BlockSlotCreateRequestDTO` / `BlockSlotEditRequestDTO`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockInput {
+    pub location_id: Option<String>,
+    pub calendar_id: Option<String>,
+    pub assigned_user_id: Option<String>,
+    pub title: Option<String>,
+    pub start_time: Option<DateTime<Utc>>,
+    pub end_time: Option<DateTime<Utc>>,
+}
+
+impl BlockInput {
+    /// A block is for a calendar or a practitioner, not both (#23).
+    pub fn from_body(body: &Map<String, Value>, create: bool) -> Result<Self, GhlError> {
+        let mut check = BodyCheck::new(body);
+        check.forbid_unknown(&[
+            "title",
+            "calendarId",
+            "assignedUserId",
+            "locationId",
+            "startTime",
+            "endTime",
+        ]);
+        let input = Self {
+            location_id: check.required_string("locationId"),
+            calendar_id: check.string("calendarId").filter(|c| !c.is_empty()),
+            assigned_user_id: check.string("assignedUserId").filter(|u| !u.is_empty()),
+            title: check.string("title"),
+            start_time: check.instant("startTime"),
+            end_time: check.instant("endTime"),
+        };
+        if input.calendar_id.is_some() && input.assigned_user_id.is_some() {
+            check
+                .problems
+                .push("Either calendarId or assignedUserId is allowed, not both".into());
+        }
+        if create {
+            if input.calendar_id.is_none() && input.assigned_user_id.is_none() {
+                check
+                    .problems
+                    .push("Either calendarId or assignedUserId is required".into());
+            }
+            if input.start_time.is_none() {
+                check.problems.push("startTime should not be empty".into());
+            }
+            if input.end_time.is_none() {
+                check.problems.push("endTime should not be empty".into());
+            }
+        }
+        check.finish_400()?;
+        Ok(input)
+    }
+}
+
+fn check_block_owner(world: &World, input: &BlockInput, location_id: &str) -> Result<(), GhlError> {
+    if let Some(c) = &input.calendar_id {
+        calendar(world, c).and_then(|c| {
+            if c.location_id == location_id {
+                Ok(())
+            } else {
+                Err(GhlError::BadRequest(
+                    "Calendar does not belong to this location".into(),
+                ))
+            }
+        })?;
+    }
+    if let Some(u) = &input.assigned_user_id {
+        let known = world
+            .users
+            .get(u)
+            .is_some_and(|user| user.location_ids.iter().any(|l| l == location_id));
+        if !known {
+            return Err(GhlError::BadRequest("User not found".into()));
+        }
+    }
+    Ok(())
+}
+
+pub fn create_block(world: &mut World, input: BlockInput) -> Result<BlockSlot, GhlError> {
+    let location_id = input.location_id.clone().unwrap_or_default();
+    check_block_owner(world, &input, &location_id)?;
+    let (Some(start), Some(end)) = (input.start_time, input.end_time) else {
+        return Err(GhlError::BadRequest("startTime should not be empty".into()));
+    };
+    if end <= start {
+        return Err(GhlError::BadRequest(
+            "endTime must be after startTime".into(),
+        ));
+    }
+    let stamp = next_event_stamp(None);
+    let block = BlockSlot {
+        id: world.ids.next_id(),
+        location_id,
+        calendar_id: input.calendar_id,
+        assigned_user_id: input.assigned_user_id,
+        title: input.title.unwrap_or_else(|| "Blocked".into()),
+        start_time: start,
+        end_time: end,
+        date_added: stamp,
+        date_updated: stamp,
+    };
+    world.blocks.insert(block.id.clone(), block.clone());
+    Ok(block)
+}
+
+/// Moves, retitles or reassigns a block; what the body leaves out stays.
+pub fn update_block(world: &mut World, id: &str, input: BlockInput) -> Result<BlockSlot, GhlError> {
+    let mut block = world
+        .blocks
+        .get(id)
+        .cloned()
+        .ok_or_else(|| GhlError::BadRequest("Event not found".into()))?;
+    if let Some(l) = &input.location_id {
+        if *l != block.location_id {
+            return Err(GhlError::BadRequest("locationId cannot be changed".into()));
+        }
+    }
+    check_block_owner(world, &input, &block.location_id)?;
+    if input.calendar_id.is_some() {
+        block.calendar_id = input.calendar_id;
+        block.assigned_user_id = None;
+    } else if input.assigned_user_id.is_some() {
+        block.assigned_user_id = input.assigned_user_id;
+        block.calendar_id = None;
+    }
+    if let Some(t) = input.title {
+        block.title = t;
+    }
+    block.start_time = input.start_time.unwrap_or(block.start_time);
+    block.end_time = input.end_time.unwrap_or(block.end_time);
+    if block.end_time <= block.start_time {
+        return Err(GhlError::BadRequest(
+            "endTime must be after startTime".into(),
+        ));
+    }
+    block.date_updated = next_event_stamp(Some(block.date_updated));
+    world.blocks.insert(block.id.clone(), block.clone());
+    Ok(block)
 }
 
 // ---------------------------------------------------------------------------

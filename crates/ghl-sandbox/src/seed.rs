@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{IdGen, SplitMix64};
 use crate::model::{
-    Appointment, Calendar, CalendarGroup, Contact, CreatedBy, CustomFieldValue, HourRange,
-    Location, LocationSettings, OpenHours, TeamMember, User,
+    weekday_name, Appointment, BlockSlot, Calendar, CalendarGroup, Contact, CreatedBy,
+    CustomFieldValue, HourRange, Interval, Location, LocationSettings, OpenHours, Resource,
+    Schedule, ScheduleRule, TeamMember, User,
 };
 use crate::state::{CustomFieldDef, World};
 
@@ -31,6 +32,10 @@ pub const DEMO_TIMEZONE: &str = "America/Lima";
 
 const ID_STREAM: u64 = 0x00C1_7ADE_5C00_0001;
 const FIXTURE_STREAM: u64 = 0x00C1_7ADE_5C00_0002;
+/// Rooms, schedules and blocks take their ids from a stream of their own,
+/// so every id the older seeds minted (and every id minted after them)
+/// stays what it was.
+const PRACTICE_STREAM: u64 = 0x00C1_7ADE_5C00_0003;
 
 /// Citas are seeded from this many days before "today" …
 pub const DAYS_BEFORE: i64 = 7;
@@ -91,12 +96,21 @@ pub fn build(seed: Seed, today: NaiveDate) -> World {
         appointments: BTreeMap::new(),
         messages: BTreeMap::new(),
         conversations: BTreeMap::new(),
+        resources: BTreeMap::new(),
+        schedules: BTreeMap::new(),
+        blocks: BTreeMap::new(),
         ids,
         calendar_index: BTreeMap::new(),
     };
     match seed {
-        Seed::Demo => populate_demo(&mut world),
-        Seed::Large => populate_large(&mut world),
+        Seed::Demo => {
+            populate_demo(&mut world);
+            populate_practice(&mut world, &DEMO_ROOMS, &DEMO_BLOCKS);
+        }
+        Seed::Large => {
+            populate_large(&mut world);
+            populate_practice(&mut world, &LARGE_ROOMS, &LARGE_BLOCKS);
+        }
         Seed::Empty => {}
     }
     world.reindex();
@@ -345,6 +359,7 @@ fn seed_front_desk(world: &mut World, location: &Location) -> (String, String, S
         id: ids.next_id(),
         location_id: location.id.clone(),
         name: "Consultorios".into(),
+        description: "Consultas ambulatorias".into(),
         slug: "consultorios".into(),
         is_active: true,
     };
@@ -865,6 +880,296 @@ fn ascii_fold(s: &str) -> String {
             'ú' | 'Ú' | 'ü' | 'Ü' => 'u',
             'ñ' | 'Ñ' => 'n',
             c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A seeded room or equipment: its name, type, capacity (or quantity) and
+/// the calendars it serves, by their position in name order.
+struct SeedResource {
+    name: &'static str,
+    resource_type: &'static str,
+    capacity: u32,
+    calendars: &'static [usize],
+}
+
+/// A seeded block: the calendar (by name order) or, with `whole_user`, its
+/// practitioner; days from today, local start and length.
+struct SeedBlock {
+    calendar: usize,
+    whole_user: bool,
+    title: &'static str,
+    day_offset: i64,
+    start: (u32, u32),
+    minutes: i64,
+}
+
+/// Demo calendars in name order: Fisioterapia, Medicina General, Nutrición.
+const DEMO_ROOMS: [SeedResource; 4] = [
+    SeedResource {
+        name: "Consultorio 1",
+        resource_type: "rooms",
+        capacity: 1,
+        calendars: &[0],
+    },
+    SeedResource {
+        name: "Consultorio 2",
+        resource_type: "rooms",
+        capacity: 1,
+        calendars: &[1],
+    },
+    SeedResource {
+        name: "Consultorio 3",
+        resource_type: "rooms",
+        capacity: 1,
+        calendars: &[2],
+    },
+    SeedResource {
+        name: "Ecógrafo",
+        resource_type: "equipments",
+        capacity: 1,
+        calendars: &[1],
+    },
+];
+
+const DEMO_BLOCKS: [SeedBlock; 3] = [
+    SeedBlock {
+        calendar: 0,
+        whole_user: false,
+        title: "Almuerzo",
+        day_offset: 1,
+        start: (13, 0),
+        minutes: 60,
+    },
+    SeedBlock {
+        calendar: 1,
+        whole_user: false,
+        title: "Capacitación",
+        day_offset: 2,
+        start: (17, 0),
+        minutes: 120,
+    },
+    SeedBlock {
+        calendar: 2,
+        whole_user: true,
+        title: "Vacaciones",
+        day_offset: 8,
+        start: (0, 0),
+        minutes: 24 * 60,
+    },
+];
+
+/// Large seed: ten rooms, each shared by two calendars (capacity 2, so the
+/// seed's own citas never crowd one), and a block a day on a few calendars.
+const LARGE_ROOMS: [SeedResource; 10] = [
+    SeedResource {
+        name: "Consultorio 1",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[0, 1],
+    },
+    SeedResource {
+        name: "Consultorio 2",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[2, 3],
+    },
+    SeedResource {
+        name: "Consultorio 3",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[4, 5],
+    },
+    SeedResource {
+        name: "Consultorio 4",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[6, 7],
+    },
+    SeedResource {
+        name: "Consultorio 5",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[8, 9],
+    },
+    SeedResource {
+        name: "Consultorio 6",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[10, 11],
+    },
+    SeedResource {
+        name: "Consultorio 7",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[12, 13],
+    },
+    SeedResource {
+        name: "Consultorio 8",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[14, 15],
+    },
+    SeedResource {
+        name: "Consultorio 9",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[16, 17],
+    },
+    SeedResource {
+        name: "Consultorio 10",
+        resource_type: "rooms",
+        capacity: 2,
+        calendars: &[18, 19],
+    },
+];
+
+const LARGE_BLOCKS: [SeedBlock; 4] = [
+    SeedBlock {
+        calendar: 0,
+        whole_user: false,
+        title: "Reunión de equipo",
+        day_offset: 1,
+        start: (12, 0),
+        minutes: 60,
+    },
+    SeedBlock {
+        calendar: 5,
+        whole_user: false,
+        title: "Almuerzo",
+        day_offset: 2,
+        start: (13, 0),
+        minutes: 60,
+    },
+    SeedBlock {
+        calendar: 9,
+        whole_user: true,
+        title: "Congreso",
+        day_offset: 5,
+        start: (0, 0),
+        minutes: 24 * 60,
+    },
+    SeedBlock {
+        calendar: 14,
+        whole_user: false,
+        title: "Mantenimiento",
+        day_offset: 3,
+        start: (16, 0),
+        minutes: 120,
+    },
+];
+
+/// Rooms, each practitioner's schedule (their calendar's open hours, as
+/// GHL fills a new schedule from them) and a few blocks.
+fn populate_practice(world: &mut World, rooms: &[SeedResource], blocks: &[SeedBlock]) {
+    let mut ids = IdGen::new(PRACTICE_STREAM);
+    let location = world.primary_location().clone();
+    let zone: Tz = location.timezone.parse().unwrap_or(Tz::UTC);
+    let opening = seed_opening(zone, world.today);
+    let mut calendars: Vec<Calendar> = world.calendars.values().cloned().collect();
+    calendars.sort_by(|a, b| a.name.cmp(&b.name));
+    let calendar_ids = |positions: &[usize]| -> Vec<String> {
+        positions
+            .iter()
+            .filter_map(|&n| calendars.get(n).map(|c| c.id.clone()))
+            .collect()
+    };
+    for r in rooms {
+        let resource = Resource {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            resource_type: r.resource_type.into(),
+            name: r.name.into(),
+            description: String::new(),
+            quantity: if r.resource_type == "equipments" {
+                r.capacity
+            } else {
+                1
+            },
+            out_of_service: 0,
+            capacity: r.capacity,
+            calendar_ids: calendar_ids(r.calendars),
+            is_active: true,
+        };
+        world.resources.insert(resource.id.clone(), resource);
+    }
+    for calendar in &calendars {
+        let Some(user_id) = calendar.primary_user_id() else {
+            continue;
+        };
+        let name = world.users.get(user_id).map(User::name).unwrap_or_default();
+        let schedule = Schedule {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            user_id: user_id.into(),
+            name: format!("Horario de {name}"),
+            timezone: location.timezone.clone(),
+            rules: schedule_rules(&calendar.open_hours),
+            calendar_ids: vec![calendar.id.clone()],
+            date_added: opening - Duration::days(90),
+            date_updated: opening - Duration::days(30),
+        };
+        world.schedules.insert(schedule.id.clone(), schedule);
+    }
+    for b in blocks {
+        let Some(calendar) = calendars.get(b.calendar) else {
+            continue;
+        };
+        let day = world.today + Duration::days(b.day_offset);
+        let time = NaiveTime::from_hms_opt(b.start.0, b.start.1, 0).unwrap_or_default();
+        let Some(start) = local_instant(zone, day, time) else {
+            continue;
+        };
+        let (calendar_id, user_id) = if b.whole_user {
+            (None, calendar.primary_user_id().map(str::to_string))
+        } else {
+            (Some(calendar.id.clone()), None)
+        };
+        let block = BlockSlot {
+            id: ids.next_id(),
+            location_id: location.id.clone(),
+            calendar_id,
+            assigned_user_id: user_id,
+            title: b.title.into(),
+            start_time: start,
+            end_time: start + Duration::minutes(b.minutes),
+            date_added: opening - Duration::days(3),
+            date_updated: opening - Duration::days(3),
+        };
+        world.blocks.insert(block.id.clone(), block);
+    }
+}
+
+/// GHL's weekday rules for open hours (0 = Sunday, as GHL counts).
+fn schedule_rules(open: &[OpenHours]) -> Vec<ScheduleRule> {
+    let days = [
+        chrono::Weekday::Sun,
+        chrono::Weekday::Mon,
+        chrono::Weekday::Tue,
+        chrono::Weekday::Wed,
+        chrono::Weekday::Thu,
+        chrono::Weekday::Fri,
+        chrono::Weekday::Sat,
+    ];
+    let hhmm = |h: u8, m: u8| format!("{h:02}:{m:02}");
+    days.iter()
+        .enumerate()
+        .filter_map(|(n, day)| {
+            let intervals: Vec<Interval> = open
+                .iter()
+                .filter(|o| o.days_of_the_week.contains(&(n as u8)))
+                .flat_map(|o| o.hours.iter())
+                .map(|h| Interval {
+                    from: hhmm(h.open_hour, h.open_minute),
+                    to: hhmm(h.close_hour, h.close_minute),
+                })
+                .collect();
+            (!intervals.is_empty()).then(|| ScheduleRule {
+                kind: "wday".into(),
+                day: Some(weekday_name(*day).into()),
+                date: None,
+                intervals,
+            })
         })
         .collect()
 }

@@ -15,7 +15,10 @@ use tokio::sync::{watch, Notify, RwLock};
 use crate::auth::TokenStore;
 use crate::faults::Faults;
 use crate::ids::IdGen;
-use crate::model::{Appointment, Calendar, CalendarGroup, Contact, Location, Message, User};
+use crate::model::{
+    Appointment, BlockSlot, Calendar, CalendarGroup, Contact, Location, Message, Resource,
+    Schedule, User,
+};
 use crate::oauth::OAuthStore;
 use crate::ops::Change;
 use crate::ratelimit::RateLimiter;
@@ -54,6 +57,15 @@ pub struct World {
     /// Messages sent through `POST /conversations/messages`, by id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub messages: BTreeMap<String, Message>,
+    /// Rooms and equipment (`/calendars/resources/...`), by id.
+    #[serde(default)]
+    pub resources: BTreeMap<String, Resource>,
+    /// Practitioners' schedules, by id.
+    #[serde(default)]
+    pub schedules: BTreeMap<String, Schedule>,
+    /// Blocked slots, by id (GHL lists them apart from citas).
+    #[serde(default)]
+    pub blocks: BTreeMap<String, BlockSlot>,
     /// Conversation id of each contact that was messaged.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub conversations: BTreeMap<String, String>,
@@ -91,6 +103,16 @@ impl World {
         self.locations
             .get(location_id)
             .map(|l| l.company_id.as_str())
+    }
+
+    /// The group of a block's calendar ("" for a practitioner's block).
+    pub fn group_of_block(&self, block: &crate::model::BlockSlot) -> String {
+        block
+            .calendar_id
+            .as_deref()
+            .and_then(|c| self.calendars.get(c))
+            .and_then(|c| c.group_id.clone())
+            .unwrap_or_default()
     }
 
     /// Rebuild the calendar index from `appointments`.

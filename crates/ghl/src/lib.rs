@@ -17,6 +17,8 @@ pub mod models;
 #[cfg(feature = "client")]
 pub mod oauth;
 #[cfg(feature = "client")]
+pub mod practice;
+#[cfg(feature = "client")]
 pub mod rate_limit;
 #[cfg(feature = "client")]
 mod secret;
@@ -36,6 +38,11 @@ pub use conversations::{NewMessage, SentMessage};
 pub use error::GhlError;
 #[cfg(feature = "client")]
 pub use oauth::{AuthorizeRequest, Browser, OAuthApp};
+#[cfg(feature = "client")]
+pub use practice::{
+    BlockOwner, BlockedSlot, CalendarGroup, CalendarResource, NewBlockSlot, Schedule,
+    ScheduleInterval, ScheduleRule,
+};
 #[cfg(feature = "client")]
 pub use secret::Secret;
 #[cfg(feature = "client")]

@@ -303,7 +303,7 @@ impl GhlClient {
     }
 }
 
-fn to_value<T: Serialize>(body: &T) -> Result<Value, GhlError> {
+pub(crate) fn to_value<T: Serialize>(body: &T) -> Result<Value, GhlError> {
     serde_json::to_value(body).map_err(|e| GhlError::Config(format!("request body: {e}")))
 }
 

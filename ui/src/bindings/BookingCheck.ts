@@ -13,4 +13,9 @@ canSave: boolean,
 /**
  * There are warnings: saving needs an override reason.
  */
-needsOverride: boolean, mode: OverlapMode, startLocal: string | null, endLocal: string | null, };
+needsOverride: boolean, mode: OverlapMode, startLocal: string | null, endLocal: string | null, 
+/**
+ * The rooms and equipment serving the calendar (GHL ties them to
+ * calendars, not to citas), for the dialog to show.
+ */
+rooms: Array<string>, };

@@ -4,6 +4,9 @@ import type { AboutInfo } from "./AboutInfo";
 import type { Alert } from "./Alert";
 import type { AppStatus } from "./AppStatus";
 import type { AuditEntry } from "./AuditEntry";
+import type { BlockMove } from "./BlockMove";
+import type { BlockOutcome } from "./BlockOutcome";
+import type { BlockRequest } from "./BlockRequest";
 import type { BookingCheck } from "./BookingCheck";
 import type { BookingOutcome } from "./BookingOutcome";
 import type { BookingRequest } from "./BookingRequest";
@@ -27,6 +30,8 @@ import type { NewStaff } from "./NewStaff";
 import type { OAuthConnectRequest } from "./OAuthConnectRequest";
 import type { PatientEdit } from "./PatientEdit";
 import type { PatientView } from "./PatientView";
+import type { PracticeDays } from "./PracticeDays";
+import type { PracticeView } from "./PracticeView";
 import type { ReconciliationReport } from "./ReconciliationReport";
 import type { RefusedWrite } from "./RefusedWrite";
 import type { RelaySettings } from "./RelaySettings";
@@ -167,6 +172,34 @@ export function citaAudit(citaId: string): Promise<Array<AuditEntry>> {
  */
 export function freeSlots(calendarId: string, from: string | null): Promise<Array<FreeSlot>> {
   return invoke<Array<FreeSlot>>("free_slots", { calendarId, from });
+}
+
+/**
+ * Specialties, each calendar's practitioner, rooms and hours, the rooms:
+ * the calendar picker's groups and the room filter.
+ */
+export function practiceView(): Promise<PracticeView> {
+  return invoke<PracticeView>("practice_view");
+}
+
+/** Closed time (shaded) and blocks for `days` days from `from`. */
+export function practiceDays(from: string, days: number): Promise<PracticeDays> {
+  return invoke<PracticeDays>("practice_days", { from, days });
+}
+
+/** "Bloquear horario": recorded in the outbox, then sent to GHL. */
+export function blockTime(request: BlockRequest): Promise<BlockOutcome> {
+  return invoke<BlockOutcome>("block_time", { request });
+}
+
+/** A block dragged or edited to another time. */
+export function moveBlock(blockId: string, change: BlockMove): Promise<BlockOutcome> {
+  return invoke<BlockOutcome>("move_block", { blockId, change });
+}
+
+/** "Quitar bloqueo". */
+export function unblock(blockId: string): Promise<BlockOutcome> {
+  return invoke<BlockOutcome>("unblock", { blockId });
 }
 
 /** GHL's own patient search, for when the local one finds little (slower). */

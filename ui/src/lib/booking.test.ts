@@ -23,7 +23,7 @@ const overlap: Finding = { code: "booking.overlap", severity: "warning", message
 const short: Finding = { code: "booking.too_short", severity: "blocking", message: "Muy corta", conflictingCitaId: null };
 
 function check(over: Partial<BookingCheck> = {}): BookingCheck {
-  return { findings: [], canSave: true, needsOverride: false, mode: "flexible", startLocal: null, endLocal: null, ...over };
+  return { findings: [], canSave: true, needsOverride: false, mode: "flexible", startLocal: null, endLocal: null, rooms: [], ...over };
 }
 
 function form(over: Partial<BookingForm> = {}): BookingForm {

@@ -294,3 +294,88 @@ export function resourcesNearViewport(g: GridGeometry, margin = 1): ResourceRang
 export function sameRange(a: ResourceRange, b: ResourceRange): boolean {
   return a.first === b.first && a.last === b.last;
 }
+
+/** What a block box needs (read back with `blockProps`). */
+export interface BlockEventProps {
+  blockId: string;
+  title: string;
+  startLocal: string;
+  endLocal: string;
+  pending: boolean;
+}
+
+/** The parts of the core's `PracticeDays` the grid draws. */
+export interface PracticeSpans {
+  closed: readonly { calendarId: string; start: string; end: string }[];
+  blocks: readonly {
+    id: string;
+    calendarId: string | null;
+    userId: string | null;
+    title: string;
+    start: string;
+    end: string;
+    pending: boolean;
+  }[];
+}
+
+/**
+ * Closed time as shaded background events, one per calendar and span, and
+ * blocks as boxes of their own: a calendar's block in its column, a
+ * practitioner's block in every column of theirs (`practitionerOf`: the
+ * calendar's practitioner id). Only the calendars on screen are drawn.
+ */
+export function practiceToEvents(
+  practice: PracticeSpans | null,
+  calendarIds: readonly string[],
+  practitionerOf: ReadonlyMap<string, string | null>,
+): Calendar.EventInput[] {
+  if (!practice) return [];
+  const shown = new Set(calendarIds);
+  const closed: Calendar.EventInput[] = practice.closed
+    .filter((s) => shown.has(s.calendarId))
+    .map((s, i) => ({
+      id: `closed-${s.calendarId}-${i}`,
+      resourceIds: [s.calendarId],
+      start: s.start,
+      end: s.end,
+      display: "background",
+      classNames: ["closed-time"],
+    }));
+  const blocks: Calendar.EventInput[] = [];
+  for (const b of practice.blocks) {
+    const columns = b.calendarId
+      ? [b.calendarId].filter((c) => shown.has(c))
+      : calendarIds.filter((c) => b.userId !== null && practitionerOf.get(c) === b.userId);
+    if (columns.length === 0) continue;
+    const props: BlockEventProps = { blockId: b.id, title: b.title, startLocal: b.start, endLocal: b.end, pending: b.pending };
+    blocks.push({
+      id: `block-${b.id}`,
+      resourceIds: columns,
+      start: b.start,
+      end: b.end,
+      title: b.title,
+      classNames: b.pending ? ["block-time", "cita-pending-push"] : ["block-time"],
+      // A practitioner's block spans several columns: moved in the dialog, not by drag.
+      editable: columns.length === 1 && b.calendarId !== null,
+      extendedProps: { ...props },
+    });
+  }
+  return [...closed, ...blocks];
+}
+
+/** Reads back the props set by `practiceToEvents` for a block. */
+export function blockProps(extendedProps: Record<string, unknown>): BlockEventProps | null {
+  const p = extendedProps as Partial<BlockEventProps>;
+  return typeof p.blockId === "string" ? (p as BlockEventProps) : null;
+}
+
+/** The inside of a block box: its reason and time, escaped. */
+export function blockEventHtml(p: BlockEventProps, blockedLabel: string): string {
+  const time = timeRange(p.startLocal, p.endLocal);
+  return (
+    `<div class="block-content" data-block-id="${escapeHtml(p.blockId)}" data-start="${escapeHtml(p.startLocal)}"` +
+    ` data-end="${escapeHtml(p.endLocal)}" title="${escapeHtml(`${blockedLabel}: ${p.title} · ${time}`)}">` +
+    `<span class="block-title">${escapeHtml(p.title)}</span>` +
+    `<span class="cita-time">${escapeHtml(time)}</span></div>`
+  );
+}

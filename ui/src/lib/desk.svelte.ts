@@ -12,6 +12,9 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Locale } from "../bindings/Locale";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
 import type { WeekView } from "../bindings/WeekView";
+import type { PracticeDays } from "../bindings/PracticeDays";
+import type { PracticeView } from "../bindings/PracticeView";
+import { filterByPractice, practitionersOf, roomView } from "./practice";
 import * as api from "./api";
 import { bannerFor } from "./banner";
 import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
@@ -79,6 +82,16 @@ export class Desk {
   /** The running pull sync's progress, until it ends (the first-sync screen). */
   syncProgress = $state.raw<SyncProgress | null>(null);
 
+  /** Closed time and blocks of the week shown (null: not loaded). */
+  practiceDays = $state.raw<PracticeDays | null>(null);
+  /** Specialties, each calendar's practitioner and rooms, the rooms. */
+  practice = $state.raw<PracticeView | null>(null);
+  /** The grid narrowed to one specialty (calendar group) or one room. */
+  groupFilter = $state<string | null>(null);
+  roomFilter = $state<string | null>(null);
+  /** The day view by room: a column per room instead of per calendar. */
+  byRoom = $state(false);
+
   prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
   /** The day picked in the day view (null: today, or the week's Monday). */
   pickedDay = $state<string | null>(null);
@@ -123,10 +136,19 @@ export class Desk {
   // What the grid shows: the day of every calendar, or the week of the chosen ones.
   readonly gridCalendars = $derived.by(() => {
     if (!this.grid) return [];
-    if (this.mode === "day") return this.grid.calendars;
+    const kept = filterByPractice(this.grid.calendars, this.practice, this.groupFilter, this.roomFilter);
+    if (this.mode === "day") return kept;
     const ids = this.weekIds; // at most MAX_WEEK_CALENDARS
-    return this.grid.calendars.filter((c) => ids.includes(c.id));
+    return kept.filter((c) => ids.includes(c.id));
   });
+  /** The day by room, when asked for in the day view and the location has rooms. */
+  readonly roomDay = $derived.by(() => {
+    if (!this.byRoom || this.mode !== "day") return null;
+    const v = roomView(this.practice, this.gridCalendars, this.gridCitas);
+    return v.columns.length > 0 ? v : null;
+  });
+  /** Each calendar's practitioner (GHL user id), for practitioners' blocks. */
+  readonly practitioners = $derived(practitionersOf(this.practice));
   readonly gridCitas = $derived(
     this.grid
       ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
@@ -196,6 +218,7 @@ export class Desk {
       this.notConnected = error.code === api.NOT_CONNECTED;
       this.weekError = this.notConnected ? null : error;
     }
+    if (w.status === "fulfilled") void this.#loadPractice(w.value.weekStart, seq);
     if (a.status === "fulfilled") {
       this.agenda = a.value;
       this.agendaError = null;
@@ -206,6 +229,14 @@ export class Desk {
     }
     void this.#markReady();
   };
+
+  /** The practice around the week: read from the replica, so a failure only leaves it out. */
+  async #loadPractice(weekStart: string, seq: number) {
+    const [days, view] = await Promise.allSettled([api.practiceDays(weekStart, 7), api.practiceView()]);
+    if (seq !== this.#loadSeq) return;
+    this.practiceDays = days.status === "fulfilled" ? days.value : null;
+    this.practice = view.status === "fulfilled" ? view.value : null;
+  }
 
   /**
    * A change reloads at once (a live change should be on screen without a

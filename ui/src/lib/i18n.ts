@@ -503,6 +503,29 @@ export interface Messages {
   "staff.switchUser": string;
   "staff.signedIn": string;
   "connect.firstPerson": string;
+  "practice.block": string;
+  "practice.blocked": string;
+  "practice.blockTitle": string;
+  "practice.blockHint": string;
+  "practice.reason": string;
+  "practice.reasonPlaceholder": string;
+  "practice.wholePractitioner": string;
+  "practice.save": string;
+  "practice.saved": string;
+  "practice.savedPending": string;
+  "practice.moveTitle": string;
+  "practice.move": string;
+  "practice.remove": string;
+  "practice.removed": string;
+  "practice.room": string;
+  "practice.rooms": string;
+  "practice.noRoom": string;
+  "practice.filterSpecialty": string;
+  "practice.filterRoom": string;
+  "practice.all": string;
+  "practice.closed": string;
+  "help.block": string;
+  "practice.byRoom": string;
 }
 
 export type MessageKey = keyof Messages;
@@ -999,6 +1022,29 @@ const esPE: Messages = {
   "staff.switchUser": "Cambiar de usuario",
   "staff.signedIn": "Sesión de {name} ({role})",
   "connect.firstPerson": "Su nombre y PIN (opcional): quedará como gerencia de este escritorio y cada acción llevará su nombre.",
+  "practice.block": "Bloquear horario",
+  "practice.blocked": "Bloqueado",
+  "practice.blockTitle": "Bloquear horario",
+  "practice.blockHint": "Mayús + clic en una hora libre también abre este diálogo.",
+  "practice.reason": "Motivo",
+  "practice.reasonPlaceholder": "Almuerzo, reunión, vacaciones…",
+  "practice.wholePractitioner": "Bloquear al profesional en todos sus calendarios",
+  "practice.save": "Bloquear",
+  "practice.saved": "Horario bloqueado.",
+  "practice.savedPending": "Bloqueo guardado: se enviará a GHL al volver la conexión.",
+  "practice.moveTitle": "Bloqueo de horario",
+  "practice.move": "Guardar cambio",
+  "practice.remove": "Quitar bloqueo",
+  "practice.removed": "Bloqueo quitado.",
+  "practice.room": "Sala",
+  "practice.rooms": "Salas",
+  "practice.noRoom": "Sin sala asignada en GHL",
+  "practice.filterSpecialty": "Especialidad",
+  "practice.filterRoom": "Sala",
+  "practice.all": "Todas",
+  "practice.closed": "Fuera de horario",
+  "help.block": "Bloquear horario",
+  "practice.byRoom": "Salas como columnas",
 };
 
 const en: Messages = {
@@ -1493,6 +1539,29 @@ const en: Messages = {
   "staff.switchUser": "Switch user",
   "staff.signedIn": "Signed in: {name} ({role})",
   "connect.firstPerson": "Your name and PIN (optional): you become this desk's manager and every action carries your name.",
+  "practice.block": "Block time",
+  "practice.blocked": "Blocked",
+  "practice.blockTitle": "Block time",
+  "practice.blockHint": "Shift + click on a free time opens this dialog too.",
+  "practice.reason": "Reason",
+  "practice.reasonPlaceholder": "Lunch, meeting, vacation…",
+  "practice.wholePractitioner": "Block the practitioner in all their calendars",
+  "practice.save": "Block",
+  "practice.saved": "Time blocked.",
+  "practice.savedPending": "Block saved: it will be sent to GHL when the connection is back.",
+  "practice.moveTitle": "Blocked time",
+  "practice.move": "Save change",
+  "practice.remove": "Remove block",
+  "practice.removed": "Block removed.",
+  "practice.room": "Room",
+  "practice.rooms": "Rooms",
+  "practice.noRoom": "No room assigned in GHL",
+  "practice.filterSpecialty": "Specialty",
+  "practice.filterRoom": "Room",
+  "practice.all": "All",
+  "practice.closed": "Closed",
+  "help.block": "Block time",
+  "practice.byRoom": "Rooms as columns",
 };
 
 export const dictionaries: Readonly<Record<Locale, Messages>> = {

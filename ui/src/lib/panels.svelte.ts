@@ -22,6 +22,8 @@ export class Panels {
   readonly #desk: Desk;
   page = $state<Page>("desk");
   booking = $state.raw<BookingSlot | null>(null);
+  /** "Bloquear horario": a new block at a slot, or an existing block (`blockId`). */
+  blocking = $state.raw<(BookingSlot & { blockId: string | null; durationMinutes: number; reason: string }) | null>(null);
   details = $state.raw<{ cita: CitaView; proposed: ProposedMove | null } | null>(null);
   settingsOpen = $state(false);
   helpOpen = $state(false);
@@ -38,7 +40,7 @@ export class Panels {
   /** The report the Reconciliación page opens on (from the banner). */
   reportToOpen = $state<number | null>(null);
   readonly modalOpen = $derived(
-    !!this.booking || !!this.details || this.settingsOpen || this.staffOpen || this.aboutOpen,
+    !!this.booking || !!this.blocking || !!this.details || this.settingsOpen || this.staffOpen || this.aboutOpen,
   );
 
   constructor(desk: Desk) {
@@ -48,6 +50,7 @@ export class Panels {
   /** Everything over the desk closed (before the lock screen shows). */
   closeAll = () => {
     this.booking = null;
+    this.blocking = null;
     this.details = null;
     this.settingsOpen = false;
     this.helpOpen = false;
@@ -77,6 +80,49 @@ export class Panels {
     const date = slot?.date ?? (mode === "day" && day ? day : isInWeek(week.today, week.weekStart) ? week.today : week.weekStart);
     const start = slot?.start ?? (date === week.today ? nextHalfHour(locationNow(week.location.timeZone)) : "09:00");
     this.booking = { calendarId: initialCalendarId(week.calendars, slot?.calendarId ?? null, defaultCalendarId), date, start };
+  };
+
+  /** "Bloquear horario" (B, the header's button, Shift + click on a free time). */
+  openBlock = (slot?: BookingSlot & { durationMinutes?: number }) => {
+    const { week } = this.#desk;
+    if (!week || week.calendars.length === 0) return;
+    this.openBooking(slot);
+    const at = this.booking;
+    this.booking = null;
+    if (at) this.blocking = { ...at, blockId: null, durationMinutes: slot?.durationMinutes ?? 60, reason: "" };
+  };
+
+  /** A block clicked in the grid: its dialog, to move or remove it. */
+  openBlockById = (blockId: string) => {
+    const block = this.#desk.practiceDays?.blocks.find((b) => b.id === blockId);
+    if (!block) return;
+    const calendarId = block.calendarId ?? this.#desk.calendars[0]?.id ?? "";
+    const minutes = Math.max(15, Math.round((Date.parse(`${block.end}Z`) - Date.parse(`${block.start}Z`)) / 60000));
+    this.blocking = {
+      blockId,
+      calendarId,
+      date: block.start.slice(0, 10),
+      start: block.start.slice(11, 16),
+      durationMinutes: minutes,
+      reason: block.title,
+    };
+  };
+
+  /** A block dragged or resized in the grid. */
+  moveBlockByDrag = async (move: { blockId: string; date: string; start: string; durationMinutes: number; revert: () => void }) => {
+    const t = this.#desk.i18n.t;
+    this.moveError = null;
+    await attempt(
+      async () => {
+        await api.moveBlock(move.blockId, { date: move.date, start: move.start, durationMinutes: move.durationMinutes, reason: null });
+        this.#desk.scheduleReload();
+      },
+      t,
+      (error) => {
+        move.revert();
+        this.moveError = t("cita.moveFailed", { message: error.message });
+      },
+    );
   };
 
   openCita = (id: string) => {
@@ -140,6 +186,9 @@ export class Panels {
         break;
       case "new-cita":
         if (this.page === "desk") this.openBooking();
+        break;
+      case "block-time":
+        if (this.page === "desk") this.openBlock();
         break;
       case "reconcile":
         this.switchPage(this.page === "reconcile" ? "desk" : "reconcile");

@@ -12,6 +12,7 @@ export type ShortcutAction =
   | "day-view"
   | "week-view"
   | "new-cita"
+  | "block-time"
   | "reconcile"
   | "settings"
   | "location"
@@ -64,6 +65,8 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   W: "week-view",
   n: "new-cita",
   N: "new-cita",
+  b: "block-time",
+  B: "block-time",
   c: "reconcile",
   C: "reconcile",
   s: "settings",

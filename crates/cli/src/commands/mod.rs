@@ -11,6 +11,7 @@ pub mod connect;
 pub mod doctor;
 pub mod health;
 pub mod patients;
+pub mod practice;
 pub mod push;
 pub mod reconcile;
 pub mod refusals;

@@ -76,6 +76,9 @@ pub struct BookingCheck {
     pub mode: OverlapMode,
     pub start_local: Option<String>,
     pub end_local: Option<String>,
+    /// The rooms and equipment serving the calendar (GHL ties them to
+    /// calendars, not to citas), for the dialog to show.
+    pub rooms: Vec<String>,
 }
 
 /// What happened to a booking or change.
@@ -145,7 +148,15 @@ impl Desk {
                 moving_cita_id: None,
             },
         )?;
-        Ok(summarise(findings, settings.overlap_mode, start, end, zone))
+        let mut check = summarise(findings, settings.overlap_mode, start, end, zone);
+        check.rooms = self
+            .store
+            .rooms_of_calendar(&req.calendar_id)?
+            .into_iter()
+            .filter(|r| r.is_active)
+            .map(|r| r.name)
+            .collect();
+        Ok(check)
     }
 
     pub(crate) fn findings_for(
@@ -159,14 +170,32 @@ impl Desk {
         let lo = draft.start.min(draft.end) - Duration::hours(12);
         let hi = draft.start.max(draft.end) + Duration::hours(12);
         let booked = self.store.booked_around(location_id, lo, hi)?;
-        Ok(booking::check(
+        let mut findings = booking::check(
             &draft,
             &calendars,
             &booked,
             zone,
             settings.overlap_mode,
             self.locale(),
-        ))
+        );
+        // The practice's findings (blocks, schedules, rooms) beside the
+        // overlap rules, the most serious first as ever.
+        if let Some(calendar) = calendars.iter().find(|c| c.id == draft.calendar_id) {
+            let practice =
+                self.store
+                    .practice(location_id, lo.timestamp_millis(), hi.timestamp_millis())?;
+            findings.extend(crate::practice::check(
+                &draft,
+                calendar,
+                &practice,
+                &booked,
+                zone,
+                settings.overlap_mode,
+                self.locale(),
+            ));
+            findings.sort_by_key(|f| f.severity != Severity::Blocking);
+        }
+        Ok(findings)
     }
 
     /// Books a cita: the checks again, then the patient (new ones only after
@@ -348,11 +377,27 @@ impl Desk {
                 &location.time_zone,
             )
             .await?;
+        // GHL's slots already skip its blocks and follow its schedules; the
+        // replica also knows blocks made here that GHL has not got yet.
+        let practice = self.store.practice(
+            &location.id,
+            start.timestamp_millis(),
+            end.timestamp_millis(),
+        )?;
+        let rules = self
+            .store
+            .calendar_rules(&location.id, &LocationSettings::default())?
+            .into_iter()
+            .find(|c| c.id == calendar_id);
+        let length = Duration::minutes(self.slot_minutes(calendar_id)?);
         let mut slots = Vec::new();
         for (date, starts) in found {
             for s in starts {
                 if let Ok(at) = time::parse_ghl_time(&s, zone) {
-                    if at >= now {
+                    let allowed = rules.as_ref().is_none_or(|c| {
+                        crate::practice::slot_allowed(c, &practice, at, at + length)
+                    });
+                    if at >= now && allowed {
                         slots.push(FreeSlot {
                             date: date.clone(),
                             start: time::hhmm(at, zone),
@@ -435,6 +480,7 @@ pub(crate) fn summarise(
         mode,
         start_local: Some(time::local_string(start, zone)),
         end_local: Some(time::local_string(end, zone)),
+        rooms: Vec::new(),
     }
 }
 
@@ -477,6 +523,7 @@ mod tests {
             mode: OverlapMode::Flexible,
             start_local: None,
             end_local: None,
+            rooms: Vec::new(),
         };
         assert!(gate(&check(vec![]), None, Locale::EsPe).unwrap().is_none());
         let e = gate(&check(vec![warn.clone()]), Some("  "), Locale::EsPe).unwrap_err();

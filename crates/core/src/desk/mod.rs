@@ -21,6 +21,7 @@ use crate::{paths, time};
 mod about;
 mod agenda;
 mod alerts;
+mod blocks;
 mod booking;
 mod citas;
 mod connect;
@@ -29,6 +30,7 @@ mod health;
 mod live;
 mod outbox;
 mod patients;
+mod practice;
 mod reconcile;
 mod reminders;
 mod settings;
@@ -37,6 +39,7 @@ mod sync;
 
 pub use about::{AboutInfo, ShellFacts};
 pub use alerts::Alert;
+pub use blocks::{BlockMove, BlockOutcome, BlockRequest, BlockView};
 pub use booking::{BookingCheck, BookingOutcome, BookingRequest, FreeSlot, PatientChoice};
 pub use citas::CitaAction;
 pub use connect::{OAuthConnectRequest, SystemBrowser};
@@ -50,6 +53,9 @@ pub use health::{
 pub use live::relay_account;
 pub use outbox::RefusedWrite;
 pub use patients::PatientEdit;
+pub use practice::{
+    CalendarPractice, CalendarSpan, GroupView, PracticeDays, PracticeView, RoomView,
+};
 pub use reconcile::{
     ExportFormat, FixAction, FixFailure, FixOutcome, FixRequest, ReconcileProgress, RunTrigger,
 };
@@ -528,6 +534,19 @@ fn open_or_set_aside(
 }
 
 /// The name the audit log records: the desk's configured user, else the OS account.
+/// A block as the grid shows it (the block writes answer it; the grid reads it).
+pub(crate) fn block_view(b: &crate::store::BlockRow, zone: chrono_tz::Tz) -> BlockView {
+    BlockView {
+        id: b.id.clone(),
+        calendar_id: b.calendar_id.clone(),
+        user_id: b.user_id.clone(),
+        title: b.title.clone(),
+        start: crate::time::local_string(crate::time::from_ms(b.start_ms), zone),
+        end: crate::time::local_string(crate::time::from_ms(b.end_ms), zone),
+        pending: b.sync_state != "synced",
+    }
+}
+
 pub(crate) fn actor(store: &Store) -> String {
     store
         .setting("desk_user")

@@ -47,6 +47,15 @@ pub async fn push(
             WriteKind::CreateCita => push_create(client, store, &item, zone, &mut report).await,
             WriteKind::UpdateCita => push_update(client, store, &item, zone).await,
             WriteKind::UpdateContact => push_contact_update(client, store, &item).await,
+            WriteKind::CreateBlock | WriteKind::UpdateBlock | WriteKind::DeleteBlock => {
+                match super::blocks::push_block(client, store, &item, zone).await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(super::blocks::Unreadable(why))) => {
+                        Err(Step::Refused("outbox.unreadable".into(), why))
+                    }
+                    Err(e) => Err(Step::from(e)),
+                }
+            }
             WriteKind::SendReminder | WriteKind::WithdrawReminder => {
                 super::reminders::push_reminder(client, store, &item)
                     .await

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
-use citadesk_ghl::{EventsQuery, GhlClient};
+use citadesk_ghl::{BlockOwner, EventsQuery, GhlClient};
 
 use super::Desk;
 use crate::cita::CitaRow;
 use crate::error::{CoreError, Result};
-use crate::mapping::{calendar_row, cita_row};
+use crate::mapping::{block_row, calendar_row, cita_row, group_row, room_row, schedule_row};
 use crate::model::{ConnectionState, Locale, RelayState, SyncProgress, SyncSummary};
 use crate::pulls::{Next, PullKind, PullSchedule, NEAR_TODAY_DAYS, NEAR_TODAY_DAYS_BACK};
 use crate::reconcile::Via;
@@ -136,6 +136,17 @@ pub async fn pull_location(
         progress(&shown);
     }
 
+    if full {
+        pull_practice(
+            client,
+            store,
+            location_id,
+            zone,
+            (today - Duration::days(1), to),
+        )
+        .await?;
+    }
+
     if let Some(lost_webhook) = heal {
         let after = store.cita_rows_starting_in(location_id, from, to)?;
         let healed = store.record_healed(
@@ -257,6 +268,118 @@ async fn pull_location_and_calendars(
         .collect();
     store.replace_calendars(location_id, &rows)?;
     Ok((zone, calendars.into_iter().map(|c| c.id).collect()))
+}
+
+/// The practice around the citas, on full pulls (GHL sends no webhook for
+/// any of it): specialties (groups), rooms and equipment, each
+/// practitioner's schedules, and the blocks from yesterday to the window's
+/// end, listed per group (calendars in none: per calendar) and per
+/// practitioner. What GHL no longer lists is removed. A failure other than
+/// being offline keeps what the replica had (the agenda is still right).
+async fn pull_practice(
+    client: &GhlClient,
+    store: &Store,
+    location_id: &str,
+    zone: chrono_tz::Tz,
+    (from_day, to): (chrono::NaiveDate, DateTime<Utc>),
+) -> Result<()> {
+    let kept = |what: &str, e: &citadesk_ghl::GhlError| {
+        tracing::warn!(code = e.code(), "could not list {what}: {e}");
+    };
+    match client.list_groups(location_id).await {
+        Ok(groups) => store.replace_groups(
+            location_id,
+            &groups.iter().map(group_row).collect::<Vec<_>>(),
+        )?,
+        Err(e) if e.is_offline() => return Err(e.into()),
+        Err(e) => kept("calendar groups", &e),
+    }
+    let mut rooms = Vec::new();
+    let mut complete = true;
+    for kind in ["rooms", "equipments"] {
+        match client.list_resources(location_id, kind).await {
+            Ok(found) => rooms.extend(found.iter().filter_map(room_row)),
+            Err(e) if e.is_offline() => return Err(e.into()),
+            Err(e) => {
+                kept(kind, &e);
+                complete = false;
+            }
+        }
+    }
+    if complete {
+        store.replace_rooms(location_id, &rooms)?;
+    }
+    let calendars =
+        store.calendar_rules(location_id, &crate::booking::LocationSettings::default())?;
+    let mut practitioners: Vec<String> = calendars
+        .iter()
+        .filter_map(|c| c.practitioner_id.clone())
+        .collect();
+    practitioners.sort();
+    practitioners.dedup();
+    let mut schedules = Vec::new();
+    complete = true;
+    for user in &practitioners {
+        match client.search_schedules(location_id, user).await {
+            Ok(found) => schedules.extend(found.iter().map(schedule_row)),
+            Err(e) if e.is_offline() => return Err(e.into()),
+            Err(e) => {
+                kept("schedules", &e);
+                complete = false;
+            }
+        }
+    }
+    if complete {
+        store.replace_schedules(location_id, &schedules)?;
+    }
+    let mut groups: Vec<String> = Vec::new();
+    let mut ungrouped: Vec<String> = Vec::new();
+    for (calendar, group) in store.calendar_group_ids(location_id)? {
+        match group.filter(|g| !g.is_empty()) {
+            Some(g) if !groups.contains(&g) => groups.push(g),
+            Some(_) => {}
+            None => ungrouped.push(calendar),
+        }
+    }
+    let from = time::start_of_day(from_day, zone);
+    for w in time::windows(from, to.max(from), MAX_WINDOW_DAYS) {
+        let mut listed = Vec::new();
+        let owners = groups
+            .iter()
+            .map(|g| BlockOwner::Group(g.as_str()))
+            .chain(ungrouped.iter().map(|c| BlockOwner::Calendar(c.as_str())))
+            .chain(practitioners.iter().map(|u| BlockOwner::User(u.as_str())));
+        let mut complete = true;
+        for owner in owners {
+            match client
+                .list_blocked_slots(location_id, owner, w.0, w.1)
+                .await
+            {
+                Ok(found) => listed.extend(found.iter().filter_map(|b| {
+                    block_row(location_id, b, zone)
+                        .inspect_err(|err| {
+                            tracing::warn!("skipping a block GHL sent malformed: {err}")
+                        })
+                        .ok()
+                })),
+                Err(e) if e.is_offline() => return Err(e.into()),
+                Err(e) => {
+                    kept("blocked slots", &e);
+                    complete = false;
+                }
+            }
+        }
+        if complete {
+            listed.sort_by(|a, b| a.id.cmp(&b.id));
+            listed.dedup_by(|a, b| a.id == b.id);
+            store.apply_blocks_window(
+                location_id,
+                (w.0.timestamp_millis(), w.1.timestamp_millis()),
+                &listed,
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Above this many unknown patients, the sync pages through contact search.

@@ -44,6 +44,32 @@ pub fn insert_audit(tx: &rusqlite::Connection, a: &AuditRecord<'_>) -> rusqlite:
 }
 
 impl Store {
+    /// The location's block writes in the audit log (made, moved, removed,
+    /// refused), oldest first.
+    pub fn block_audit(&self, location_id: &str, zone: Tz) -> Result<Vec<AuditEntry>> {
+        self.with(|c| {
+            let mut st = c.prepare(
+                "SELECT id, cita_id, action, actor, at, before, after, ghl_answer, reason
+                 FROM audit_log WHERE location_id = ?1 AND cita_id IS NULL AND contact_id IS NULL
+                   AND (action LIKE 'block_%' OR action = 'refused') ORDER BY id",
+            )?;
+            let rows = st.query_map([location_id], |r| {
+                Ok(AuditEntry {
+                    id: r.get(0)?,
+                    cita_id: r.get(1)?,
+                    action: r.get(2)?,
+                    actor: r.get(3)?,
+                    at_local: time::local_string(time::from_ms(r.get(4)?), zone),
+                    before: r.get(5)?,
+                    after: r.get(6)?,
+                    ghl_answer: r.get(7)?,
+                    reason: r.get(8)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
     pub fn audit_for(&self, cita_id: &str, zone: Tz) -> Result<Vec<AuditEntry>> {
         self.with(|c| {
             let mut st = c.prepare(

@@ -133,12 +133,12 @@ impl Store {
             let now = Utc::now().timestamp_millis();
             {
                 let mut st = tx.prepare(
-                    "INSERT INTO calendars (id, location_id, name, is_active, primary_user_id, slot_minutes, open_hours, raw, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO calendars (id, location_id, name, is_active, primary_user_id, slot_minutes, open_hours, raw, updated_at, group_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, json_extract(?8, '$.groupId'))
                      ON CONFLICT (id) DO UPDATE SET location_id = excluded.location_id, name = excluded.name,
                        is_active = excluded.is_active, primary_user_id = excluded.primary_user_id,
                        slot_minutes = excluded.slot_minutes, open_hours = excluded.open_hours,
-                       raw = excluded.raw, updated_at = excluded.updated_at",
+                       raw = excluded.raw, updated_at = excluded.updated_at, group_id = excluded.group_id",
                 )?;
                 for cal in calendars {
                     st.execute(params![

@@ -11,9 +11,11 @@ use crate::error::{CoreError, Result};
 use crate::patients;
 
 mod audit;
+pub(crate) mod blocks;
 mod citas;
 mod contacts;
 mod dashboard;
+mod groups;
 mod healed;
 mod inbox;
 mod live;
@@ -23,11 +25,14 @@ mod outbox;
 mod record;
 mod reminders;
 mod reports;
+mod rooms;
+mod schedules;
 mod settings;
 mod staff;
 
-pub use crate::mapping::CalendarRow;
+pub use crate::mapping::{BlockRow, CalendarRow};
 pub(crate) use audit::{insert_audit, AuditRecord};
+pub(crate) use blocks::{remove_block, upsert_block};
 pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;

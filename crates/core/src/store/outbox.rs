@@ -44,6 +44,29 @@ impl Store {
         })
     }
 
+    /// Test hook: as if `attempts` sends had started (a crash after one).
+    #[cfg(feature = "testing")]
+    pub fn force_attempts(&self, id: i64, attempts: i64) -> Result<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE outbox SET attempts = ?2 WHERE id = ?1",
+                params![id, attempts],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Whether a GHL id already stands for something made here.
+    pub(crate) fn is_mapped_ghl_id(&self, ghl_id: &str) -> Result<bool> {
+        self.with(|c| {
+            c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM id_map WHERE ghl_id = ?1)",
+                [ghl_id],
+                |r| r.get(0),
+            )
+        })
+    }
+
     /// The ids of the location's writes still to send, oldest first.
     pub fn pending_ids(&self, location_id: &str) -> Result<Vec<i64>> {
         self.with(|c| {
@@ -341,6 +364,12 @@ impl Store {
                 | WriteKind::UpdateContact
                 | WriteKind::SendReminder
                 | WriteKind::WithdrawReminder => {}
+                WriteKind::CreateBlock => {
+                    tx.execute("DELETE FROM blocks WHERE id = ?1", [&item.subject_id])?;
+                }
+                WriteKind::UpdateBlock | WriteKind::DeleteBlock => {
+                    crate::store::blocks::put_back(&tx, &item.subject_id, item.before.as_deref())?;
+                }
                 WriteKind::UpdateCita => {
                     if let Some(before) = item.before.as_deref().and_then(|b| serde_json::from_str::<CitaSnapshot>(b).ok()) {
                         tx.execute(
@@ -356,7 +385,8 @@ impl Store {
                 &AuditRecord {
                     location_id: &item.location_id,
                     cita_id: item.kind.is_cita().then_some(item.subject_id.as_str()),
-                    contact_id: (!item.kind.is_cita()).then_some(item.subject_id.as_str()),
+                    contact_id: (!item.kind.is_cita() && !item.kind.is_block())
+                        .then_some(item.subject_id.as_str()),
                     action: "refused",
                     actor: &item.actor,
                     before: item.before.clone(),

@@ -6,8 +6,8 @@
 use rusqlite::{params, Transaction};
 
 use super::{
-    insert_answer, insert_audit, insert_write, upsert_cita_row, write_contact, AnswerRecord,
-    AuditRecord, Store,
+    insert_answer, insert_audit, insert_write, remove_block, upsert_block, upsert_cita_row,
+    write_contact, AnswerRecord, AuditRecord, BlockRow, Store,
 };
 use crate::cita::CitaRow;
 use crate::error::Result;
@@ -87,6 +87,16 @@ impl Recording<'_> {
     /// A cita row as the desk or GHL says it is now, in `state`.
     pub(crate) fn cita(&self, row: &CitaRow, state: &str) -> rusqlite::Result<()> {
         upsert_cita_row(self.tx, row, state)
+    }
+
+    /// A block as the desk shows it until GHL answers.
+    pub(crate) fn block(&self, row: &BlockRow) -> rusqlite::Result<()> {
+        upsert_block(self.tx, row, "pending_push")
+    }
+
+    /// A block removed at the desk: hidden until GHL has deleted it.
+    pub(crate) fn block_removed(&self, id: &str) -> rusqlite::Result<()> {
+        remove_block(self.tx, id)
     }
 
     /// A moved or re-stated cita, waiting for GHL.

@@ -76,6 +76,13 @@ async fn delete_event(
     Path(event_id): Path<String>,
 ) -> Result<(StatusCode, Json<Value>), GhlError> {
     let mut world = sandbox.write().await;
+    // Block slots are events too, and go the same way.
+    if let Some(block) = world.blocks.get(&event_id) {
+        caller.ensure_location(&block.location_id)?;
+        world.blocks.remove(&event_id);
+        sandbox.mark_dirty();
+        return Ok((StatusCode::CREATED, Json(json!({"succeeded": true}))));
+    }
     visible(&caller, world.appointments.get(&event_id), "Event")?;
     let removed = ops::delete_appointment(&mut world, &event_id)?;
     sandbox.announce(&world, Change::AppointmentDelete(removed), true);

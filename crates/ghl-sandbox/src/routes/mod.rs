@@ -16,6 +16,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod events;
 pub mod locations;
+pub mod practice;
 pub mod users;
 
 /// A fresh `traceId` (Overview.md: "a unique id for every request").
@@ -82,7 +83,9 @@ pub fn ghl_api(sandbox: Shared) -> Router {
         .merge(group(ApiGroup::Users, users::routes()))
         .merge(group(
             ApiGroup::Calendars,
-            calendars::routes().merge(events::routes()),
+            calendars::routes()
+                .merge(events::routes())
+                .merge(practice::routes()),
         ))
         .merge(group(ApiGroup::Contacts, contacts::routes()))
         .merge(group(ApiGroup::Conversations, conversations::routes()))

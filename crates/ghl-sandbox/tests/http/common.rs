@@ -337,6 +337,21 @@ fn prepare(mut doc: Value, common: &Value) -> Value {
             p["type"] = json!("string");
         }
     }
+    // The same for a block write's answer (BlockedSlotSuccessfulResponseDto).
+    for field in ["startTime", "endTime"] {
+        if let Some(p) = doc.pointer_mut(&format!(
+            "/components/schemas/BlockedSlotSuccessfulResponseDto/properties/{field}"
+        )) {
+            p["type"] = json!("string");
+        }
+    }
+    // Thin: CalendarResourceByIdResponseDTO names no `id`, yet GET, PUT and
+    // DELETE /calendars/resources/{type}/{id} need one to be called at all.
+    if let Some(p) =
+        doc.pointer_mut("/components/schemas/CalendarResourceByIdResponseDTO/properties")
+    {
+        p["id"] = json!({"type": "string"});
+    }
     // Thin: Overview.md says every response carries `traceId`, and GHL's
     // free-slots answers do (NOTES.md), but the 200 schema is a map of
     // dates to `SlotsSchema` that leaves no room for it. Allow it here.

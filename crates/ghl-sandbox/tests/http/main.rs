@@ -14,5 +14,6 @@ mod faults;
 mod large;
 mod limits;
 mod oauth;
+mod practice;
 mod seed;
 mod webhooks;
