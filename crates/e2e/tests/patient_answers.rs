@@ -1,5 +1,5 @@
 //! A patient's answer in the open window (issue #16): reminders go out for
-//! two citas of tomorrow; the patient's "1" (ghl-sandbox plays the patient:
+//! two citas of the day after tomorrow; the patient's "1" (ghl-sandbox plays the patient:
 //! a signed InboundMessage through citadesk-relay) shows the cita confirmed
 //! without a refresh, with the grid's reminder mark saying so, and a "2"
 //! waits in "Respuestas" with its count; "Reprogramar…" there moves the
@@ -41,15 +41,34 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
     let Some((home, sandbox)) = connected_demo() else {
         return;
     };
-    // Two patients who can be written to, each with a cita early tomorrow
-    // (their first, so it is the one the answer is for).
+    // Two patients who can be written to, each with a cita early in the
+    // day after tomorrow and none before it: the cita the answer is for.
+    // Not tomorrow: from 21:00 to 08:00 (the default quiet hours) a
+    // reminder waits until 08:00, too late for a cita early tomorrow, and
+    // the answer would find no reminded cita.
+    let zone: chrono_tz::Tz = "America/Lima".parse().unwrap();
+    let now = chrono::Utc::now();
+    let day = now.with_timezone(&zone).date_naive() + chrono::Duration::days(2);
     let state = sandbox.state().await;
+    let busy: std::collections::HashSet<String> = state["appointments"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|a| {
+            a["startTime"]
+                .as_str()
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .is_some_and(|t| t > now && t < now + chrono::Duration::days(4))
+        })
+        .filter_map(|a| a["contactId"].as_str().map(str::to_string))
+        .collect();
     let reachable: Vec<String> = state["contacts"]
         .as_object()
         .unwrap()
         .values()
         .filter(|c| c["phone"].is_string() && c["dnd"] == false)
         .map(|c| c["id"].as_str().unwrap().to_string())
+        .filter(|id| !busy.contains(id))
         .take(2)
         .collect();
     assert_eq!(reachable.len(), 2, "the demo has patients with phones");
@@ -57,8 +76,6 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
         .as_str()
         .unwrap()
         .to_string();
-    let zone: chrono_tz::Tz = "America/Lima".parse().unwrap();
-    let tomorrow = chrono::Utc::now().with_timezone(&zone).date_naive() + chrono::Duration::days(1);
     let mut citas = Vec::new();
     for (contact, hhmm) in reachable.iter().zip(["06:00", "06:30"]) {
         let made = sandbox
@@ -67,7 +84,7 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
                 "/appointments",
                 Some(serde_json::json!({
                     "calendarId": calendar, "contactId": contact,
-                    "startTime": format!("{tomorrow}T{hhmm}:00-05:00"),
+                    "startTime": format!("{day}T{hhmm}:00-05:00"),
                     "title": "Control", "appointmentStatus": "new",
                 })),
             )
@@ -78,13 +95,7 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
     cli(&home, &["reminders", "on"]);
     let sent = cli(
         &home,
-        &[
-            "reminders",
-            "send",
-            "--date",
-            &tomorrow.to_string(),
-            "--json",
-        ],
+        &["reminders", "send", "--date", &day.to_string(), "--json"],
     );
     for cita in &citas {
         assert!(sent.contains(cita.as_str()), "{cita} reminded: {sent}");
@@ -101,8 +112,9 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
         Duration::from_secs(30),
     )
     .await;
-    // Tomorrow on screen: the day view of tomorrow.
+    // That day on screen: the day view, two days on.
     app.click_testid("view-day").await;
+    app.click_testid("next-week").await;
     app.click_testid("next-week").await;
     app.wait_for(
         &format!("[data-cita-id='{}']", citas[0]),

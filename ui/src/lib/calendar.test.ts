@@ -223,7 +223,7 @@ describe("citaEventHtml", () => {
     expect(out.indexOf("reminder-mark")).toBeLessThan(out.indexOf(">09:00 - 09:30<"));
     expect(out).toContain('title="María Quispe · Limpieza - María Quispe · confirmada · Confirmada por el paciente · 09:00 - 09:30"');
     for (const [state, glyph] of [
-      ["scheduled", "⏰"],
+      ["scheduled", "◷"],
       ["sent", "✉"],
       ["failed", "!"],
       ["reschedule_requested", "↻"],

@@ -22,7 +22,7 @@ const answer = (over: Partial<InboxItem> = {}): InboxItem => ({
 describe("reminders", () => {
   it("marks each state", () => {
     expect(reminderMark("confirmed_by_patient")).toBe("✔");
-    expect(reminderMark("scheduled")).toBe("⏰");
+    expect(reminderMark("scheduled")).toBe("◷");
     expect(reminderMark("reschedule_requested")).toBe("↻");
     expect(reminderMark("failed")).toBe("!");
   });

@@ -26,7 +26,11 @@ export function reminderWords(t: Translator): Record<ReminderState, string> {
   return Object.fromEntries(REMINDER_STATES.map((s) => [s, t(key(s))])) as Record<ReminderState, string>;
 }
 
-/** A one-character mark for a reminder state (with its words as tooltip). */
+/**
+ * A one-character mark for a reminder state (with its words as tooltip).
+ * Only characters common fonts carry (DejaVu has them all): an emoji such
+ * as ⏰ draws as an empty box where no emoji font is installed.
+ */
 export function reminderMark(state: ReminderState): string {
   switch (state) {
     case "confirmed_by_patient":
@@ -43,7 +47,7 @@ export function reminderMark(state: ReminderState): string {
     case "sent":
       return "✉";
     default:
-      return "⏰";
+      return "◷";
   }
 }
 
