@@ -517,3 +517,49 @@ async fn a_block_create_that_reached_ghl_before_a_crash_is_found_not_sent_again(
         .starts_with("found "));
     sb.shutdown().await;
 }
+
+/// The background's full pulls list the practice at most every 30 minutes
+/// (it has no webhooks and costs a call per practitioner and per group);
+/// a person's "Sincronizar" always lists it, so a block made in GHL shows.
+#[tokio::test]
+async fn background_full_pulls_list_the_practice_seldom_a_person_always() {
+    let sb = sandbox_with("127.0.0.1:0".parse().unwrap(), None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk_on(dir.path(), &sb).await;
+    let manual = desk.sync_now().await.unwrap();
+    let background = desk.pull(citadesk_core::PullKind::Full).await.unwrap();
+    assert!(
+        background.ghl_calls < manual.ghl_calls,
+        "background {} calls, manual {}",
+        background.ghl_calls,
+        manual.ghl_calls
+    );
+    // A block made in GHL meanwhile: the next background pull does not see
+    // it, "Sincronizar" does.
+    let calendar = calendar_id(&sb, "Fisioterapia").await;
+    let day = chrono::Utc::now().date_naive() + Duration::days(3);
+    admin(
+        &sb,
+        reqwest::Method::POST,
+        "/_sandbox/blocks",
+        Some(json!({
+            "calendarId": calendar,
+            "startTime": format!("{day}T15:00:00-05:00"),
+            "endTime": format!("{day}T16:00:00-05:00"),
+            "title": "Reunión"
+        })),
+    )
+    .await;
+    let loc = desk.active_location().unwrap().unwrap();
+    let blocks = || {
+        desk.store()
+            .blocks_between(&loc, 0, i64::MAX)
+            .unwrap()
+            .len()
+    };
+    let before = blocks();
+    desk.pull(citadesk_core::PullKind::Full).await.unwrap();
+    assert_eq!(blocks(), before, "a background pull within 30 minutes");
+    desk.sync_now().await.unwrap();
+    assert_eq!(blocks(), before + 1, "Sincronizar lists the practice");
+}

@@ -136,7 +136,7 @@ pub async fn pull_location(
         progress(&shown);
     }
 
-    if full {
+    if full && practice_due(store, location_id, now)? {
         pull_practice(
             client,
             store,
@@ -145,6 +145,7 @@ pub async fn pull_location(
             (today - Duration::days(1), to),
         )
         .await?;
+        store.set_setting(&practice_key(location_id), &now.to_rfc3339())?;
     }
 
     if let Some(lost_webhook) = heal {
@@ -382,6 +383,25 @@ async fn pull_practice(
     Ok(())
 }
 
+/// Rooms, schedules and blocks change seldom and GHL sends no webhook for
+/// them; listing them costs about 65 calls on a 20-calendar clinic. A full
+/// pull lists them at most this often (a person's "Sincronizar" always does),
+/// so a desk polling every 5 minutes without the relay does not pay that
+/// 288 times a day.
+const PRACTICE_EVERY: Duration = Duration::minutes(30);
+
+fn practice_key(location_id: &str) -> String {
+    format!("practice_pulled_at:{location_id}")
+}
+
+/// Whether the next full pull lists the practice again.
+fn practice_due(store: &Store, location_id: &str, now: DateTime<Utc>) -> Result<bool> {
+    let last = store
+        .setting(&practice_key(location_id))?
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok());
+    Ok(last.is_none_or(|t| now - t.with_timezone(&Utc) >= PRACTICE_EVERY))
+}
+
 /// Above this many unknown patients, the sync pages through contact search.
 const PAGED_CONTACTS_FROM: usize = 50;
 const CONTACT_PAGE: u32 = 500;
@@ -391,6 +411,10 @@ const SEARCH_WINDOW: u64 = 10_000;
 impl Desk {
     /// Pulls the active location's whole window from GHL into the replica.
     pub async fn sync_now(&self) -> Result<SyncSummary> {
+        // A person asked: the practice (a block just made in GHL) comes too.
+        if let Some(location_id) = self.active_location()? {
+            self.store.remove_setting(&practice_key(&location_id))?;
+        }
         self.pull(PullKind::Full).await
     }
 
