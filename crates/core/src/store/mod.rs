@@ -11,6 +11,7 @@ use crate::error::{CoreError, Result};
 use crate::patients;
 
 mod audit;
+mod cita_list;
 mod citas;
 mod contacts;
 mod dashboard;
@@ -28,6 +29,7 @@ mod staff;
 
 pub use crate::mapping::CalendarRow;
 pub(crate) use audit::{insert_audit, AuditRecord};
+pub(crate) use cita_list::ListFilter;
 pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;
