@@ -49,11 +49,7 @@ impl Store {
     /// (day index, calendar id, citas not cancelled, cancelled, minutes
     /// booked) of the location's citas starting each day: the month view.
     /// Minutes are of citas not cancelled, clipped to their day.
-    pub fn month_counts(
-        &self,
-        location_id: &str,
-        days: &[(i64, i64)],
-    ) -> Result<Vec<MonthCount>> {
+    pub fn month_counts(&self, location_id: &str, days: &[(i64, i64)]) -> Result<Vec<MonthCount>> {
         self.with(|c| {
             let mut st = c.prepare_cached(&format!(
                 "WITH {DAYS}
