@@ -14,6 +14,10 @@
 #    20 calendars and dragging a cita with WebKit's acceleration off (the
 #    app's default) and on; draw time of the candidate week layouts for 5
 #    and 10 calendars; a GHL change to the drawn window, p99 over 200.
+#  - calendar_views.json: the month of 20 calendars and the list of the
+#    large seed's 24,800 citas in the real window (debug build), click (or
+#    typed range, sort, scroll) to the drawn frame, target < 300 ms;
+#    calendar_views_core.json: the same reads in the core alone (optimised);
 #  - idle_pulls.json: GHL calls and bytes per desk per idle hour, relay live
 #    and not, 5 desks on the large seed (simulated hours, real pulls);
 #  - relay_agency*.json: 1,000 locations, 10,000 streaming installs, 3,000
@@ -80,6 +84,19 @@ rm -rf "$KEYRING_DIR"
 test -s target/bench/webview_fps.json
 test -s target/bench/week_layouts.json
 test -s target/bench/live_window.json
+section "the month of 20 calendars and the list of 25,000 citas: the core (optimised), and the window from click to drawn (large seed)" || exit 0
+cargo run --locked -q --profile bench-opt -p citadesk-bench -- --out target/bench views
+(cd ui && npm run --silent build)
+cargo build --locked -q -p citadesk -p ghl-sandbox -p citadesk-cli
+cargo build --locked -q -p citadesk-e2e --examples
+KEYRING_DIR="$(mktemp -d)"
+export KEYRING_DIR TARGET
+dbus-run-session -- bash -uo pipefail -c '
+  echo -n citadesk-bench | XDG_DATA_HOME="$KEYRING_DIR" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  xvfb-run -a -s "-screen 0 1280x800x24" "$TARGET/debug/examples/views_bench" "${VIEWS_RUNS:-5}" >/dev/null
+' 2>&1 | grep -vE "dbus-daemon|a11y|atspi" || true
+rm -rf "$KEYRING_DIR"
+test -s target/bench/calendar_views.json
 
 section "relay: sustained ingest (signed, verified, durable)" || exit 0
 cargo run --locked -q --profile bench-opt -p citadesk-relay --example ingest_bench

@@ -34,6 +34,7 @@ use citadesk_core::{
 };
 use citadesk_core::{Alert, Dashboard, DashboardChart};
 use citadesk_core::{BlockMove, BlockOutcome, BlockRequest, PracticeDays, PracticeView};
+use citadesk_core::{ListPage, ListQuery, MonthView, PrintedDay, SedesDay};
 use tauri::State;
 
 use crate::{FirstPaint, Started};
@@ -354,4 +355,21 @@ commands! {
     /// Writes one chart's figures as CSV to the Downloads folder; answers the path.
     fn export_dashboard_chart(from: String, to: String, location_id: Option<String>, chart: DashboardChart) -> String
         = desk => desk.export_dashboard_chart(&from, &to, location_id.as_deref(), chart);
+
+    /// The month holding `month` (YYYY-MM or a date in it; default this
+    /// month): citas per calendar and free capacity per day.
+    fn month_view(month: Option<String>) -> MonthView = desk => desk.month_view(month.as_deref());
+
+    /// One page of the list of citas (range, filters, order).
+    fn cita_list(query: ListQuery) -> ListPage = desk => desk.cita_list(&query);
+
+    /// Writes every row of the list as CSV to the Downloads folder; answers the path.
+    fn export_cita_list(query: ListQuery) -> String = desk => desk.export_cita_list(&query);
+
+    /// The day's sheet to print (default today), one calendar or all.
+    fn printed_day(date: Option<String>, calendar_id: Option<String>) -> PrintedDay
+        = desk => desk.printed_day(date.as_deref(), calendar_id.as_deref());
+
+    /// One day (default today) of every connected sede, for the views of all sedes together.
+    fn sedes_day(date: Option<String>) -> SedesDay = desk => desk.sedes_day(date.as_deref());
 }

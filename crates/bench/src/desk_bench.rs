@@ -372,3 +372,81 @@ pub async fn dashboard(out: &Path, runs: usize) {
     });
     crate::write(out, "dashboard.json", &json);
 }
+
+/// The month view of 20 calendars and the list of the large seed (24,800
+/// citas) from the core: request to data for the month, the list's first
+/// page, a page in the middle, the first page sorted by patient, a patient
+/// search, and the whole CSV.
+pub async fn views(out: &Path, runs: usize) {
+    use citadesk_core::{ListQuery, ListSort};
+    let dir = tempfile::tempdir().unwrap();
+    let (sb, desk, _) = large_desk(dir.path()).await;
+    sb.shutdown().await;
+    let week = desk.week_view(None).unwrap();
+    let today = chrono::NaiveDate::parse_from_str(&week.today, "%Y-%m-%d").unwrap();
+    let all = ListQuery {
+        from: (today - chrono::Duration::days(1)).to_string(),
+        to: (today + chrono::Duration::days(29)).to_string(),
+        ..Default::default()
+    };
+    let total = desk.cita_list(&all).unwrap().total;
+    let timed = |f: &dyn Fn()| {
+        let mut ms = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            f();
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        json!({ "p50": percentile(ms.clone(), 0.5), "max": percentile(ms, 1.0) })
+    };
+    let month = timed(&|| {
+        let m = desk.month_view(None).unwrap();
+        assert_eq!(m.calendars.len(), 20);
+    });
+    let first = timed(&|| {
+        desk.cita_list(&all).unwrap();
+    });
+    let middle = timed(&|| {
+        let q = ListQuery {
+            offset: total / 2,
+            ..all.clone()
+        };
+        assert_eq!(desk.cita_list(&q).unwrap().rows.len(), 200);
+    });
+    let by_patient = timed(&|| {
+        let q = ListQuery {
+            sort: ListSort::Patient,
+            ..all.clone()
+        };
+        desk.cita_list(&q).unwrap();
+    });
+    let search = timed(&|| {
+        let q = ListQuery {
+            patient: Some("maria".into()),
+            ..all.clone()
+        };
+        desk.cita_list(&q).unwrap();
+    });
+    let csv = timed(&|| {
+        assert!(desk.cita_list_csv(&all).unwrap().lines().count() > total as usize);
+    });
+    let json = json!({
+        "benchmark": "calendar_views_core",
+        "when": chrono::Utc::now().to_rfc3339(),
+        "build": if cfg!(debug_assertions) { "debug" } else { "optimised" },
+        "seed": "large",
+        "calendars": week.calendars.len(),
+        "list_rows": total,
+        "runs": runs,
+        "request_to_data_ms": {
+            "month_view": month,
+            "list_first_page": first,
+            "list_middle_page": middle,
+            "list_first_page_by_patient": by_patient,
+            "list_patient_search": search,
+            "list_csv_every_row": csv,
+        },
+        "note": "the core alone (Desk calls on the replica); the window's click-to-drawn figures are in calendar_views.json",
+    });
+    crate::write(out, "calendar_views_core.json", &json);
+}

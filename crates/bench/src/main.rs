@@ -13,6 +13,8 @@
 //! - `idle-pulls`: GHL calls and bytes per desk per idle hour with the relay
 //!   live and without it (several desks, the large seed, simulated hours).
 //! - `dashboard`: the Panel's figures, 90 days × 20 calendars, large seed.
+//! - `views`: the month of 20 calendars and the list of 24,800 citas from
+//!   the core, large seed.
 
 mod desk_bench;
 mod fixture;
@@ -105,6 +107,12 @@ enum Cmd {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// The month view and the list (pages, sort, search, CSV) on the large
+    /// seed: request to data in the core.
+    Views {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 fn main() {
@@ -142,6 +150,7 @@ fn main() {
         Cmd::Reminders { citas } => runtime().block_on(desk_bench::reminders(&cli.out, citas)),
         Cmd::IdlePulls { desks } => runtime().block_on(idle_pulls::idle_pulls(&cli.out, desks)),
         Cmd::Dashboard { runs } => runtime().block_on(desk_bench::dashboard(&cli.out, runs)),
+        Cmd::Views { runs } => runtime().block_on(desk_bench::views(&cli.out, runs)),
     }
 }
 

@@ -14,8 +14,8 @@ use citadesk_core::{paths, CoreError, Desk, DeskOptions, Locale};
 use clap::{Parser, Subcommand};
 
 use commands::{
-    agenda, audit, booking, connect, doctor, health, patients, practice, push, reconcile, refusals,
-    reminders, staff, stats, status, sync,
+    agenda, audit, booking, connect, doctor, health, list, patients, practice, push, reconcile,
+    refusals, reminders, staff, stats, status, sync,
 };
 use output::exit;
 
@@ -71,6 +71,10 @@ enum Command {
     Sync,
     /// Print a day's citas from the replica (no network).
     Agenda(agenda::AgendaArgs),
+    /// The citas of a range of days from the replica (no network), filtered
+    /// by status, calendar, room, practitioner or patient and ordered, as
+    /// text, JSON or CSV (the app's list and its export).
+    List(list::ListArgs),
     /// Find patients in the replica by name, email or phone (accents and
     /// case ignored; every word must match).
     Patients(patients::PatientsArgs),
@@ -190,6 +194,7 @@ async fn run(command: Command, desk: &Desk) -> Result<ExitCode, CoreError> {
         Command::Disconnect(args) => connect::disconnect(desk, args).await,
         Command::Sync => sync::run(desk).await,
         Command::Agenda(args) => agenda::run(desk, args),
+        Command::List(args) => list::run(desk, args),
         Command::Patients(args) => patients::run(desk, args),
         Command::Reconcile(args) => reconcile::run(desk, args).await,
         Command::Status(args) => status::run(desk, args).await,

@@ -2,7 +2,7 @@
 //! share: they run on every keystroke of the booking dialog, locally, so
 //! they take what the replica holds and do no I/O.
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
 use citadesk_ghl::models::{HourRange, OpenHours};
 use serde::{Deserialize, Serialize};
@@ -129,6 +129,20 @@ pub fn within_open_hours(
             let close_at = h.close_hour as u32 * 60 + h.close_minute as u32;
             from >= open_at && to <= close_at
         })
+}
+
+/// Minutes `open` gives on `date` (GHL numbers days 0 = Sunday).
+pub(crate) fn open_minutes_on(open: &[OpenHours], date: NaiveDate) -> i64 {
+    let weekday = date.weekday().num_days_from_sunday() as u8;
+    open.iter()
+        .filter(|o| o.days_of_the_week.contains(&weekday))
+        .flat_map(|o| &o.hours)
+        .map(|h| {
+            let from = i64::from(h.open_hour) * 60 + i64::from(h.open_minute);
+            let to = i64::from(h.close_hour) * 60 + i64::from(h.close_minute);
+            (to - from).max(0)
+        })
+        .sum()
 }
 
 fn is_cancelled(status: &str) -> bool {

@@ -194,6 +194,8 @@ pub enum ErrorCode {
     /// The dashboard's range: `to` before `from`, or longer than a year.
     #[serde(rename = "input.invalid_range")]
     InputInvalidRange,
+    /// A room the replica does not hold (rooms are synced from GHL's calendar resources).
+    InputUnknownRoom,
     #[serde(rename = "input.invalid_zone")]
     InputInvalidZone,
     #[serde(rename = "input.status_required")]
@@ -334,6 +336,7 @@ impl ErrorCode {
         ErrorCode::InputInvalidTime,
         ErrorCode::InputInvalidWindow,
         ErrorCode::InputInvalidRange,
+        ErrorCode::InputUnknownRoom,
         ErrorCode::InputInvalidZone,
         ErrorCode::InputStatusRequired,
         ErrorCode::InputTokenRequired,
@@ -429,6 +432,7 @@ impl ErrorCode {
             ErrorCode::InputInvalidTime => "input.invalid_time",
             ErrorCode::InputInvalidWindow => "input.invalid_window",
             ErrorCode::InputInvalidRange => "input.invalid_range",
+            ErrorCode::InputUnknownRoom => "input.unknown_room",
             ErrorCode::InputInvalidZone => "input.invalid_zone",
             ErrorCode::InputStatusRequired => "input.status_required",
             ErrorCode::InputTokenRequired => "input.token_required",

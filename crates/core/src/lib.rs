@@ -12,6 +12,7 @@
 mod booking;
 mod cita;
 mod error;
+mod listing;
 mod live;
 mod mapping;
 mod messages;
@@ -57,6 +58,7 @@ pub use desk::{
     ConfirmationRates, Dashboard, DashboardChart, DayCitas, DayConfirmation, DayDifferences,
     DayPatients, DayRates, Occupancy,
 };
+pub use desk::{MonthCell, MonthDay, MonthView, PrintGroup, PrintedDay};
 pub use error::{CoreError, ErrorCode, Result};
 pub use monitor::{AlertKind, AlertThresholds};
 pub use staff::Role;
@@ -66,11 +68,14 @@ pub use staff::Role;
 pub use booking::{Finding, OverlapMode, Severity};
 pub use booking::{LocationSettings, RECONCILE_DAYS_AHEAD, RECONCILE_DAYS_BACK};
 pub use desk::relay_account;
+pub use listing::{
+    to_csv as list_csv, ListPage, ListQuery, ListRow, ListSort, Practitioner, MAX_PAGE,
+};
 pub use live::{ProcessedWebhook, RelayError, RelayTuning};
 pub use model::{
     AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda,
-    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SyncProgress,
-    SyncState, SyncSummary, WeekView,
+    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SedesDay,
+    SyncProgress, SyncState, SyncSummary, WeekView,
 };
 pub use pulls::{Next, PullIntervals, PullKind, PullSchedule};
 pub use reconcile::{

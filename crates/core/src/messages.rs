@@ -156,6 +156,22 @@ pub(crate) fn input_invalid_range(days: i64) -> CoreError {
     )
 }
 
+pub(crate) fn list_invalid_range(from: &str, to: &str) -> CoreError {
+    rejected(
+        ErrorCode::InputInvalidRange,
+        format!("El rango de la lista debe ir de una fecha a otra igual o posterior, de hasta 10 años (se pidió {from} a {to}). Elija otras fechas."),
+        format!("The list's range must go from a date to the same or a later one, up to 10 years ({from} to {to} was asked). Choose other dates."),
+    )
+}
+
+pub(crate) fn unknown_room(id: &str) -> CoreError {
+    rejected(
+        ErrorCode::InputUnknownRoom,
+        format!("La sala «{id}» no está en esta sede (o las salas aún no se sincronizan desde GHL). Quite el filtro de sala o sincronice."),
+        format!("The room {id:?} is not in this location (or rooms are not synced from GHL yet). Remove the room filter or sync."),
+    )
+}
+
 pub(crate) fn reconcile_fix_not_applicable(action: impl Debug, id: impl Display) -> CoreError {
     rejected(
         ErrorCode::ReconcileFixNotApplicable,

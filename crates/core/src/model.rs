@@ -90,6 +90,20 @@ pub struct DayAgenda {
     pub citas: Vec<CitaView>,
 }
 
+/// One day of every connected location, for the views with all sedes
+/// together (columns grouped by sede).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SedesDay {
+    /// `YYYY-MM-DD`, the same wall date in each sede's zone.
+    pub date: String,
+    /// The sede writes go to unless another is chosen.
+    pub active_location_id: String,
+    /// The active sede first, then the others by name.
+    pub sedes: Vec<DayAgenda>,
+}
+
 /// Connection state shown in the status bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -2,125 +2,22 @@
 //! weeks ahead (past the demo seed's citas) filled through GHL's UI with
 //! known citas, synced into a real replica, then counted in SQL.
 
-use std::sync::Arc;
+mod common;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use citadesk_core::ghl::Secret;
-use citadesk_core::{DashboardChart, DemoConnection, Desk, DeskOptions, RunTrigger};
-use ghl_sandbox::{RunningSandbox, SandboxConfig, Seed};
-
-/// Calendars of the demo seed, by name.
-const FISIO: &str = "Fisioterapia";
-const MEDICINA: &str = "Medicina General";
-const NUTRICION: &str = "Nutrición";
-
-async fn setup() -> (RunningSandbox, tempfile::TempDir, Arc<Desk>) {
-    let sb = ghl_sandbox::start(SandboxConfig {
-        seed: Seed::Demo,
-        rate_limits: ghl_sandbox::RateLimits::unlimited(),
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox");
-    let dir = tempfile::tempdir().unwrap();
-    let mut o = DeskOptions::new(dir.path());
-    o.demo = Some(DemoConnection {
-        base_url: sb.base_url(),
-        location_id: sb.location_id().to_string(),
-        token: Secret::new(sb.pit()),
-    });
-    let desk = Desk::open(o).unwrap();
-    desk.sync_now().await.expect("first sync");
-    (sb, dir, desk)
-}
-
-/// A cita booked in GHL's UI, webhooks off (the sync brings it).
-async fn ghl_cita(
-    sb: &RunningSandbox,
-    calendar: &str,
-    contact: &str,
-    day: NaiveDate,
-    hhmm: &str,
-    minutes: i64,
-    status: &str,
-) -> String {
-    let start =
-        chrono::NaiveDateTime::parse_from_str(&format!("{day} {hhmm}"), "%Y-%m-%d %H:%M").unwrap();
-    let iso = |t: chrono::NaiveDateTime| format!("{}-05:00", t.format("%Y-%m-%dT%H:%M:%S"));
-    let v = sb
-        .edit_in_ghl_ui(
-            reqwest::Method::POST,
-            "/appointments?webhooks=false",
-            Some(serde_json::json!({
-                "calendarId": calendar,
-                "contactId": contact,
-                "startTime": iso(start),
-                "endTime": iso(start + Duration::minutes(minutes)),
-                "title": "Cita de prueba",
-                "appointmentStatus": status,
-            })),
-        )
-        .await;
-    v["id"]
-        .as_str()
-        .or(v["event"]["id"].as_str())
-        .expect("event id")
-        .to_string()
-}
+use citadesk_core::{DashboardChart, RunTrigger};
+use common::{setup, two_days, TwoDays};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_panel_counts_match_figures_worked_out_by_hand() {
     let (sb, _dir, desk) = setup().await;
-    let week = desk.week_view(None).unwrap();
-    let cal = |name: &str| {
-        week.calendars
-            .iter()
-            .find(|c| c.name == name)
-            .unwrap_or_else(|| panic!("{name}"))
-            .id
-            .clone()
-    };
-    let (fisio, medicina, nutricion) = (cal(FISIO), cal(MEDICINA), cal(NUTRICION));
-    // A Monday at least 16 days ahead: past the seed's citas, inside the sync window.
-    let today = NaiveDate::parse_from_str(&week.today, "%Y-%m-%d").unwrap();
-    let mut monday = today + Duration::days(16);
-    while monday.weekday() != Weekday::Mon {
-        monday += Duration::days(1);
-    }
-    let tuesday = monday + Duration::days(1);
-    // Patients who had citas before (returning), and one new to the clinic.
-    let mut regulars: Vec<String> = week
-        .citas
-        .iter()
-        .filter(|c| c.status == "showed")
-        .filter_map(|c| c.contact_id.clone())
-        .collect();
-    regulars.sort();
-    regulars.dedup();
-    assert!(regulars.len() >= 3, "the seed's past week has patients");
-    let (p1, p2, p3) = (&regulars[0], &regulars[1], &regulars[2]);
-    let made = sb
-        .edit_in_ghl_ui(
-            reqwest::Method::POST,
-            "/contacts",
-            Some(serde_json::json!({"firstName": "Nueva", "lastName": "Paciente"})),
-        )
-        .await;
-    let nueva = made["contact"]["id"]
-        .as_str()
-        .or(made["id"].as_str())
-        .expect("contact id")
-        .to_string();
-
-    // Monday: 4 citas (showed, noshow, cancelled on Fisioterapia, confirmed on Medicina).
-    ghl_cita(&sb, &fisio, &nueva, monday, "09:00", 45, "showed").await;
-    ghl_cita(&sb, &fisio, p1, monday, "10:00", 45, "noshow").await;
-    ghl_cita(&sb, &fisio, p2, monday, "11:00", 45, "cancelled").await;
-    ghl_cita(&sb, &medicina, p3, monday, "09:00", 30, "confirmed").await;
-    // Tuesday: 2 showed on Fisioterapia, the new patient back.
-    ghl_cita(&sb, &fisio, &nueva, tuesday, "09:00", 45, "showed").await;
-    ghl_cita(&sb, &fisio, p1, tuesday, "10:00", 45, "showed").await;
-    desk.sync_now().await.expect("sync brings them");
+    let TwoDays {
+        monday,
+        tuesday,
+        fisio,
+        medicina,
+        nutricion,
+        ..
+    } = two_days(&sb, &desk).await;
 
     // Monday's reconciliation lists the six citas made in GHL's UI (the
     // sync healed them: the report still names them).

@@ -23,21 +23,26 @@ import type { FixRequest } from "./FixRequest";
 import type { FreeSlot } from "./FreeSlot";
 import type { HealthReport } from "./HealthReport";
 import type { InboxItem } from "./InboxItem";
+import type { ListPage } from "./ListPage";
+import type { ListQuery } from "./ListQuery";
 import type { Locale } from "./Locale";
 import type { LocationInfo } from "./LocationInfo";
 import type { LocationSettings } from "./LocationSettings";
+import type { MonthView } from "./MonthView";
 import type { NewStaff } from "./NewStaff";
 import type { OAuthConnectRequest } from "./OAuthConnectRequest";
 import type { PatientEdit } from "./PatientEdit";
 import type { PatientView } from "./PatientView";
 import type { PracticeDays } from "./PracticeDays";
 import type { PracticeView } from "./PracticeView";
+import type { PrintedDay } from "./PrintedDay";
 import type { ReconciliationReport } from "./ReconciliationReport";
 import type { RefusedWrite } from "./RefusedWrite";
 import type { RelaySettings } from "./RelaySettings";
 import type { ReminderLine } from "./ReminderLine";
 import type { ReminderRule } from "./ReminderRule";
 import type { Role } from "./Role";
+import type { SedesDay } from "./SedesDay";
 import type { StaffMember } from "./StaffMember";
 import type { SyncSummary } from "./SyncSummary";
 import type { UpdateSettings } from "./UpdateSettings";
@@ -408,4 +413,32 @@ export function dashboard(from: string, to: string, locationId: string | null): 
 /** Writes one chart's figures as CSV to the Downloads folder; answers the path. */
 export function exportDashboardChart(from: string, to: string, locationId: string | null, chart: DashboardChart): Promise<string> {
   return invoke<string>("export_dashboard_chart", { from, to, locationId, chart });
+}
+
+/**
+ * The month holding `month` (YYYY-MM or a date in it; default this
+ * month): citas per calendar and free capacity per day.
+ */
+export function monthView(month: string | null): Promise<MonthView> {
+  return invoke<MonthView>("month_view", { month });
+}
+
+/** One page of the list of citas (range, filters, order). */
+export function citaList(query: ListQuery): Promise<ListPage> {
+  return invoke<ListPage>("cita_list", { query });
+}
+
+/** Writes every row of the list as CSV to the Downloads folder; answers the path. */
+export function exportCitaList(query: ListQuery): Promise<string> {
+  return invoke<string>("export_cita_list", { query });
+}
+
+/** The day's sheet to print (default today), one calendar or all. */
+export function printedDay(date: string | null, calendarId: string | null): Promise<PrintedDay> {
+  return invoke<PrintedDay>("printed_day", { date, calendarId });
+}
+
+/** One day (default today) of every connected sede, for the views of all sedes together. */
+export function sedesDay(date: string | null): Promise<SedesDay> {
+  return invoke<SedesDay>("sedes_day", { date });
 }

@@ -11,6 +11,7 @@ import type { DayAgenda } from "../bindings/DayAgenda";
 import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { Locale } from "../bindings/Locale";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { SedesDay } from "../bindings/SedesDay";
 import type { WeekView } from "../bindings/WeekView";
 import type { PracticeDays } from "../bindings/PracticeDays";
 import type { PracticeView } from "../bindings/PracticeView";
@@ -20,6 +21,7 @@ import { bannerFor } from "./banner";
 import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
 import { attempt, errorOf } from "./errors";
 import { I18n } from "./i18n.svelte";
+import { sedesColumns } from "./sedes";
 import {
   citasOnScreen,
   DEFAULT_DENSITY,
@@ -91,6 +93,14 @@ export class Desk {
   roomFilter = $state<string | null>(null);
   /** The day view by room: a column per room instead of per calendar. */
   byRoom = $state(false);
+  /**
+   * Every connected sede together in the day view and the agenda (columns
+   * grouped by sede). Only offered with more than one location connected.
+   */
+  allSedes = $state(false);
+  /** Every sede on the day shown, and today (the agenda), while `allSedes`. */
+  sedesDay = $state.raw<SedesDay | null>(null);
+  sedesToday = $state.raw<SedesDay | null>(null);
 
   prefs = $state.raw<ViewPrefs>(loadPrefs(browserStorage()));
   /** The day picked in the day view (null: today, or the week's Monday). */
@@ -133,8 +143,14 @@ export class Desk {
         : defaultDay(this.grid.weekStart, this.grid.today)
       : null,
   );
-  // What the grid shows: the day of every calendar, or the week of the chosen ones.
+  /** Whether the grid and the agenda show every sede now. */
+  readonly showingSedes = $derived(this.allSedes && this.locations.length > 1);
+  readonly #sedesGrid = $derived(this.showingSedes && this.mode === "day" && this.sedesDay ? sedesColumns(this.sedesDay) : null);
+  readonly #sedesAgenda = $derived(this.showingSedes && this.sedesToday ? sedesColumns(this.sedesToday) : null);
+  // What the grid shows: the day of every calendar (of every sede, grouped
+  // by sede, when asked), or the week of the chosen ones.
   readonly gridCalendars = $derived.by(() => {
+    if (this.#sedesGrid) return this.#sedesGrid.calendars;
     if (!this.grid) return [];
     const kept = filterByPractice(this.grid.calendars, this.practice, this.groupFilter, this.roomFilter);
     if (this.mode === "day") return kept;
@@ -150,11 +166,23 @@ export class Desk {
   /** Each calendar's practitioner (GHL user id), for practitioners' blocks. */
   readonly practitioners = $derived(practitionersOf(this.practice));
   readonly gridCitas = $derived(
-    this.grid
+    this.#sedesGrid
+      ? citasOnScreen(this.#sedesGrid.citas, this.gridCalendars.map((c) => c.id), this.day)
+      : this.grid
       ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
       : [],
   );
   readonly showPicker = $derived(this.mode === "week" && !!this.grid && this.grid.calendars.length > MAX_WEEK_CALENDARS);
+  /** Today's agenda as the side list shows it: of the active sede, or of every sede. */
+  readonly agendaShown = $derived.by((): DayAgenda | null => {
+    const all = this.#sedesAgenda;
+    if (!all || !this.sedesToday || !this.agenda) return this.agenda;
+    return { ...this.agenda, date: this.sedesToday.date, calendars: all.calendars, citas: all.citas };
+  });
+  /** The sede (location id) a calendar belongs to, when every sede is shown. */
+  sedeOfCalendar(calendarId: string): string | null {
+    return this.#sedesGrid?.sedeOfCalendar.get(calendarId) ?? this.#sedesAgenda?.sedeOfCalendar.get(calendarId) ?? null;
+  }
   /** The calendars of the location, from the week or else today's agenda. */
   readonly calendars = $derived(this.week?.calendars ?? this.agenda?.calendars ?? []);
   readonly banner = $derived(bannerFor(this.status, this.locale));
@@ -228,6 +256,33 @@ export class Desk {
       this.agendaError = error.code === api.NOT_CONNECTED ? null : error;
     }
     void this.#markReady();
+    if (this.showingSedes) await this.#loadSedes(seq);
+  };
+
+  /** Every sede's day shown and today, for the views of all sedes together. */
+  async #loadSedes(seq: number) {
+    const day = this.mode === "day" ? this.day : null;
+    const [shown, today] = await Promise.allSettled([api.sedesDay(day), api.sedesDay(null)]);
+    if (seq !== this.#loadSeq) return;
+    this.sedesDay = shown.status === "fulfilled" ? shown.value : null;
+    this.sedesToday = today.status === "fulfilled" ? today.value : null;
+  }
+
+  /** "Todas las sedes" on or off. */
+  setAllSedes = (on: boolean) => {
+    this.allSedes = on;
+    if (!on) {
+      this.sedesDay = null;
+      this.sedesToday = null;
+    }
+    void this.load();
+  };
+
+  /** The day view of `date` (from the month or the list). */
+  openDay = (date: string) => {
+    this.pickedDay = date;
+    this.setMode("day");
+    this.#goTo(date);
   };
 
   /** The practice around the week: read from the replica, so a failure only leaves it out. */
@@ -274,6 +329,7 @@ export class Desk {
       this.pickedDay = target;
       // The loaded week holds the next day unless it crosses into another week.
       if (!isInWeek(target, week.weekStart)) this.#goTo(target);
+      else if (this.showingSedes) void this.load();
       return;
     }
     this.pickedDay = null;
@@ -286,7 +342,9 @@ export class Desk {
     this.#goTo(null);
   };
   setMode = (next: ViewMode) => {
-    if (next !== this.mode || this.prefs.mode !== next) this.#updatePrefs(withMode(this.prefs, next));
+    const changed = next !== this.mode;
+    if (changed || this.prefs.mode !== next) this.#updatePrefs(withMode(this.prefs, next));
+    if (changed && this.showingSedes) void this.load();
   };
   setDensity = (next: Density) => {
     if (next !== this.prefs.density) this.#updatePrefs(withDensity(this.prefs, next));
@@ -319,7 +377,13 @@ export class Desk {
   };
 
   findCita(id: string): CitaView | null {
-    return this.week?.citas.find((c) => c.id === id) ?? this.agenda?.citas.find((c) => c.id === id) ?? null;
+    return (
+      this.week?.citas.find((c) => c.id === id) ??
+      this.agenda?.citas.find((c) => c.id === id) ??
+      this.sedesDay?.sedes.flatMap((s) => s.citas).find((c) => c.id === id) ??
+      this.sedesToday?.sedes.flatMap((s) => s.citas).find((c) => c.id === id) ??
+      null
+    );
   }
 
   loadDefaultCalendar() {

@@ -526,6 +526,72 @@ export interface Messages {
   "practice.closed": string;
   "help.block": string;
   "practice.byRoom": string;
+  // Month, list, printed day, all sedes (#17)
+  "view.month": string;
+  "view.list": string;
+  "view.print": string;
+  "view.showMonth": string;
+  "view.showList": string;
+  "view.showPrint": string;
+  "sedes.all": string;
+  "sedes.allHint": string;
+  "sedes.switchedTo": string;
+  "month.title": string;
+  "month.prev": string;
+  "month.next": string;
+  "month.thisMonth": string;
+  "month.citas": string;
+  "month.free": string;
+  "month.closed": string;
+  "month.cancelled": string;
+  "month.more": string;
+  "month.dayAria": string;
+  "month.allCalendars": string;
+  "month.calendar": string;
+  "month.loading": string;
+  "month.error": string;
+  "list.title": string;
+  "list.from": string;
+  "list.to": string;
+  "list.status": string;
+  "list.anyStatus": string;
+  "list.calendar": string;
+  "list.anyCalendar": string;
+  "list.practitioner": string;
+  "list.anyPractitioner": string;
+  "list.patient": string;
+  "list.patientPlaceholder": string;
+  "list.colDate": string;
+  "list.colTime": string;
+  "list.colCalendar": string;
+  "list.colPractitioner": string;
+  "list.colPatient": string;
+  "list.colStatus": string;
+  "list.colTitle": string;
+  "list.total": string;
+  "list.export": string;
+  "list.exported": string;
+  "list.error": string;
+  "list.empty": string;
+  "list.loadingRow": string;
+  "list.openDay": string;
+  "list.sortBy": string;
+  "print.title": string;
+  "print.date": string;
+  "print.who": string;
+  "print.everyone": string;
+  "print.print": string;
+  "print.colTime": string;
+  "print.colPatient": string;
+  "print.colPhone": string;
+  "print.colStatus": string;
+  "print.colNotes": string;
+  "print.none": string;
+  "print.printedAt": string;
+  "print.error": string;
+  "help.month": string;
+  "help.list": string;
+  "help.print": string;
 }
 
 export type MessageKey = keyof Messages;
@@ -1045,6 +1111,72 @@ const esPE: Messages = {
   "practice.closed": "Fuera de horario",
   "help.block": "Bloquear horario",
   "practice.byRoom": "Salas como columnas",
+  // Month, list, printed day, all sedes (#17)
+  "view.month": "Mes",
+  "view.list": "Lista",
+  "view.print": "Imprimir",
+  "view.showMonth": "Ver el mes: citas y cupos libres por día",
+  "view.showList": "Ver la lista de citas (filtrar, ordenar, exportar)",
+  "view.showPrint": "Preparar la hoja del día para imprimir",
+  "sedes.all": "Todas las sedes",
+  "sedes.allHint": "Ver el día de todas las sedes juntas, en columnas por sede",
+  "sedes.switchedTo": "Se trabaja ahora en la sede {name}",
+  "month.title": "Mes",
+  "month.prev": "Mes anterior",
+  "month.next": "Mes siguiente",
+  "month.thisMonth": "Este mes",
+  "month.citas": "{n} citas",
+  "month.free": "{n} libres",
+  "month.closed": "Cerrado",
+  "month.cancelled": "{n} canceladas",
+  "month.more": "+{n} más",
+  "month.dayAria": "{date}: {citas} citas, {free} cupos libres. Abrir el día",
+  "month.allCalendars": "Todos los calendarios",
+  "month.calendar": "Calendario",
+  "month.loading": "Cargando el mes…",
+  "month.error": "No se pudo leer el mes: {message}",
+  "list.title": "Lista de citas",
+  "list.from": "Desde",
+  "list.to": "Hasta",
+  "list.status": "Estado",
+  "list.anyStatus": "Todos",
+  "list.calendar": "Calendario",
+  "list.anyCalendar": "Todos",
+  "list.practitioner": "Profesional",
+  "list.anyPractitioner": "Todos",
+  "list.patient": "Paciente",
+  "list.patientPlaceholder": "Nombre, teléfono o correo",
+  "list.colDate": "Fecha",
+  "list.colTime": "Hora",
+  "list.colCalendar": "Calendario",
+  "list.colPractitioner": "Profesional",
+  "list.colPatient": "Paciente",
+  "list.colStatus": "Estado",
+  "list.colTitle": "Motivo",
+  "list.total": "{n} citas",
+  "list.export": "Exportar CSV",
+  "list.exported": "Guardado en {path}",
+  "list.error": "No se pudo leer la lista: {message}",
+  "list.empty": "No hay citas con estos filtros.",
+  "list.loadingRow": "Cargando…",
+  "list.openDay": "Abrir el día de esta cita",
+  "list.sortBy": "Ordenar por {column}",
+  "print.title": "Hoja del día",
+  "print.date": "Fecha",
+  "print.who": "Profesional",
+  "print.everyone": "Todos",
+  "print.print": "Imprimir o guardar PDF",
+  "print.colTime": "Hora",
+  "print.colPatient": "Paciente",
+  "print.colPhone": "Teléfono",
+  "print.colStatus": "Estado",
+  "print.colNotes": "Notas",
+  "print.none": "No hay citas este día.",
+  "print.printedAt": "Impreso el {at}",
+  "print.error": "No se pudo leer el día: {message}",
+  "help.month": "Mes",
+  "help.list": "Lista de citas",
+  "help.print": "Hoja del día para imprimir",
 };
 
 const en: Messages = {
@@ -1562,6 +1694,72 @@ const en: Messages = {
   "practice.closed": "Closed",
   "help.block": "Block time",
   "practice.byRoom": "Rooms as columns",
+  // Month, list, printed day, all sedes (#17)
+  "view.month": "Month",
+  "view.list": "List",
+  "view.print": "Print",
+  "view.showMonth": "Show the month: citas and free slots per day",
+  "view.showList": "Show the list of citas (filter, sort, export)",
+  "view.showPrint": "Prepare the day's sheet to print",
+  "sedes.all": "All locations",
+  "sedes.allHint": "Show the day of every location together, in columns by location",
+  "sedes.switchedTo": "Now working in the location {name}",
+  "month.title": "Month",
+  "month.prev": "Previous month",
+  "month.next": "Next month",
+  "month.thisMonth": "This month",
+  "month.citas": "{n} citas",
+  "month.free": "{n} free",
+  "month.closed": "Closed",
+  "month.cancelled": "{n} cancelled",
+  "month.more": "+{n} more",
+  "month.dayAria": "{date}: {citas} citas, {free} free slots. Open the day",
+  "month.allCalendars": "Every calendar",
+  "month.calendar": "Calendar",
+  "month.loading": "Loading the month…",
+  "month.error": "The month could not be read: {message}",
+  "list.title": "List of citas",
+  "list.from": "From",
+  "list.to": "To",
+  "list.status": "Status",
+  "list.anyStatus": "Any",
+  "list.calendar": "Calendar",
+  "list.anyCalendar": "Any",
+  "list.practitioner": "Practitioner",
+  "list.anyPractitioner": "Any",
+  "list.patient": "Patient",
+  "list.patientPlaceholder": "Name, phone or email",
+  "list.colDate": "Date",
+  "list.colTime": "Time",
+  "list.colCalendar": "Calendar",
+  "list.colPractitioner": "Practitioner",
+  "list.colPatient": "Patient",
+  "list.colStatus": "Status",
+  "list.colTitle": "Title",
+  "list.total": "{n} citas",
+  "list.export": "Export CSV",
+  "list.exported": "Saved to {path}",
+  "list.error": "The list could not be read: {message}",
+  "list.empty": "No citas match these filters.",
+  "list.loadingRow": "Loading…",
+  "list.openDay": "Open this cita's day",
+  "list.sortBy": "Sort by {column}",
+  "print.title": "Day sheet",
+  "print.date": "Date",
+  "print.who": "Practitioner",
+  "print.everyone": "Everyone",
+  "print.print": "Print or save as PDF",
+  "print.colTime": "Time",
+  "print.colPatient": "Patient",
+  "print.colPhone": "Phone",
+  "print.colStatus": "Status",
+  "print.colNotes": "Notes",
+  "print.none": "No citas this day.",
+  "print.printedAt": "Printed {at}",
+  "print.error": "The day could not be read: {message}",
+  "help.month": "Month",
+  "help.list": "List of citas",
+  "help.print": "Day sheet to print",
 };
 
 export const dictionaries: Readonly<Record<Locale, Messages>> = {

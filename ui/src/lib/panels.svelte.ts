@@ -11,7 +11,7 @@ import { attempt } from "./errors";
 import { isInWeek } from "./view";
 import { shortcutFor, type ShortcutAction } from "./shortcuts";
 
-export type Page = "desk" | "reconcile" | "panel";
+export type Page = "desk" | "reconcile" | "panel" | "month" | "list" | "print";
 export interface BookingSlot {
   calendarId: string;
   date: string;
@@ -37,6 +37,8 @@ export class Panels {
   aboutOpen = $state(false);
   /** A refused drag, shown in a banner. */
   moveError = $state<string | null>(null);
+  /** The month page's step (← →), set while it is open. */
+  onmonthstep: ((direction: 1 | -1) => void) | null = null;
   /** The report the Reconciliación page opens on (from the banner). */
   reportToOpen = $state<number | null>(null);
   readonly modalOpen = $derived(
@@ -127,7 +129,43 @@ export class Panels {
 
   openCita = (id: string) => {
     const cita = this.#desk.findCita(id);
-    if (cita) this.details = { cita, proposed: null };
+    if (!cita) return;
+    void this.#inSedeOf(cita.calendarId, () => (this.details = { cita, proposed: null }));
+  };
+
+  /**
+   * With every sede on screen, a cita or slot of another sede is acted on
+   * in that sede: it becomes the active one first, so the write goes through
+   * its own connection and rules; then `then` runs.
+   */
+  async #inSedeOf(calendarId: string, then: () => void) {
+    const desk = this.#desk;
+    const sede = desk.showingSedes ? desk.sedeOfCalendar(calendarId) : null;
+    const active = desk.locations.find((l) => l.active)?.locationId ?? desk.locationId;
+    if (sede && sede !== active) {
+      await desk.switchLocation(sede, () => {
+        this.details = null;
+        this.booking = null;
+      });
+      if (desk.switchError) return;
+    }
+    then();
+  }
+
+  /** A click on an empty time of the grid (of any sede shown). */
+  openSlot = (slot: BookingSlot) => {
+    void this.#inSedeOf(slot.calendarId, () => this.openBooking(slot));
+  };
+
+  /** Día and Semana from the month, the list or the printed day go back to the grid. */
+  #leaveViewPage() {
+    if (this.page === "month" || this.page === "list" || this.page === "print") this.page = "desk";
+  }
+
+  /** The day view of `date`, from the month or the list. */
+  openDay = (date: string) => {
+    this.page = "desk";
+    this.#desk.openDay(date);
   };
 
   moveByDrag = async (move: { citaId: string; action: api.CitaActionWire & { kind: "move" }; revert: () => void }) => {
@@ -161,19 +199,36 @@ export class Panels {
     const desk = this.#desk;
     switch (action) {
       case "prev-week":
-        desk.prevWeek();
+        if (this.page === "month") this.onmonthstep?.(-1);
+        else desk.prevWeek();
         break;
       case "next-week":
-        desk.nextWeek();
+        if (this.page === "month") this.onmonthstep?.(1);
+        else desk.nextWeek();
+        break;
+      case "month-view":
+        this.switchPage(this.page === "month" ? "desk" : "month");
+        break;
+      case "list-view":
+        this.switchPage(this.page === "list" ? "desk" : "list");
+        break;
+      case "print-view":
+        this.switchPage(this.page === "print" ? "desk" : "print");
         break;
       case "today":
         desk.thisWeek();
         break;
       case "day-view":
-        if (desk.week) desk.setMode("day");
+        if (desk.week) {
+          this.#leaveViewPage();
+          desk.setMode("day");
+        }
         break;
       case "week-view":
-        if (desk.week) desk.setMode("week");
+        if (desk.week) {
+          this.#leaveViewPage();
+          desk.setMode("week");
+        }
         break;
       case "sync":
         void desk.syncNow();

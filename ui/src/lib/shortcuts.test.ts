@@ -21,6 +21,9 @@ describe("shortcutFor", () => {
     expect(shortcutFor({ key: "D", target: body })).toBe("day-view");
     expect(shortcutFor({ key: "w", target: body })).toBe("week-view");
     expect(shortcutFor({ key: "W", target: body })).toBe("week-view");
+    expect(shortcutFor({ key: "m", target: body })).toBe("month-view");
+    expect(shortcutFor({ key: "I", target: body })).toBe("list-view");
+    expect(shortcutFor({ key: "p", target: body })).toBe("print-view");
     expect(shortcutFor({ key: "d", ctrlKey: true, target: body })).toBeNull();
     expect(shortcutFor({ key: "w", target: { tagName: "INPUT", type: "text" } })).toBeNull();
   });

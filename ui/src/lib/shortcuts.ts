@@ -11,6 +11,9 @@ export type ShortcutAction =
   | "close"
   | "day-view"
   | "week-view"
+  | "month-view"
+  | "list-view"
+  | "print-view"
   | "new-cita"
   | "block-time"
   | "reconcile"
@@ -63,6 +66,13 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   D: "day-view",
   w: "week-view",
   W: "week-view",
+  m: "month-view",
+  M: "month-view",
+  // "I" as in lIsta: L is the sede switcher.
+  i: "list-view",
+  I: "list-view",
+  p: "print-view",
+  P: "print-view",
   n: "new-cita",
   N: "new-cita",
   b: "block-time",

@@ -158,7 +158,7 @@ pub async fn set_status(
 
 /// GHL's value for a status named in Spanish or English (accents, case
 /// and spaces or dashes ignored).
-fn ghl_status(name: &str) -> Option<&'static str> {
+pub(crate) fn ghl_status(name: &str) -> Option<&'static str> {
     let plain: String = name
         .trim()
         .to_lowercase()

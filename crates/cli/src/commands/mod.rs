@@ -10,6 +10,7 @@ pub mod booking;
 pub mod connect;
 pub mod doctor;
 pub mod health;
+pub mod list;
 pub mod patients;
 pub mod practice;
 pub mod push;

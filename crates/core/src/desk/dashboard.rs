@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Desk;
+use crate::booking::open_minutes_on;
 use crate::error::{CoreError, Result};
 pub use crate::model::DayCitas;
 use crate::reconcile::csv_field;
@@ -151,20 +152,6 @@ impl DashboardChart {
 
 fn ratio(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| f64::from(num) / f64::from(den))
-}
-
-/// Minutes `open` gives on `date` (GHL numbers days 0 = Sunday).
-fn open_minutes_on(open: &[citadesk_ghl::models::OpenHours], date: NaiveDate) -> i64 {
-    let weekday = date.weekday().num_days_from_sunday() as u8;
-    open.iter()
-        .filter(|o| o.days_of_the_week.contains(&weekday))
-        .flat_map(|o| &o.hours)
-        .map(|h| {
-            let from = i64::from(h.open_hour) * 60 + i64::from(h.open_minute);
-            let to = i64::from(h.close_hour) * 60 + i64::from(h.close_minute);
-            (to - from).max(0)
-        })
-        .sum()
 }
 
 impl Desk {

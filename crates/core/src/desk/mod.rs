@@ -27,7 +27,9 @@ mod citas;
 mod connect;
 mod dashboard;
 mod health;
+mod list;
 mod live;
+mod month;
 mod outbox;
 mod patients;
 mod practice;
@@ -50,7 +52,9 @@ pub use dashboard::{
 pub use health::{
     HealthReport, OperationHealth, RateLimitHealth, RejectedWebhooks, TokenHealth, WebhookHealth,
 };
+pub use list::{PrintGroup, PrintedDay};
 pub use live::relay_account;
+pub use month::{MonthCell, MonthDay, MonthView};
 pub use outbox::RefusedWrite;
 pub use patients::PatientEdit;
 pub use practice::{

@@ -19,6 +19,15 @@ pub(crate) const CITA_VIEW_SELECT: &str =
             ci.start_ms, ci.end_ms, ci.sync_state, ci.location_id
      FROM citas ci LEFT JOIN contacts co ON co.id = ci.contact_id";
 
+/// The `sync_state` column as the UI's flag.
+pub(crate) fn sync_state_of(column: &str) -> SyncState {
+    if column == "pending_push" {
+        SyncState::PendingPush
+    } else {
+        SyncState::Synced
+    }
+}
+
 /// A cita as the UI shows it, times in the location's zone.
 pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result<CitaView> {
     let start = time::from_ms(r.get(6)?);
@@ -34,11 +43,7 @@ pub(crate) fn cita_view_row(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result
         end_local: time::local_string(end, zone),
         start_utc: time::utc_string(start),
         end_utc: time::utc_string(end),
-        sync_state: if r.get::<_, String>(8)? == "pending_push" {
-            SyncState::PendingPush
-        } else {
-            SyncState::Synced
-        },
+        sync_state: sync_state_of(&r.get::<_, String>(8)?),
         // Filled in by `with_reminders`.
         reminder: None,
     })

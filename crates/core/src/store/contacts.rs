@@ -8,6 +8,23 @@ use crate::error::Result;
 use crate::model::*;
 use crate::patients;
 
+/// `LIKE` patterns (backslash-escaped) for each folded word of `query`: a
+/// contact matches when its `search_key` is `LIKE` every one.
+pub(crate) fn search_patterns(query: &str) -> Vec<String> {
+    patients::fold(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            format!(
+                "%{}%",
+                w.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        })
+        .collect()
+}
+
 /// A patient row (new or updated), with its folded search key.
 pub(crate) fn write_contact(
     c: &Connection,
@@ -59,18 +76,7 @@ impl Store {
         query: &str,
         limit: u32,
     ) -> Result<Vec<PatientView>> {
-        let words: Vec<String> = patients::fold(query)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                format!(
-                    "%{}%",
-                    w.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                )
-            })
-            .collect();
+        let words = search_patterns(query);
         if words.is_empty() {
             return Ok(Vec::new());
         }

@@ -1,5 +1,6 @@
-//! The manager's dashboard queries: citas, patients and reconciliation
-//! differences per day of a range, and booked minutes per calendar. Days are
+//! Figures per day of a range: the manager's dashboard (citas, patients and
+//! reconciliation differences per day, booked minutes per calendar) and the
+//! month view (citas and booked minutes per day and calendar). Days are
 //! the location's local days, passed in as `[start_ms, end_ms)` bounds so
 //! clock changes fall where they should. Every query reads indexes only
 //! (migrations 0008 and 0014): the rows carry GHL's raw JSON, and each page
@@ -23,6 +24,9 @@ use crate::model::DayCitas;
 /// from the JSON array of bounds in `?2`.
 pub(crate) const DAYS: &str = "days(d, s, e) AS (
     SELECT CAST(key AS INTEGER), json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2))";
+
+/// (day index, calendar id, citas not cancelled, cancelled, minutes booked).
+pub(crate) type MonthCount = (usize, String, u32, u32, i64);
 
 /// Statuses that never took a practitioner's time. Written as the partial
 /// index `citas_first_visit` writes it, so SQLite can use that index.
@@ -104,6 +108,34 @@ impl Store {
                 }
             }
             Ok(out)
+        })
+    }
+
+    /// (day index, calendar id, citas not cancelled, cancelled, minutes
+    /// booked) of the location's citas starting each day: the month view.
+    /// Minutes are of citas not cancelled, clipped to their day.
+    pub fn month_counts(&self, location_id: &str, days: &[(i64, i64)]) -> Result<Vec<MonthCount>> {
+        self.with(|c| {
+            let mut st = c.prepare_cached(&format!(
+                "WITH {DAYS}
+                 SELECT days.d, c.calendar_id,
+                        sum(c.status NOT IN {NOT_BOOKED}), sum(c.status IN {NOT_BOOKED}),
+                        coalesce(sum(CASE WHEN c.status NOT IN {NOT_BOOKED}
+                                     THEN min(c.end_ms, days.e) - c.start_ms END), 0) / 60000
+                   FROM days
+                   CROSS JOIN citas c ON c.location_id = ?1 AND c.start_ms >= days.s AND c.start_ms < days.e
+                  GROUP BY days.d, c.calendar_id"
+            ))?;
+            let rows = st.query_map(params![location_id, days_json(days)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as usize,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?;
+            rows.collect()
         })
     }
 

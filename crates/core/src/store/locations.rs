@@ -219,6 +219,16 @@ impl Store {
         })
     }
 
+    /// (calendar id, slot length in minutes) of the location's calendars.
+    pub(crate) fn calendar_slot_lengths(&self, location_id: &str) -> Result<Vec<(String, i64)>> {
+        self.with(|c| {
+            let mut st =
+                c.prepare_cached("SELECT id, slot_minutes FROM calendars WHERE location_id = ?1")?;
+            let rows = st.query_map([location_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
     pub(crate) fn calendar_slot_minutes(&self, id: &str) -> Result<Option<i64>> {
         self.with(|c| {
             c.query_row(

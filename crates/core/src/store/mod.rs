@@ -12,6 +12,7 @@ use crate::patients;
 
 mod audit;
 pub(crate) mod blocks;
+mod cita_list;
 mod citas;
 mod contacts;
 mod dashboard;
@@ -33,6 +34,7 @@ mod staff;
 pub use crate::mapping::{BlockRow, CalendarRow};
 pub(crate) use audit::{insert_audit, AuditRecord};
 pub(crate) use blocks::{remove_block, upsert_block};
+pub(crate) use cita_list::ListFilter;
 pub(crate) use citas::{cita_row_in, upsert_cita_row};
 pub(crate) use contacts::write_contact;
 pub(crate) use healed::insert_healed;
