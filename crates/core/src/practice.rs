@@ -385,6 +385,48 @@ mod tests {
         }
     }
 
+    #[test]
+    fn bookable_minutes_follow_the_schedule_and_leave_out_blocks_once() {
+        use citadesk_ghl::models::{HourRange, OpenHours};
+        let mut fisio = calendar("fisio", "u-lucia");
+        fisio.open_hours = vec![OpenHours {
+            days_of_the_week: vec![1, 2, 3, 4, 5],
+            hours: vec![HourRange {
+                open_hour: 8,
+                open_minute: 0,
+                close_hour: 18,
+                close_minute: 0,
+            }],
+        }];
+        let mut p = practice();
+        // Monday: the schedule keeps 09:00-13:00 of 08:00-18:00; the lunch
+        // block (12:00-13:00) and an overlapping one (12:30-13:30) take
+        // 12:00-13:00 once: 3 hours left.
+        p.blocks.push(Block {
+            id: "b3".into(),
+            calendar_id: Some("fisio".into()),
+            user_id: None,
+            title: "Reunión".into(),
+            start: lima(23, 12, 30),
+            end: lima(23, 13, 30),
+        });
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(bookable_minutes(&fisio, &p, monday, Lima), 180);
+        // Tuesday: whatever the schedule allows that day, with no block.
+        let tuesday = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let open_tuesday: i64 = open_spans(&fisio, &p, tuesday, Lima)
+            .iter()
+            .map(|(a, b)| (*b - *a).num_minutes())
+            .sum();
+        assert_eq!(bookable_minutes(&fisio, &p, tuesday, Lima), open_tuesday);
+        // Without a schedule or blocks: the open hours whole (10 hours).
+        let plain = Practice::default();
+        assert_eq!(bookable_minutes(&fisio, &plain, monday, Lima), 600);
+        // Saturday: closed.
+        let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(bookable_minutes(&fisio, &plain, saturday, Lima), 0);
+    }
+
     fn run(
         cal: &CalendarRules,
         d: &BookingDraft,
@@ -616,6 +658,38 @@ pub fn open_spans(
         open.sort();
     }
     open
+}
+
+/// Minutes `calendar` can be booked on one local day: its open time
+/// (schedules applied) less the blocks that hold it (overlapping blocks
+/// counted once). The month's free capacity.
+pub fn bookable_minutes(
+    calendar: &CalendarRules,
+    practice: &Practice,
+    day: NaiveDate,
+    zone: Tz,
+) -> i64 {
+    let mut total = 0;
+    for (a, b) in open_spans(calendar, practice, day, zone) {
+        let mut cuts: Vec<(DateTime<Utc>, DateTime<Utc>)> = practice
+            .blocks
+            .iter()
+            .filter(|k| k.holds(calendar))
+            .map(|k| (k.start.max(a), k.end.min(b)))
+            .filter(|(s, e)| s < e)
+            .collect();
+        cuts.sort();
+        let (mut blocked, mut cursor) = (0, a);
+        for (s, e) in cuts {
+            let s = s.max(cursor);
+            if e > s {
+                blocked += (e - s).num_minutes();
+                cursor = e;
+            }
+        }
+        total += (b - a).num_minutes() - blocked;
+    }
+    total
 }
 
 /// The closed time of one local day: what `open_spans` leaves out of it.

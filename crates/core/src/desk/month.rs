@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Desk;
-use crate::booking::open_minutes_on;
 use crate::error::Result;
 use crate::model::*;
+use crate::practice::bookable_minutes;
 use crate::time;
 
 /// One calendar on one day.
@@ -81,7 +81,8 @@ impl Desk {
     /// The month holding `month` (`YYYY-MM`, or a date in it; default this
     /// month): every day of its weeks, citas per calendar and free capacity
     /// from the calendars' open hours as they are today (GHL's, else the
-    /// location's fallback hours).
+    /// location's fallback hours), narrowed by the practitioners' schedules
+    /// and less the blocked time.
     pub fn month_view(&self, month: Option<&str>) -> Result<MonthView> {
         let started = std::time::Instant::now();
         let (location, zone) = self.require_location()?;
@@ -111,12 +112,19 @@ impl Desk {
 
         let calendars = self.store.calendar_columns(&location.id)?;
         let settings = self.store.location_settings(&location.id)?;
-        let hours: HashMap<String, Vec<_>> = self
+        // Open time with the practitioners' schedules and blocked time taken
+        // out, as the grid shades it and free slots skip it.
+        let rules: HashMap<String, _> = self
             .store
             .calendar_rules(&location.id, &settings)?
             .into_iter()
-            .map(|c| (c.id, c.open_hours))
+            .map(|c| (c.id.clone(), c))
             .collect();
+        let practice = self.store.practice(
+            &location.id,
+            bounds.first().map_or(0, |b| b.0),
+            bounds.last().map_or(0, |b| b.1),
+        )?;
         let slots: HashMap<String, i64> = self
             .store
             .calendar_slot_lengths(&location.id)?
@@ -146,9 +154,9 @@ impl Desk {
                     .enumerate()
                     .map(|(i, cal)| {
                         let (citas, booked) = counts[d][i];
-                        let open = hours
+                        let open = rules
                             .get(&cal.id)
-                            .map(|h| open_minutes_on(h, *date))
+                            .map(|r| bookable_minutes(r, &practice, *date, zone))
                             .unwrap_or(0);
                         let free = (open - booked).max(0);
                         let slot = slots.get(&cal.id).copied().filter(|s| *s > 0).unwrap_or(30);
