@@ -15,8 +15,8 @@ statuses: Array<string>, calendarId: string | null,
  */
 practitionerId: string | null, 
 /**
- * A room (GHL calendar resource). Rooms arrive with #17's rooms work;
- * until then a room filter is refused, not ignored.
+ * A room (GHL calendar resource): the citas of the calendars it serves.
+ * A room the replica does not know is refused, not ignored.
  */
 roomId: string | null, 
 /**
