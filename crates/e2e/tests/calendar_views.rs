@@ -2,8 +2,6 @@
 //! clinic: a day of the month opens in the day view; the list filtered by
 //! status and exported, the CSV read back from disk; the printed day's sheet
 //! holds the day's citas with their patients and a print stylesheet exists.
-//! (Only the day view is photographed: WebKitWebDriver's screenshot of the
-//! month, list and print pages stalls up to its 2-minute timeout here.)
 
 use std::time::Duration;
 
@@ -75,6 +73,7 @@ async fn month_to_day_list_filter_and_export_and_the_printed_day() {
     let date = attr(&busy, "data-date").await;
     let citas: usize = attr(&busy, "data-citas").await.parse().unwrap();
     assert!(citas > 0);
+    app.screenshot("views-01-month").await;
     app.click_css(
         &format!("[data-testid='month-day'][data-date='{date}']"),
         Duration::from_secs(5),
@@ -143,6 +142,7 @@ async fn month_to_day_list_filter_and_export_and_the_printed_day() {
         chips.iter().all(|c| c == "confirmada" || c == "confirmed"),
         "{chips:?}"
     );
+    app.screenshot("views-03-list-confirmed").await;
 
     // Its CSV, read back from disk: a line per confirmed cita.
     app.click_testid("list-export").await;
@@ -206,6 +206,7 @@ async fn month_to_day_list_filter_and_export_and_the_printed_day() {
         .await
         .unwrap();
     assert_eq!(has_print.json(), &serde_json::json!(true));
+    app.screenshot("views-04-printed-day").await;
 
     // One practitioner's sheet: one group.
     let cal = attr(&groups[0], "data-calendar").await;
