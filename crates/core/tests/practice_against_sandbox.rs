@@ -396,10 +396,10 @@ async fn a_block_made_offline_goes_out_on_reconnect_once_then_moves_and_goes() {
     assert_eq!(mine.id, ghl_id);
     assert!(!mine.pending);
 
-    // Moved (by its old local id too) and removed, online.
+    // Moved and removed, online.
     let moved = desk
         .move_block(
-            &out_id(&desk, &ghl_id),
+            &ghl_id,
             BlockMove {
                 date: day.clone(),
                 start: "11:00".into(),
@@ -440,11 +440,6 @@ async fn in_ghl(sb: &RunningSandbox) -> Vec<ghl_sandbox::model::BlockSlot> {
         .filter(|b| b.title == "Reunión de equipo")
         .cloned()
         .collect()
-}
-
-/// The GHL id works for the moves; the local id the desk first showed too.
-fn out_id(_desk: &Desk, ghl_id: &str) -> String {
-    ghl_id.to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -109,13 +109,18 @@ async fn update_block(
     }
 }
 
-async fn delete_block(State(sandbox): State<Shared>, Path(id): Path<String>) -> Response {
-    let mut world = sandbox.write().await;
-    if world.blocks.remove(&id).is_none() {
-        return admin_error(StatusCode::NOT_FOUND, format!("no block {id}"));
+/// A delete's answer: 204 (the state saved), or 404 naming what was not there.
+fn deleted(sandbox: &Shared, removed: bool, what: &str, id: &str) -> Response {
+    if !removed {
+        return admin_error(StatusCode::NOT_FOUND, format!("no {what} {id}"));
     }
     sandbox.mark_dirty();
     StatusCode::NO_CONTENT.into_response()
+}
+
+async fn delete_block(State(sandbox): State<Shared>, Path(id): Path<String>) -> Response {
+    let removed = sandbox.write().await.blocks.remove(&id).is_some();
+    deleted(&sandbox, removed, "block", &id)
 }
 
 /// The fields of `CreateCalendarResourceDTO` / `UpdateCalendarResourceDTO`
@@ -213,12 +218,8 @@ async fn update_resource(
 }
 
 async fn delete_resource(State(sandbox): State<Shared>, Path(id): Path<String>) -> Response {
-    let mut world = sandbox.write().await;
-    if world.resources.remove(&id).is_none() {
-        return admin_error(StatusCode::NOT_FOUND, format!("no resource {id}"));
-    }
-    sandbox.mark_dirty();
-    StatusCode::NO_CONTENT.into_response()
+    let removed = sandbox.write().await.resources.remove(&id).is_some();
+    deleted(&sandbox, removed, "resource", &id)
 }
 
 /// Body: any of `name`, `timezone`, `rules` (`ScheduleRuleDTO[]`),
@@ -270,10 +271,6 @@ async fn update_schedule(
 }
 
 async fn delete_schedule(State(sandbox): State<Shared>, Path(id): Path<String>) -> Response {
-    let mut world = sandbox.write().await;
-    if world.schedules.remove(&id).is_none() {
-        return admin_error(StatusCode::NOT_FOUND, format!("no schedule {id}"));
-    }
-    sandbox.mark_dirty();
-    StatusCode::NO_CONTENT.into_response()
+    let removed = sandbox.write().await.schedules.remove(&id).is_some();
+    deleted(&sandbox, removed, "schedule", &id)
 }

@@ -425,14 +425,13 @@ export class Desk {
 
   /** Reads the status, subscribes to the core's events and loads the first week; returns the clean-up. */
   start(): () => void {
-    let disposed = false;
     this.#disposed = false;
     const unlisteners: Array<() => void> = [];
 
     api
       .appStatus()
       .then((s) => {
-        if (!disposed) this.status = s;
+        if (!this.#disposed) this.status = s;
       })
       .catch(() => {
         // Shown through the week view's own error; nothing else to do here.
@@ -460,7 +459,7 @@ export class Desk {
       } catch {
         // No event bridge (not running inside Tauri): the view still works, without live updates.
       }
-      if (disposed) unlisteners.forEach((u) => u());
+      if (this.#disposed) unlisteners.forEach((u) => u());
     };
     void subscribe();
     void this.load();
@@ -468,9 +467,8 @@ export class Desk {
     this.loadLocations();
 
     return () => {
-      disposed = true;
-      unlisteners.forEach((u) => u());
       this.#disposed = true;
+      unlisteners.forEach((u) => u());
     };
   }
 }
