@@ -4,13 +4,15 @@
 //! per calendar) and the app's own cita boxes, from mount to the second
 //! frame after. Layouts: calendars outer with their days inside (today's
 //! week view, which needs a picker past 3), days outer with the calendars
-//! inside, a timeline (a row per calendar), and one calendar's week (a
-//! quick switch between practitioners). Writes target/bench/week_layouts.json.
+//! inside, a timeline (a row per calendar), one calendar's week (a quick
+//! switch between practitioners), and the app's own team week (a row per
+//! calendar, each day's citas as a list: no time grid, no EventCalendar),
+//! the view kept for 4 to 12 calendars. Writes target/bench/week_layouts.json.
 //!
 //! The page is built apart from the app (`cd ui && npx vite build -c
 //! vite.bench.config.ts`, into target/layout-bench/) and served here on
 //! loopback; scripts/bench.sh does both:
-//! `cargo run -p citadesk-e2e --example layout_bench -- [REPEATS]`.
+//! `cargo run -p citadesk-e2e --example layout_bench -- [REPEATS [LAYOUT]]`.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -19,7 +21,13 @@ use std::path::PathBuf;
 use citadesk_e2e::*;
 use serde_json::{json, Value};
 
-const LAYOUTS: [&str; 4] = ["calendars-outer", "days-outer", "timeline", "one-calendar"];
+const LAYOUTS: [&str; 5] = [
+    "calendars-outer",
+    "days-outer",
+    "timeline",
+    "one-calendar",
+    "team",
+];
 
 /// A static file server for the built page, on loopback, for the run.
 fn serve(dir: PathBuf) -> u16 {
@@ -75,6 +83,8 @@ async fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(3);
+    // A second argument draws that layout only (while working on one).
+    let only = std::env::args().nth(2);
     let page = workspace_root().join("target").join("layout-bench");
     assert!(
         page.join("layout-bench.html").is_file(),
@@ -86,7 +96,10 @@ async fn main() {
     let app = App::launch(&home, &[]).await;
     let mut results = Vec::new();
     for calendars in [5, 10] {
-        for layout in LAYOUTS {
+        for layout in LAYOUTS
+            .into_iter()
+            .filter(|l| only.as_deref().is_none_or(|o| o == *l))
+        {
             let mut runs: Vec<Value> = Vec::new();
             for _ in 0..repeats {
                 // A fresh page each time: no warm JIT or style caches from the last layout.
@@ -99,7 +112,7 @@ async fn main() {
                     .execute_async(
                         "const [l, n] = arguments; const done = arguments[arguments.length - 1];
                          const go = () => window.layoutBench
-                           ? window.layoutBench(l, n).then(done, (e) => done({ error: String(e) }))
+                           ? window.layoutBench(l, n).then(done, (e) => done({ error: String(e) + ' ' + (e && e.stack) }))
                            : setTimeout(go, 20);
                          go();",
                         vec![json!(layout), json!(calendars)],

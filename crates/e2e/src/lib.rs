@@ -290,6 +290,17 @@ pub struct App {
 }
 
 impl App {
+    /// The app on a connected home, once its status bar says it is online.
+    pub async fn launch_online(home: &TestHome) -> Self {
+        let app = Self::launch(home, &[]).await;
+        app.wait_for(
+            "[data-testid='connection-state'][data-state='online']",
+            Duration::from_secs(60),
+        )
+        .await;
+        app
+    }
+
     pub async fn launch(home: &TestHome, extra_env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let native_port = free_port();

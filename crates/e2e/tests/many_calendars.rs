@@ -20,12 +20,7 @@ async fn the_day_of_twenty_calendars_draws_a_far_calendar_when_scrolled_to() {
     connect(&home, &sandbox);
     let today = todays_citas(&sandbox).await;
 
-    let app = App::launch(&home, &[]).await;
-    app.wait_for(
-        "[data-testid='connection-state'][data-state='online']",
-        Duration::from_secs(60),
-    )
-    .await;
+    let app = App::launch_online(&home).await;
     app.wait_for("[data-resource-id]", Duration::from_secs(30))
         .await;
     // The columns in the order they are drawn.

@@ -1,11 +1,12 @@
 // The layout benchmark's page (layout-bench.html, not part of the app):
 // draws a week of N calendars shaped like ghl-sandbox's large seed (40
 // citas a day each, 08:00-18:00, 15 to 45 minutes) in one candidate layout
-// with the app's own cita boxes, and reports how long EventCalendar took
-// from mount to the frame after its layout. The benchmark reads
+// with the app's own cita boxes, and reports how long EventCalendar (or,
+// for "team", the app's own team week) took from mount to the frame after
+// its layout. The benchmark reads
 // `window.layoutBench` through WebDriver.
 
-import { mount, unmount } from "svelte";
+import { mount, tick, unmount } from "svelte";
 import { Calendar, ResourceTimeGrid, ResourceTimeline } from "@event-calendar/core";
 import "../app.css";
 import "../lib/calendar-theme.css";
@@ -15,8 +16,12 @@ import { reminderWords } from "../lib/reminders";
 import { translator } from "../lib/i18n";
 import { citaEventHtml, citasToEvents, columnToResource, eventProps, DAY_END, DAY_START } from "../lib/calendar";
 import { slotHeight } from "../lib/view";
+import TeamBench from "./TeamBench.svelte";
+import { I18n } from "../lib/i18n.svelte";
 
-export type Layout = "calendars-outer" | "days-outer" | "timeline" | "one-calendar";
+const i18n = new I18n(() => "es-PE");
+
+export type Layout = "calendars-outer" | "days-outer" | "timeline" | "one-calendar" | "team";
 
 const MONDAY = "2026-11-23";
 
@@ -95,12 +100,13 @@ async function draw(layout: Layout, calendars: number) {
   const target = document.getElementById("root");
   if (!target) throw new Error("missing #root");
   const { columns, citas } = seedWeek(calendars);
-  const options = optionsFor(layout, columns, citas);
+  const options = layout === "team" ? null : optionsFor(layout, columns, citas);
   const t0 = performance.now();
-  const app = mount(Calendar, {
-    target,
-    props: { plugins: [ResourceTimeGrid, ResourceTimeline], options },
-  });
+  const app = options
+    ? mount(Calendar, { target, props: { plugins: [ResourceTimeGrid, ResourceTimeline], options } })
+    : mount(TeamBench, { target, props: { i18n, weekStart: MONDAY, today: MONDAY, calendars: columns, citas, oncitaclick: () => undefined } });
+  // The team week is drawn once its host is mounted (TeamBench.svelte).
+  if (!options) await tick();
   // Layout is forced here, then the next two frames are painted.
   void target.offsetHeight;
   await frame();
@@ -108,9 +114,9 @@ async function draw(layout: Layout, calendars: number) {
   const ms = performance.now() - t0;
   const drawn = {
     ms,
-    boxes: target.querySelectorAll(".cita-content").length,
+    boxes: target.querySelectorAll(".cita-content, .team-cita").length,
     columns: target.querySelectorAll(".ec-day, .ec-days > *").length,
-    width: target.querySelector<HTMLElement>(".ec-main, .ec-body")?.scrollWidth ?? 0,
+    width: target.querySelector<HTMLElement>(".ec-main, .ec-body, .team-week")?.scrollWidth ?? 0,
   };
   await unmount(app);
   return drawn;

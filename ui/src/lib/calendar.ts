@@ -9,7 +9,8 @@ import { isCancelledStatus, statusLabel, statusTone } from "./status";
 import type { Locale } from "../bindings/Locale";
 import { timeRange } from "./dates";
 import type { ReminderState } from "../bindings/ReminderState";
-import { reminderMark } from "./reminders";
+import { reminderMark, reminderWords } from "./reminders";
+import type { Translator } from "./i18n";
 
 export const FALLBACK_COLOR = "#64748b";
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -52,14 +53,9 @@ export interface CitaEventProps {
 
 export const EVENT_TEXT_COLOR = "#1f2933";
 
-export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, CalendarColumn>): Calendar.EventInput {
-  const color = safeColor(columns.get(cita.calendarId)?.color);
-  const cancelled = isCancelledStatus(cita.status);
-  const pendingPush = cita.syncState === "pending_push";
-  const classNames = ["cita", `cita-status-${statusTone(cita.status)}`];
-  if (cancelled) classNames.push("cita-cancelled");
-  if (pendingPush) classNames.push("cita-pending-push");
-  const extendedProps: CitaEventProps = {
+/** What a cita box (the grid's or the team week's) reads, in the calendar's colour. */
+export function citaProps(cita: CitaView, calendarColor: string | null | undefined): CitaEventProps {
+  return {
     citaId: cita.id,
     calendarId: cita.calendarId,
     status: cita.status,
@@ -68,11 +64,25 @@ export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, Calenda
     startLocal: cita.startLocal,
     endLocal: cita.endLocal,
     timeText: timeRange(cita.startLocal, cita.endLocal),
-    pendingPush,
-    cancelled,
-    color,
+    pendingPush: cita.syncState === "pending_push",
+    cancelled: isCancelledStatus(cita.status),
+    color: safeColor(calendarColor),
     reminder: cita.reminder ?? null,
   };
+}
+
+/** The box's classes: status tone, cancelled, not yet sent. */
+export function citaClassNames(p: CitaEventProps): string[] {
+  const classNames = ["cita", `cita-status-${statusTone(p.status)}`];
+  if (p.cancelled) classNames.push("cita-cancelled");
+  if (p.pendingPush) classNames.push("cita-pending-push");
+  return classNames;
+}
+
+export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, CalendarColumn>): Calendar.EventInput {
+  const extendedProps = citaProps(cita, columns.get(cita.calendarId)?.color);
+  const { color, cancelled } = extendedProps;
+  const classNames = citaClassNames(extendedProps);
   return {
     id: cita.id,
     resourceIds: [cita.calendarId],
@@ -151,6 +161,11 @@ export interface CitaText {
   pendingPush: string;
   /** Each reminder state in words (the mark's label). */
   reminders: Readonly<Record<ReminderState, string>>;
+}
+
+/** The words of a cita box in the current language. */
+export function citaWords(locale: Locale, t: Translator): CitaText {
+  return { locale, untitled: t("cita.untitled"), pendingPush: t("cita.pendingPush"), reminders: reminderWords(t) };
 }
 
 /**

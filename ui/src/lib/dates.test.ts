@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayHeaderLabel, locationNow, parseIsoDate, timeRange, wallDate, wallTime, weekRangeLabel } from "./dates";
+import { addDays, dayHeaderLabel, locationNow, mondayOf, parseIsoDate, timeRange, wallDate, wallTime, weekRangeLabel } from "./dates";
 
 describe("wall-clock strings", () => {
   it("reads HH:MM without any zone conversion", () => {
@@ -50,5 +50,15 @@ describe("locationNow", () => {
 
   it("starts at 09:00 when the zone is unknown", () => {
     expect(locationNow("Not/AZone", new Date("2026-03-02T15:07:00Z"))).toBe("09:00");
+  });
+});
+
+describe("mondayOf", () => {
+  it("gives the Monday of the date's week, across months and years", () => {
+    expect(mondayOf("2026-12-04")).toBe("2026-11-30"); // a Friday
+    expect(mondayOf("2026-11-30")).toBe("2026-11-30"); // a Monday
+    expect(mondayOf("2026-12-06")).toBe("2026-11-30"); // a Sunday
+    expect(mondayOf("2027-01-01")).toBe("2026-12-28");
+    expect(() => mondayOf("04/12/2026")).toThrow();
   });
 });

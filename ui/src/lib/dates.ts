@@ -36,6 +36,13 @@ export function addDays(date: string, days: number): string {
   return toIsoDate(d);
 }
 
+/** The Monday of the week holding a `YYYY-MM-DD` date (weeks start on Monday, as the core's). */
+export function mondayOf(date: string): string {
+  const d = parseIsoDate(date);
+  if (!d) throw new Error(`not a YYYY-MM-DD date: ${date}`);
+  return addDays(date, -((d.getUTCDay() + 6) % 7));
+}
+
 /**
  * The calendar date of a Date's *local* fields. EventCalendar hands its
  * callbacks Dates whose local fields are the wall-clock values it shows.

@@ -33,6 +33,7 @@ import {
   MAX_WEEK_CALENDARS,
   savePrefs,
   saveSkeleton,
+  todayAsFirstWeek,
   toggleCalendar,
   weekCalendarIds,
   withDensity,
@@ -112,6 +113,11 @@ export class Desk {
   #reloading = false;
   #reloadAgain = false;
   #disposed = false;
+  /** The first screen is today's day drawn from the agenda (start-up). */
+  #drawnFromAgenda = false;
+  /** Resolved once the first screen has painted. */
+  #paintedNow: () => void = () => undefined;
+  readonly #painted = new Promise<void>((resolve) => (this.#paintedNow = resolve));
   // Until the first week arrives, the grid is laid out from the columns of
   // the last run (no citas), while the core is still opening its cache; the
   // same calendar instance then only receives the citas.
@@ -153,7 +159,7 @@ export class Desk {
     if (this.#sedesGrid) return this.#sedesGrid.calendars;
     if (!this.grid) return [];
     const kept = filterByPractice(this.grid.calendars, this.practice, this.groupFilter, this.roomFilter);
-    if (this.mode === "day") return kept;
+    if (this.mode !== "week") return kept; // the day and the team's week: every calendar
     const ids = this.weekIds; // at most MAX_WEEK_CALENDARS
     return kept.filter((c) => ids.includes(c.id));
   });
@@ -213,6 +219,7 @@ export class Desk {
       this.ready = true;
       requestAnimationFrame(() => {
         performance.mark("ui:frame");
+        this.#paintedNow();
         void api.uiReady(startupMarks()).catch(() => undefined);
       });
     }, 0);
@@ -222,12 +229,17 @@ export class Desk {
     const seq = ++this.#loadSeq;
     this.loading = true;
     const startup = this.#requestedWeek === null ? api.takeStartupReads() : null;
-    const [w, a] = await Promise.allSettled([
-      startup?.week ?? api.weekView(this.#requestedWeek),
-      startup?.agenda ?? api.dayAgenda(null),
-    ]);
+    const weekRead = startup?.week ?? api.weekView(this.#requestedWeek);
+    const agendaRead = startup?.agenda ?? api.dayAgenda(null);
+    if (startup && !this.week) void this.#showTodayFirst(agendaRead, seq);
+    const [w, a] = await Promise.allSettled([weekRead, agendaRead]);
+    // Today's day, drawn from the agenda, is painted before the week (the
+    // same citas for that day) is handed to the grid: one layout before the
+    // first frame, not two. A window that does not paint (hidden: no
+    // animation frames) gets its week a moment later all the same.
+    if (this.#drawnFromAgenda) await Promise.race([this.#painted, new Promise((r) => setTimeout(r, 500))]);
     if (seq !== this.#loadSeq) return; // a newer load superseded this one
-    performance.mark("ui:data");
+    if (performance.getEntriesByName("ui:data").length === 0) performance.mark("ui:data");
     this.loading = false;
 
     const t = this.i18n.t;
@@ -258,6 +270,20 @@ export class Desk {
     void this.#markReady();
     if (this.showingSedes) await this.#loadSedes(seq);
   };
+
+  /** At start-up, the day view of today is drawn from today's agenda, before the week arrives. */
+  async #showTodayFirst(agendaRead: Promise<DayAgenda>, seq: number) {
+    const agenda = await agendaRead.catch(() => null);
+    if (!agenda || seq !== this.#loadSeq || this.week || this.pickedDay || this.allSedes) return;
+    const first = todayAsFirstWeek(agenda, this.prefs);
+    if (!first) return;
+    performance.mark("ui:data");
+    this.#drawnFromAgenda = true;
+    this.agenda = agenda;
+    this.week = first;
+    this.notConnected = false;
+    void this.#markReady();
+  }
 
   /** Every sede's day shown and today, for the views of all sedes together. */
   async #loadSedes(seq: number) {

@@ -533,6 +533,12 @@ export interface Messages {
   "view.showMonth": string;
   "view.showList": string;
   "view.showPrint": string;
+  "view.team": string;
+  "view.showTeam": string;
+  "team.caption": string;
+  "team.practitioner": string;
+  "team.openDay": string;
+  "team.newCita": string;
   "sedes.all": string;
   "sedes.allHint": string;
   "sedes.switchedTo": string;
@@ -1118,6 +1124,12 @@ const esPE: Messages = {
   "view.showMonth": "Ver el mes: citas y cupos libres por día",
   "view.showList": "Ver la lista de citas (filtrar, ordenar, exportar)",
   "view.showPrint": "Preparar la hoja del día para imprimir",
+  "view.team": "Equipo",
+  "view.showTeam": "Ver la semana de todo el equipo: una fila por profesional",
+  "team.caption": "Semana del equipo: citas de cada calendario por día",
+  "team.practitioner": "Calendario",
+  "team.openDay": "Ver este día con todos los calendarios",
+  "team.newCita": "Nueva cita en este día",
   "sedes.all": "Todas las sedes",
   "sedes.allHint": "Ver el día de todas las sedes juntas, en columnas por sede",
   "sedes.switchedTo": "Se trabaja ahora en la sede {name}",
@@ -1701,6 +1713,12 @@ const en: Messages = {
   "view.showMonth": "Show the month: citas and free slots per day",
   "view.showList": "Show the list of citas (filter, sort, export)",
   "view.showPrint": "Prepare the day's sheet to print",
+  "view.team": "Team",
+  "view.showTeam": "Show the whole team's week: a row per practitioner",
+  "team.caption": "The team's week: each calendar's citas by day",
+  "team.practitioner": "Calendar",
+  "team.openDay": "Show this day with every calendar",
+  "team.newCita": "New cita on this day",
   "sedes.all": "All locations",
   "sedes.allHint": "Show the day of every location together, in columns by location",
   "sedes.switchedTo": "Now working in the location {name}",

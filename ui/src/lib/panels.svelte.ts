@@ -75,12 +75,12 @@ export class Panels {
     this.page = "reconcile";
   };
 
-  openBooking = (slot?: BookingSlot) => {
+  openBooking = (slot?: BookingSlot | Omit<BookingSlot, "start">) => {
     const { week, mode, day, defaultCalendarId } = this.#desk;
     if (!week || week.calendars.length === 0) return;
     this.details = null;
     const date = slot?.date ?? (mode === "day" && day ? day : isInWeek(week.today, week.weekStart) ? week.today : week.weekStart);
-    const start = slot?.start ?? (date === week.today ? nextHalfHour(locationNow(week.location.timeZone)) : "09:00");
+    const start = (slot && "start" in slot ? slot.start : null) ?? (date === week.today ? nextHalfHour(locationNow(week.location.timeZone)) : "09:00");
     this.booking = { calendarId: initialCalendarId(week.calendars, slot?.calendarId ?? null, defaultCalendarId), date, start };
   };
 
@@ -153,7 +153,7 @@ export class Panels {
   }
 
   /** A click on an empty time of the grid (of any sede shown). */
-  openSlot = (slot: BookingSlot) => {
+  openSlot = (slot: BookingSlot | Omit<BookingSlot, "start">) => {
     void this.#inSedeOf(slot.calendarId, () => this.openBooking(slot));
   };
 
@@ -225,9 +225,10 @@ export class Panels {
         }
         break;
       case "week-view":
+      case "team-view":
         if (desk.week) {
           this.#leaveViewPage();
-          desk.setMode("week");
+          desk.setMode(action === "week-view" ? "week" : "team");
         }
         break;
       case "sync":

@@ -21,6 +21,8 @@ describe("shortcutFor", () => {
     expect(shortcutFor({ key: "D", target: body })).toBe("day-view");
     expect(shortcutFor({ key: "w", target: body })).toBe("week-view");
     expect(shortcutFor({ key: "W", target: body })).toBe("week-view");
+    expect(shortcutFor({ key: "e", target: body })).toBe("team-view");
+    expect(shortcutFor({ key: "E", target: body })).toBe("team-view");
     expect(shortcutFor({ key: "m", target: body })).toBe("month-view");
     expect(shortcutFor({ key: "I", target: body })).toBe("list-view");
     expect(shortcutFor({ key: "p", target: body })).toBe("print-view");

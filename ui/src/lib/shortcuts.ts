@@ -11,6 +11,7 @@ export type ShortcutAction =
   | "close"
   | "day-view"
   | "week-view"
+  | "team-view"
   | "month-view"
   | "list-view"
   | "print-view"
@@ -66,6 +67,9 @@ const KEYMAP: Readonly<Record<string, ShortcutAction>> = {
   D: "day-view",
   w: "week-view",
   W: "week-view",
+  // "E" as in Equipo.
+  e: "team-view",
+  E: "team-view",
   m: "month-view",
   M: "month-view",
   // "I" as in lIsta: L is the sede switcher.

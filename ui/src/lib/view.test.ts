@@ -8,9 +8,11 @@ import {
   isInWeek,
   loadSkeleton,
   saveSkeleton,
+  todayAsFirstWeek,
   SKELETON_KEY,
   loadPrefs,
   MAX_WEEK_CALENDARS,
+  TEAM_DEFAULT_MAX,
   PREFS_KEY,
   savePrefs,
   toggleCalendar,
@@ -40,9 +42,12 @@ describe("view choice", () => {
     expect(MAX_WEEK_CALENDARS).toBe(3);
     expect(defaultMode(1)).toBe("week");
     expect(defaultMode(3)).toBe("week"); // the demo clinic
-    expect(defaultMode(4)).toBe("day");
+    expect(defaultMode(4)).toBe("team");
     expect(defaultMode(4, 4)).toBe("week");
-    expect(defaultMode(5, 4)).toBe("day");
+    expect(defaultMode(5, 4)).toBe("team");
+    expect(defaultMode(10)).toBe("team"); // 10 practitioners: the whole week, no picker
+    expect(defaultMode(TEAM_DEFAULT_MAX)).toBe("team");
+    expect(defaultMode(TEAM_DEFAULT_MAX + 1)).toBe("day");
     expect(defaultMode(20)).toBe("day");
     expect(defaultMode(0)).toBe("week");
   });
@@ -50,6 +55,7 @@ describe("view choice", () => {
   it("a remembered choice wins over the default", () => {
     expect(effectiveMode({ mode: "week" }, 20)).toBe("week");
     expect(effectiveMode({ mode: "day" }, 3)).toBe("day");
+    expect(effectiveMode({ mode: "team" }, 20)).toBe("team");
     expect(effectiveMode({}, 3)).toBe("week");
   });
 
@@ -107,6 +113,8 @@ describe("preferences in storage", () => {
       weekCalendars: { "loc-1": ["cal-2", "cal-5"] },
     });
     expect(loadPrefs(store)).toEqual(prefs);
+    savePrefs(store, withMode(prefs, "team"));
+    expect(loadPrefs(store).mode).toBe("team");
   });
 
   it("keeps other locations' choices", () => {
@@ -209,5 +217,30 @@ describe("grid skeleton", () => {
       store.setItem(SKELETON_KEY, bad);
       expect(loadSkeleton(store)).toBeNull();
     }
+  });
+});
+
+describe("todayAsFirstWeek", () => {
+  const column = (id: string) => ({ id, name: id, practitioner: null, isActive: true, color: "#0ea5e9" });
+  const agenda = (n: number) => ({
+    location: { id: "loc", name: "Clínica", timeZone: "America/Lima" },
+    date: "2026-12-04",
+    calendars: Array.from({ length: n }, (_, i) => column(`cal-${i}`)),
+    citas: [],
+  });
+
+  it("draws today's day view from today's agenda when that is the first screen", () => {
+    const first = todayAsFirstWeek(agenda(20) as never, {});
+    expect(first?.weekStart).toBe("2026-11-30");
+    expect(first?.today).toBe("2026-12-04");
+    expect(first?.calendars).toHaveLength(20);
+    expect(todayAsFirstWeek(agenda(3) as never, { mode: "day" })?.today).toBe("2026-12-04");
+  });
+
+  it("waits for the week when the first screen shows the week", () => {
+    expect(todayAsFirstWeek(agenda(3) as never, {})).toBeNull(); // the demo: its week
+    expect(todayAsFirstWeek(agenda(8) as never, {})).toBeNull(); // the team's week
+    expect(todayAsFirstWeek(agenda(20) as never, { mode: "team" })).toBeNull();
+    expect(todayAsFirstWeek(agenda(0) as never, { mode: "day" })).toBeNull();
   });
 });

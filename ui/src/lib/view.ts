@@ -1,17 +1,23 @@
-// Which grid the receptionist sees: the week of a few calendars, or one day
-// of every calendar side by side. Pure, so the rules are unit-tested; the
+// Which grid the receptionist sees: the week of a few calendars, the week of
+// the whole team (a row per calendar), or one day of every calendar side by side. Pure, so the rules are unit-tested; the
 // choice is remembered in localStorage (through the `KeyValueStore` passed in).
 //
 // Why a limit: a week of 20 calendars is 140 day-columns, unreadable at
 // 1280 px and very slow to lay out in WebKitGTK. The week shows at most
-// MAX_WEEK_CALENDARS calendars (chosen with the picker); the day view shows
-// them all side by side.
+// MAX_WEEK_CALENDARS calendars (chosen with the picker); the team's week
+// shows every calendar's week as a row of days (no time grid: a light list
+// of names per day); the day view shows them all side by side.
 
 import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
-import { addDays, wallDate } from "./dates";
+import type { DayAgenda } from "../bindings/DayAgenda";
+import type { WeekView } from "../bindings/WeekView";
+import { addDays, mondayOf, wallDate } from "./dates";
 
-export type ViewMode = "day" | "week";
+export type ViewMode = "day" | "week" | "team";
+/** The views drawn by the time grid (EventCalendar). */
+export type GridMode = Exclude<ViewMode, "team">;
+const VIEW_MODES: readonly ViewMode[] = ["day", "week", "team"];
 
 /**
  * Calendars the week view shows at once: 3 x 7 = 21 day-columns of ~43 px
@@ -60,12 +66,21 @@ export interface KeyValueStore {
 }
 
 /**
+ * Up to this many calendars the team's week is the first screen: a clinic
+ * of 5 to 10 practitioners sees its whole week without a picker. Past it,
+ * the rows run long and the day of every calendar is the first screen.
+ */
+export const TEAM_DEFAULT_MAX = 12;
+
+/**
  * The view when the user has not chosen one: the week when every calendar
- * fits in it (the usual clinic, and the demo), else the day of all of them,
- * so nobody's citas are hidden behind the picker on the first screen.
+ * fits in it (the usual small clinic, and the demo), the team's week for a
+ * clinic of up to TEAM_DEFAULT_MAX, else the day of all of them; nobody's
+ * citas are hidden behind the picker on the first screen.
  */
 export function defaultMode(calendarCount: number, max = MAX_WEEK_CALENDARS): ViewMode {
-  return calendarCount <= max ? "week" : "day";
+  if (calendarCount <= max) return "week";
+  return calendarCount <= TEAM_DEFAULT_MAX ? "team" : "day";
 }
 
 export function effectiveMode(prefs: ViewPrefs, calendarCount: number, max = MAX_WEEK_CALENDARS): ViewMode {
@@ -130,7 +145,7 @@ export function loadPrefs(store: KeyValueStore | null | undefined): ViewPrefs {
   if (typeof parsed !== "object" || parsed === null) return {};
   const p = parsed as Record<string, unknown>;
   const prefs: ViewPrefs = {};
-  if (p.mode === "day" || p.mode === "week") prefs.mode = p.mode;
+  if (VIEW_MODES.includes(p.mode as ViewMode)) prefs.mode = p.mode as ViewMode;
   if (isDensity(p.density)) prefs.density = p.density;
   if (typeof p.weekCalendars === "object" && p.weekCalendars !== null) {
     const byLocation: Record<string, string[]> = {};
@@ -157,6 +172,19 @@ export function withMode(prefs: ViewPrefs, mode: ViewMode): ViewPrefs {
 
 export function withWeekCalendars(prefs: ViewPrefs, locationId: string, ids: readonly string[]): ViewPrefs {
   return { ...prefs, weekCalendars: { ...prefs.weekCalendars, [locationId]: [...ids] } };
+}
+
+/**
+ * Today's agenda as the first week on screen, when the first screen is the
+ * day view of today: it holds the citas the week would bring for that day
+ * (the core reads both the same way) and is a seventh of the week to cross
+ * IPC, so the day is drawn while the rest of the week is on its way. Null
+ * when the first screen needs the whole week.
+ */
+export function todayAsFirstWeek(agenda: DayAgenda, prefs: ViewPrefs): WeekView | null {
+  if (agenda.calendars.length === 0 || effectiveMode(prefs, agenda.calendars.length) !== "day") return null;
+  const { location, date, calendars, citas } = agenda;
+  return { location, weekStart: mondayOf(date), today: date, calendars, citas };
 }
 
 /** Whether a `YYYY-MM-DD` date falls in the week starting on `weekStart`. */
