@@ -31,6 +31,7 @@ import {
   loadPrefs,
   loadSkeleton,
   MAX_WEEK_CALENDARS,
+  sameCitas,
   savePrefs,
   saveSkeleton,
   todayAsFirstWeek,
@@ -171,13 +172,19 @@ export class Desk {
   });
   /** Each calendar's practitioner (GHL user id), for practitioners' blocks. */
   readonly practitioners = $derived(practitionersOf(this.practice));
-  readonly gridCitas = $derived(
-    this.#sedesGrid
+  // The last list handed to the grid: a new read with the same citas on
+  // screen (the week after today's agenda at start-up, a live change on
+  // another day) keeps it, so the grid is not drawn again for nothing.
+  #shownCitas: CitaView[] = [];
+  readonly gridCitas = $derived.by(() => {
+    const next = this.#sedesGrid
       ? citasOnScreen(this.#sedesGrid.citas, this.gridCalendars.map((c) => c.id), this.day)
       : this.grid
-      ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
-      : [],
-  );
+        ? citasOnScreen(this.grid.citas, this.gridCalendars.map((c) => c.id), this.mode === "day" ? this.day : null)
+        : [];
+    if (!sameCitas(next, this.#shownCitas)) this.#shownCitas = next;
+    return this.#shownCitas;
+  });
   readonly showPicker = $derived(this.mode === "week" && !!this.grid && this.grid.calendars.length > MAX_WEEK_CALENDARS);
   /** Today's agenda as the side list shows it: of the active sede, or of every sede. */
   readonly agendaShown = $derived.by((): DayAgenda | null => {

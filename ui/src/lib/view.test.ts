@@ -8,6 +8,7 @@ import {
   isInWeek,
   loadSkeleton,
   saveSkeleton,
+  sameCitas,
   todayAsFirstWeek,
   SKELETON_KEY,
   loadPrefs,
@@ -242,5 +243,35 @@ describe("todayAsFirstWeek", () => {
     expect(todayAsFirstWeek(agenda(8) as never, {})).toBeNull(); // the team's week
     expect(todayAsFirstWeek(agenda(20) as never, { mode: "team" })).toBeNull();
     expect(todayAsFirstWeek(agenda(0) as never, { mode: "day" })).toBeNull();
+  });
+});
+
+describe("sameCitas", () => {
+  const cita = (id: string, over: Partial<CitaView> = {}): CitaView => ({
+    id,
+    calendarId: "cal",
+    contactId: null,
+    patientName: "Ana",
+    title: "Control",
+    status: "confirmed",
+    startLocal: "2026-12-04T09:00:00",
+    endLocal: "2026-12-04T09:30:00",
+    startUtc: "2026-12-04T14:00:00Z",
+    endUtc: "2026-12-04T14:30:00Z",
+    syncState: "synced",
+    reminder: null,
+    ...over,
+  });
+
+  it("is true for equal lists read twice", () => {
+    expect(sameCitas([cita("a"), cita("b")], [cita("a"), cita("b")])).toBe(true);
+    expect(sameCitas([], [])).toBe(true);
+  });
+
+  it("is false when any field, the order or the count differs", () => {
+    expect(sameCitas([cita("a")], [cita("a", { status: "cancelled" })])).toBe(false);
+    expect(sameCitas([cita("a")], [cita("a", { reminder: "sent" })])).toBe(false);
+    expect(sameCitas([cita("a"), cita("b")], [cita("b"), cita("a")])).toBe(false);
+    expect(sameCitas([cita("a")], [cita("a"), cita("b")])).toBe(false);
   });
 });

@@ -214,6 +214,18 @@ export function citasOnScreen(
   );
 }
 
+/** Whether two lists hold the same citas, field for field, in the same order. */
+export function sameCitas(a: readonly CitaView[], b: readonly CitaView[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((c, i) => {
+    const d = b[i];
+    if (!d) return false;
+    const keys = Object.keys(c) as (keyof CitaView)[];
+    return keys.length === Object.keys(d).length && keys.every((k) => c[k] === d[k]);
+  });
+}
+
 export const SKELETON_KEY = "citadesk.grid.v1";
 
 /**
