@@ -7,6 +7,7 @@ pub mod envelope;
 mod error;
 pub mod metrics;
 pub mod postgres;
+mod reads;
 pub mod server;
 pub mod sqlite;
 pub mod store;

@@ -25,6 +25,7 @@ use tokio_stream::StreamExt as _;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::postgres::PgStore;
+use crate::reads::SharedReads;
 use crate::sqlite::SqliteStore;
 use crate::store::{Appended, Install, Store, StoredEvent};
 use crate::verify::WebhookKeys;
@@ -47,6 +48,8 @@ struct App {
     head: watch::Receiver<i64>,
     /// Open streams by location: a commit wakes only its locations' streams.
     wakes: Arc<Wakes>,
+    /// The streams a commit wakes together read its page once.
+    reads: Arc<SharedReads>,
     shutdown: watch::Receiver<bool>,
     cfg: Arc<Config>,
     /// `max_ingest_in_flight` and `max_streams`.
@@ -142,6 +145,7 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         metrics,
         head: head_rx,
         wakes,
+        reads: Arc::new(SharedReads::default()),
         shutdown: shutdown_rx.clone(),
         ingest_slots: Arc::new(Semaphore::new(cfg.max_ingest_in_flight)),
         stream_slots: Arc::new(Semaphore::new(cfg.max_streams)),
@@ -433,6 +437,8 @@ async fn stream_events(
     let _open = OpenStream(app.metrics.clone());
     let mut shutdown = app.shutdown.clone();
     let locations = Arc::new(install.locations.clone());
+    // The page's key among the streams reading together.
+    let locations_key = install.locations.join("\n");
     // Before the first read, so a commit during it is not missed.
     let commits = app.wakes.subscribe(&install.locations);
 
@@ -457,9 +463,24 @@ async fn stream_events(
         if *shutdown.borrow() {
             break;
         }
-        let store = app.store.clone();
-        let locs = locations.clone();
-        let page = match blocking(move || store.events_after(&locs, cursor, PAGE)).await {
+        let head = *app.head.borrow();
+        let read = || {
+            let store = app.store.clone();
+            let locs = locations.clone();
+            async move {
+                blocking(move || {
+                    let events = store.events_after(&locs, cursor, PAGE)?;
+                    Ok(Arc::new(
+                        events
+                            .iter()
+                            .map(|ev| (ev.cursor, webhook_event(ev)))
+                            .collect(),
+                    ))
+                })
+                .await
+            }
+        };
+        let page = match app.reads.page(&locations_key, cursor, head, read).await {
             Ok(p) => p,
             Err(e) => {
                 // Ending the stream makes the app reconnect from its cursor.
@@ -468,11 +489,11 @@ async fn stream_events(
             }
         };
         let full = page.len() == PAGE;
-        for ev in &page {
-            if tx.send(Ok(webhook_event(ev))).await.is_err() {
+        for (at, frame) in page.iter() {
+            if tx.send(Ok(frame.clone())).await.is_err() {
                 return;
             }
-            cursor = ev.cursor;
+            cursor = *at;
             app.metrics.delivered.fetch_add(1, Ordering::Relaxed);
         }
         if full {
