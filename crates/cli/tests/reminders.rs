@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{cli, cli_command, text};
+use common::{cli, cli_command, next_open_day, text};
 use ghl_sandbox::{RateLimits, SandboxConfig, Seed};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,10 +29,7 @@ async fn two_crons_at_once_send_each_reminder_once() {
     ]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(run(&["sync"]).status.success());
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
-        .with_timezone(&chrono_tz::America::Lima)
-        .format("%Y-%m-%d")
-        .to_string();
+    let tomorrow = next_open_day();
 
     let off = run(&["reminders", "send", "--date", &tomorrow]);
     assert_eq!(off.status.code(), Some(1));
@@ -50,7 +47,10 @@ async fn two_crons_at_once_send_each_reminder_once() {
     assert!(dry.status.success(), "{}", text(&dry));
     let planned: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
     let planned = planned.as_array().unwrap().clone();
-    assert!(!planned.is_empty(), "the demo has citas tomorrow");
+    assert!(
+        !planned.is_empty(),
+        "the demo has citas on its next open day"
+    );
     assert!(
         sb.sandbox().read().await.messages.is_empty(),
         "a dry run sends nothing"
@@ -120,10 +120,7 @@ async fn a_cron_killed_mid_send_and_run_again_never_sends_twice() {
     .success());
     assert!(run(&["sync"]).status.success());
     assert!(run(&["reminders", "on"]).status.success());
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
-        .with_timezone(&chrono_tz::America::Lima)
-        .format("%Y-%m-%d")
-        .to_string();
+    let tomorrow = next_open_day();
     let crashed = cli_command(d, Some(&token), &["reminders", "send", "--date", &tomorrow])
         .env("CITADESK_CRASH_AT", "after_reminder_post")
         .output()

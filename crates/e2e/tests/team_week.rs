@@ -1,8 +1,9 @@
 //! The whole team's week without a picker: on the large seed (20 calendars)
 //! "Equipo" (E) draws a row per calendar and, in today's cell of each row,
 //! exactly that calendar's citas of today, patient first; a cita opens its
-//! panel, a day's heading opens that day with every calendar, and the view
-//! is remembered across a restart (drawn from the last run's columns).
+//! panel, a block made there is listed in its cell, a day's heading opens
+//! that day with every calendar, and the view is remembered across a
+//! restart (drawn from the last run's columns).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -137,6 +138,49 @@ async fn the_team_week_shows_every_calendar_and_todays_citas_in_their_rows() {
         .unwrap();
     app.wait_gone("[data-testid='cita-details']", Duration::from_secs(5))
         .await;
+
+    // A block made from the team's week ("Bloquear horario") is listed in its
+    // calendar's cell of that day, among the citas.
+    let blocked = rows[0].clone();
+    app.click_testid("block-time").await;
+    app.testid("block-dialog").await;
+    let select = app.testid("block-calendar").await;
+    app.choose(&select, &blocked).await;
+    app.fill("block-date", &lima_today).await;
+    app.fill("block-start", "10:00").await;
+    app.fill("block-duration", "60").await;
+    app.fill("block-reason", "Reunión de equipo").await;
+    app.click_testid("block-save").await;
+    app.wait_gone("[data-testid='block-dialog']", Duration::from_secs(20))
+        .await;
+    let ghl = app
+        .until_ghl(&sandbox, "the block in GHL", |s| {
+            s["blocks"]
+                .as_object()
+                .is_some_and(|b| b.values().any(|x| x["title"] == "Reunión de equipo"))
+        })
+        .await;
+    let block_id = ghl["blocks"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, b)| b["title"] == "Reunión de equipo")
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let block = app
+        .wait_for(
+            &format!(
+                "[data-testid='team-row'][data-calendar-id='{blocked}'] td[data-date='{lima_today}'] [data-testid='team-block'][data-block-id='{block_id}']"
+            ),
+            Duration::from_secs(20),
+        )
+        .await;
+    let text = app.text_of(&block).await;
+    assert!(
+        text.contains("10:00") && text.contains("Reunión de equipo"),
+        "the block reads its time and reason: {text:?}"
+    );
+    app.screenshot("team-03-block").await;
 
     // The view is remembered: after a restart the team's week is drawn again.
     app.quit().await;

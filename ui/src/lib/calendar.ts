@@ -334,6 +334,20 @@ export interface PracticeSpans {
 }
 
 /**
+ * The calendars on screen a block covers: its calendar, or every calendar
+ * of its practitioner (a practitioner's block: vacation, a course).
+ */
+export function blockCalendars(
+  block: PracticeSpans["blocks"][number],
+  calendarIds: readonly string[],
+  practitionerOf: ReadonlyMap<string, string | null>,
+): string[] {
+  return block.calendarId
+    ? calendarIds.filter((c) => c === block.calendarId)
+    : calendarIds.filter((c) => block.userId !== null && practitionerOf.get(c) === block.userId);
+}
+
+/**
  * Closed time as shaded background events, one per calendar and span, and
  * blocks as boxes of their own: a calendar's block in its column, a
  * practitioner's block in every column of theirs (`practitionerOf`: the
@@ -358,9 +372,7 @@ export function practiceToEvents(
     }));
   const blocks: Calendar.EventInput[] = [];
   for (const b of practice.blocks) {
-    const columns = b.calendarId
-      ? [b.calendarId].filter((c) => shown.has(c))
-      : calendarIds.filter((c) => b.userId !== null && practitionerOf.get(c) === b.userId);
+    const columns = blockCalendars(b, calendarIds, practitionerOf);
     if (columns.length === 0) continue;
     const props: BlockEventProps = { blockId: b.id, title: b.title, startLocal: b.start, endLocal: b.end, pending: b.pending };
     blocks.push({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CalendarColumn } from "../bindings/CalendarColumn";
 import type { CitaView } from "../bindings/CitaView";
-import { teamWeek } from "./team";
+import { cellEntries, teamWeek } from "./team";
 
 const column = (id: string, color = "#0ea5e9"): CalendarColumn => ({ id, name: id, practitioner: null, isActive: true, color });
 
@@ -80,6 +80,75 @@ describe("teamWeek", () => {
       ["fisio-1", "Fisioterapia", true],
       ["fisio-2", "Fisioterapia", false],
       ["nutri", "Nutrición", true],
+    ]);
+  });
+});
+
+describe("teamWeek's blocks and closed days", () => {
+  const calendars = [column("fisio-1"), column("nutri"), column("fisio-2")];
+  const practitioners = new Map<string, string | null>([
+    ["fisio-1", "u-lucia"],
+    ["nutri", "u-rosa"],
+    ["fisio-2", "u-lucia"],
+  ]);
+  const spans = {
+    closed: [
+      // Sunday closed all day for fisio-1; Monday only before 08:00.
+      { calendarId: "fisio-1", start: "2026-11-29T00:00:00", end: "2026-11-30T00:00:00" },
+      { calendarId: "fisio-1", start: "2026-11-23T00:00:00", end: "2026-11-23T08:00:00" },
+    ],
+    blocks: [
+      { id: "lunch", calendarId: "nutri", userId: null, title: "Almuerzo", start: "2026-11-24T13:00:00", end: "2026-11-24T14:00:00", pending: false },
+      // Lucía's course, Wednesday noon to Thursday's end: both her calendars.
+      { id: "course", calendarId: null, userId: "u-lucia", title: "Curso", start: "2026-11-25T12:00:00", end: "2026-11-27T00:00:00", pending: true },
+    ],
+  };
+
+  it("puts a calendar's block in its cell and a practitioner's in each of their calendars, on each day it covers", () => {
+    const view = teamWeek("2026-11-23", calendars, [], null, spans, practitioners);
+    const row = (id: string) => view.rows.find((r) => r.calendar.id === id);
+    expect(row("nutri")?.cells[1]?.blocks).toEqual([{ blockId: "lunch", title: "Almuerzo", from: "13:00", allDay: false, pending: false, start: "2026-11-24T13:00:00" }]);
+    for (const id of ["fisio-1", "fisio-2"]) {
+      expect(row(id)?.cells[2]?.blocks).toEqual([{ blockId: "course", title: "Curso", from: "12:00", allDay: false, pending: true, start: "2026-11-25T12:00:00" }]);
+      expect(row(id)?.cells[3]?.blocks).toEqual([{ blockId: "course", title: "Curso", from: null, allDay: true, pending: true, start: "2026-11-25T12:00:00" }]);
+      expect(row(id)?.cells[4]?.blocks).toEqual([]);
+    }
+    expect(row("nutri")?.cells[2]?.blocks).toEqual([]);
+  });
+
+  it("marks a day closed only when the schedule closes all of it", () => {
+    const view = teamWeek("2026-11-23", calendars, [], null, spans, practitioners);
+    const fisio = view.rows.find((r) => r.calendar.id === "fisio-1");
+    expect(fisio?.cells.map((c) => c.closed)).toEqual([false, false, false, false, false, false, true]);
+    expect(view.rows.find((r) => r.calendar.id === "nutri")?.cells.some((c) => c.closed)).toBe(false);
+  });
+});
+
+describe("cellEntries", () => {
+  it("lists a cell's citas and blocks in time order", () => {
+    const spans = {
+      closed: [],
+      blocks: [
+        { id: "meeting", calendarId: "a", userId: null, title: "Reunión", start: "2026-11-23T10:00:00", end: "2026-11-23T11:00:00", pending: false },
+        { id: "trip", calendarId: "a", userId: null, title: "Viaje", start: "2026-11-22T18:00:00", end: "2026-11-23T09:00:00", pending: false },
+      ],
+    };
+    const view = teamWeek(
+      "2026-11-23",
+      [column("a")],
+      [
+        cita("late", "a", "2026-11-23T12:00:00", "2026-11-23T12:30:00"),
+        cita("early", "a", "2026-11-23T09:00:00", "2026-11-23T09:30:00"),
+      ],
+      null,
+      spans,
+    );
+    const cell = view.rows[0]?.cells[0];
+    expect(cell && cellEntries(cell).map((e) => (e.kind === "cita" ? e.cita.citaId : e.block.blockId))).toEqual([
+      "trip",
+      "early",
+      "meeting",
+      "late",
     ]);
   });
 });

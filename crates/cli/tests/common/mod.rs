@@ -37,3 +37,17 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// The next day the demo clinic opens after today in Lima, `YYYY-MM-DD`:
+/// tomorrow, or Monday when tomorrow is a Sunday (the seed books no citas on
+/// Sundays), so tests that need tomorrow's citas pass on any day they run.
+pub fn next_open_day() -> String {
+    use chrono::Datelike;
+    let mut day = (chrono::Utc::now() + chrono::Duration::days(1))
+        .with_timezone(&chrono_tz::America::Lima)
+        .date_naive();
+    if day.weekday() == chrono::Weekday::Sun {
+        day += chrono::Duration::days(1);
+    }
+    day.format("%Y-%m-%d").to_string()
+}
