@@ -336,16 +336,13 @@ impl Store for PgStore {
         Ok(rows.iter().map(stored_event).collect())
     }
 
-    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError> {
-        Ok(self
-            .conn()?
-            .query(
-                "SELECT DISTINCT location_id FROM relay_events WHERE seq > $1 AND seq <= $2",
-                &[&after, &upto],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect())
+    fn events_between(&self, after: i64, upto: i64) -> Result<Vec<StoredEvent>, RelayError> {
+        let rows = self.conn()?.query(
+            "SELECT seq, webhook_id, location_id, type, received_at, ghl_signature, wh_signature, body
+             FROM relay_events WHERE seq > $1 AND seq <= $2 ORDER BY seq",
+            &[&after, &upto],
+        )?;
+        Ok(rows.iter().map(stored_event).collect())
     }
 
     fn head(&self) -> Result<i64, RelayError> {

@@ -137,6 +137,7 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         head_rx.clone(),
         wakes.clone(),
         shutdown_rx.clone(),
+        webhook_event,
     ));
     let app = App {
         store,
@@ -458,46 +459,65 @@ async fn stream_events(
     }
 
     let mut live = false;
+    // Every event of the stream's locations up to here has been sent (known
+    // after a store read that was not a full page, or from the kept moves).
+    let mut synced: Option<i64> = None;
     let mut checked = Instant::now();
     'stream: loop {
         if *shutdown.borrow() {
             break;
         }
-        let head = *app.head.borrow();
-        let read = || {
-            let store = app.store.clone();
-            let locs = locations.clone();
-            async move {
-                blocking(move || {
-                    let events = store.events_after(&locs, cursor, PAGE)?;
-                    Ok(Arc::new(
-                        events
-                            .iter()
-                            .map(|ev| (ev.cursor, webhook_event(ev)))
-                            .collect(),
-                    ))
-                })
-                .await
+        // New events from the head moves the relay keeps in memory, when
+        // they reach back to what this stream holds; else from the store.
+        if let Some((events, upto)) =
+            synced.and_then(|s| app.wakes.since(&install.locations, cursor, s))
+        {
+            synced = Some(upto);
+            for (at, frame) in events {
+                if tx.send(Ok(frame)).await.is_err() {
+                    return;
+                }
+                cursor = at;
+                app.metrics.delivered.fetch_add(1, Ordering::Relaxed);
             }
-        };
-        let page = match app.reads.page(&locations_key, cursor, head, read).await {
-            Ok(p) => p,
-            Err(e) => {
-                // Ending the stream makes the app reconnect from its cursor.
-                tracing::error!(code = e.code(), install = install.id, reason = %e, "stream read failed");
-                break;
+        } else {
+            let head = *app.head.borrow();
+            let read = || {
+                let store = app.store.clone();
+                let locs = locations.clone();
+                async move {
+                    blocking(move || {
+                        let events = store.events_after(&locs, cursor, PAGE)?;
+                        Ok(Arc::new(
+                            events
+                                .iter()
+                                .map(|ev| (ev.cursor, webhook_event(ev)))
+                                .collect(),
+                        ))
+                    })
+                    .await
+                }
+            };
+            let page = match app.reads.page(&locations_key, cursor, head, read).await {
+                Ok(p) => p,
+                Err(e) => {
+                    // Ending the stream makes the app reconnect from its cursor.
+                    tracing::error!(code = e.code(), install = install.id, reason = %e, "stream read failed");
+                    break;
+                }
+            };
+            let full = page.len() == PAGE;
+            for (at, frame) in page.iter() {
+                if tx.send(Ok(frame.clone())).await.is_err() {
+                    return;
+                }
+                cursor = *at;
+                app.metrics.delivered.fetch_add(1, Ordering::Relaxed);
             }
-        };
-        let full = page.len() == PAGE;
-        for (at, frame) in page.iter() {
-            if tx.send(Ok(frame.clone())).await.is_err() {
-                return;
+            if full {
+                continue;
             }
-            cursor = *at;
-            app.metrics.delivered.fetch_add(1, Ordering::Relaxed);
-        }
-        if full {
-            continue;
+            synced = Some(head);
         }
         if !live {
             live = true;

@@ -153,6 +153,20 @@ fn read_install(conn: &Connection, id: &str) -> Result<Option<Install>, RelayErr
     Ok(Some(install))
 }
 
+/// An event row as `events_after` and `events_between` select it.
+fn stored_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEvent> {
+    Ok(StoredEvent {
+        cursor: r.get(0)?,
+        webhook_id: r.get(1)?,
+        location_id: r.get(2)?,
+        event_type: r.get(3)?,
+        received_at_ms: r.get(4)?,
+        ghl_signature: r.get(5)?,
+        wh_signature: r.get(6)?,
+        body: r.get(7)?,
+    })
+}
+
 impl Store for SqliteStore {
     fn append_batch(&self, events: &[NewEvent]) -> Result<Vec<Appended>, RelayError> {
         self.with_writer(|conn| {
@@ -211,29 +225,19 @@ impl Store for SqliteStore {
             args.push(rusqlite::types::Value::Integer(
                 i64::try_from(limit).unwrap_or(i64::MAX),
             ));
-            let rows = stmt.query_map(params_from_iter(args), |r| {
-                Ok(StoredEvent {
-                    cursor: r.get(0)?,
-                    webhook_id: r.get(1)?,
-                    location_id: r.get(2)?,
-                    event_type: r.get(3)?,
-                    received_at_ms: r.get(4)?,
-                    ghl_signature: r.get(5)?,
-                    wh_signature: r.get(6)?,
-                    body: r.get(7)?,
-                })
-            })?;
+            let rows = stmt.query_map(params_from_iter(args), stored_event)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
 
-    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError> {
+    fn events_between(&self, after: i64, upto: i64) -> Result<Vec<StoredEvent>, RelayError> {
         self.with_conn(|conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT DISTINCT location_id FROM events WHERE seq > ?1 AND seq <= ?2",
+                "SELECT seq, webhook_id, location_id, type, received_at, ghl_signature, wh_signature, body
+                 FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
             )?;
-            let rows = stmt.query_map(params![after, upto], |r| r.get(0))?;
-            Ok(rows.collect::<Result<Vec<String>, _>>()?)
+            let rows = stmt.query_map(params![after, upto], stored_event)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
     }
 

@@ -97,9 +97,9 @@ pub trait Store: Send + Sync + 'static {
         after: i64,
         limit: usize,
     ) -> Result<Vec<StoredEvent>, RelayError>;
-    /// Locations of the events with `after < cursor <= upto` (each once):
-    /// whose streams a commit wakes.
-    fn locations_between(&self, after: i64, upto: i64) -> Result<Vec<String>, RelayError>;
+    /// Every event with `after < cursor <= upto`, in cursor order: what a
+    /// head move brings, read once for all the streams it wakes.
+    fn events_between(&self, after: i64, upto: i64) -> Result<Vec<StoredEvent>, RelayError>;
     /// Highest cursor ever assigned (0 when none).
     fn head(&self) -> Result<i64, RelayError>;
     /// Highest cursor removed by retention (0 when nothing was purged).

@@ -32,8 +32,8 @@ impl Store for Faulty {
     fn events_after(&self, l: &[String], a: i64, n: usize) -> Result<Vec<StoredEvent>, RelayError> {
         self.inner.events_after(l, a, n)
     }
-    fn locations_between(&self, a: i64, b: i64) -> Result<Vec<String>, RelayError> {
-        self.inner.locations_between(a, b)
+    fn events_between(&self, a: i64, b: i64) -> Result<Vec<StoredEvent>, RelayError> {
+        self.inner.events_between(a, b)
     }
     fn head(&self) -> Result<i64, RelayError> {
         self.inner.head()

@@ -79,12 +79,26 @@ fn contract(store: &dyn Store) {
     assert_eq!(cursors, [b, c]);
     assert!(store.events_after(&[], 0, 10).expect("read").is_empty());
 
-    // Which locations a range of cursors belongs to (what a commit wakes).
-    let mut between = store.locations_between(0, d).expect("locations");
-    between.sort();
-    assert_eq!(between, ["L1", "L2"]);
-    assert_eq!(store.locations_between(b, d).expect("locations"), ["L1"]);
-    assert!(store.locations_between(d, d).expect("locations").is_empty());
+    // A range of cursors, every location, in order (what a head move brings).
+    let between = |from: i64, to: i64| -> Vec<(i64, String)> {
+        store
+            .events_between(from, to)
+            .expect("range")
+            .into_iter()
+            .map(|e| (e.cursor, e.location_id))
+            .collect()
+    };
+    assert_eq!(
+        between(0, d),
+        [
+            (a, "L1".into()),
+            (b, "L2".into()),
+            (c, "L1".into()),
+            (d, "L1".into())
+        ]
+    );
+    assert_eq!(between(b, d), [(c, "L1".into()), (d, "L1".into())]);
+    assert!(between(d, d).is_empty());
     assert!(store
         .events_after(&["L3".into()], 0, 10)
         .expect("read")
