@@ -130,16 +130,25 @@ async fn a_patients_1_shows_confirmed_and_a_2_waits_in_the_answers() {
     )
     .await;
     // The box's reminder mark: confirmed by the patient, named in words.
-    let mark = app
-        .wait_for(
-            &format!(
-                "[data-cita-id='{}'] [data-testid='reminder-mark'][data-reminder='confirmed_by_patient']",
-                citas[0]
-            ),
-            Duration::from_secs(30),
+    let mark_css = format!(
+        "[data-cita-id='{}'] [data-testid='reminder-mark'][data-reminder='confirmed_by_patient']",
+        citas[0]
+    );
+    app.wait_for(&mark_css, Duration::from_secs(30)).await;
+    // Read in one script: a live update may draw the box again in between
+    // (a found element would then be stale), the label stays the same.
+    let label = app
+        .driver
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute('aria-label') : '';",
+            vec![serde_json::json!(mark_css)],
         )
-        .await;
-    let label = mark.attr("aria-label").await.unwrap().unwrap_or_default();
+        .await
+        .unwrap()
+        .json()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(
         !label.is_empty() && !label.starts_with("reminderState."),
         "{label}"
