@@ -505,6 +505,42 @@ impl App {
         }
     }
 
+    /// "Bloquear horario" filled in and saved (calendar, date, start, an
+    /// hour, `reason`); waits for the block in GHL and returns its id.
+    pub async fn block_time(
+        &self,
+        sandbox: &Sandbox,
+        calendar: &str,
+        date: &str,
+        start: &str,
+        reason: &str,
+    ) -> String {
+        self.click_testid("block-time").await;
+        self.testid("block-dialog").await;
+        let select = self.testid("block-calendar").await;
+        self.choose(&select, calendar).await;
+        self.fill("block-date", date).await;
+        self.fill("block-start", start).await;
+        self.fill("block-duration", "60").await;
+        self.fill("block-reason", reason).await;
+        self.click_testid("block-save").await;
+        self.wait_gone("[data-testid='block-dialog']", Duration::from_secs(20))
+            .await;
+        let named = |b: &serde_json::Value| b["title"] == reason;
+        let ghl = self
+            .until_ghl(sandbox, "the block in GHL", |s| {
+                s["blocks"]
+                    .as_object()
+                    .is_some_and(|b| b.values().any(named))
+            })
+            .await;
+        ghl["blocks"]
+            .as_object()
+            .and_then(|b| b.iter().find(|(_, b)| named(b)))
+            .map(|(id, _)| id.clone())
+            .expect("the block's id")
+    }
+
     /// The element's text as in the DOM (clipped text included).
     pub async fn text_of(&self, el: &WebElement) -> String {
         el.prop("textContent")

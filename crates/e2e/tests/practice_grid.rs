@@ -66,31 +66,9 @@ async fn a_block_drawn_and_a_booking_over_it_warned_and_a_room_conflict_warned()
     .await;
 
     // "Bloquear horario": Medicina General, 10:00 for an hour.
-    app.click_testid("block-time").await;
-    app.testid("block-dialog").await;
-    let select = app.testid("block-calendar").await;
-    app.choose(&select, &medicina).await;
-    app.fill("block-date", &date).await;
-    app.fill("block-start", "10:00").await;
-    app.fill("block-duration", "60").await;
-    app.fill("block-reason", "Reunión de equipo").await;
-    app.click_testid("block-save").await;
-    app.wait_gone("[data-testid='block-dialog']", Duration::from_secs(20))
+    let block_id = app
+        .block_time(&sandbox, &medicina, &date, "10:00", "Reunión de equipo")
         .await;
-    let ghl = app
-        .until_ghl(&sandbox, "the block in GHL", |s| {
-            s["blocks"]
-                .as_object()
-                .is_some_and(|b| b.values().any(|x| x["title"] == "Reunión de equipo"))
-        })
-        .await;
-    let block_id = ghl["blocks"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .find(|(_, b)| b["title"] == "Reunión de equipo")
-        .map(|(id, _)| id.clone())
-        .unwrap();
     if day.iso_week() == today.iso_week() {
         // Drawn in the grid, in its calendar's column.
         app.wait_for(

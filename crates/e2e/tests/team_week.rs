@@ -142,31 +142,15 @@ async fn the_team_week_shows_every_calendar_and_todays_citas_in_their_rows() {
     // A block made from the team's week ("Bloquear horario") is listed in its
     // calendar's cell of that day, among the citas.
     let blocked = rows[0].clone();
-    app.click_testid("block-time").await;
-    app.testid("block-dialog").await;
-    let select = app.testid("block-calendar").await;
-    app.choose(&select, &blocked).await;
-    app.fill("block-date", &lima_today).await;
-    app.fill("block-start", "10:00").await;
-    app.fill("block-duration", "60").await;
-    app.fill("block-reason", "Reunión de equipo").await;
-    app.click_testid("block-save").await;
-    app.wait_gone("[data-testid='block-dialog']", Duration::from_secs(20))
+    let block_id = app
+        .block_time(
+            &sandbox,
+            &blocked,
+            &lima_today,
+            "10:00",
+            "Reunión de equipo",
+        )
         .await;
-    let ghl = app
-        .until_ghl(&sandbox, "the block in GHL", |s| {
-            s["blocks"]
-                .as_object()
-                .is_some_and(|b| b.values().any(|x| x["title"] == "Reunión de equipo"))
-        })
-        .await;
-    let block_id = ghl["blocks"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .find(|(_, b)| b["title"] == "Reunión de equipo")
-        .map(|(id, _)| id.clone())
-        .unwrap();
     let block = app
         .wait_for(
             &format!(

@@ -43,6 +43,22 @@ pub fn insert_audit(tx: &rusqlite::Connection, a: &AuditRecord<'_>) -> rusqlite:
     Ok(())
 }
 
+/// An audit row as both reads select it (id, cita_id, action, actor, at,
+/// before, after, ghl_answer, reason), its time in the location's zone.
+fn audit_entry(r: &rusqlite::Row<'_>, zone: Tz) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        cita_id: r.get(1)?,
+        action: r.get(2)?,
+        actor: r.get(3)?,
+        at_local: time::local_string(time::from_ms(r.get(4)?), zone),
+        before: r.get(5)?,
+        after: r.get(6)?,
+        ghl_answer: r.get(7)?,
+        reason: r.get(8)?,
+    })
+}
+
 impl Store {
     /// The location's block writes in the audit log (made, moved, removed,
     /// refused), oldest first.
@@ -53,19 +69,7 @@ impl Store {
                  FROM audit_log WHERE location_id = ?1 AND cita_id IS NULL AND contact_id IS NULL
                    AND (action LIKE 'block_%' OR action = 'refused') ORDER BY id",
             )?;
-            let rows = st.query_map([location_id], |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    cita_id: r.get(1)?,
-                    action: r.get(2)?,
-                    actor: r.get(3)?,
-                    at_local: time::local_string(time::from_ms(r.get(4)?), zone),
-                    before: r.get(5)?,
-                    after: r.get(6)?,
-                    ghl_answer: r.get(7)?,
-                    reason: r.get(8)?,
-                })
-            })?;
+            let rows = st.query_map([location_id], |r| audit_entry(r, zone))?;
             rows.collect()
         })
     }
@@ -76,19 +80,7 @@ impl Store {
                 "SELECT id, cita_id, action, actor, at, before, after, ghl_answer, reason
                  FROM audit_log WHERE cita_id = ?1 ORDER BY id",
             )?;
-            let rows = st.query_map([cita_id], |r| {
-                Ok(AuditEntry {
-                    id: r.get(0)?,
-                    cita_id: r.get(1)?,
-                    action: r.get(2)?,
-                    actor: r.get(3)?,
-                    at_local: time::local_string(time::from_ms(r.get(4)?), zone),
-                    before: r.get(5)?,
-                    after: r.get(6)?,
-                    ghl_answer: r.get(7)?,
-                    reason: r.get(8)?,
-                })
-            })?;
+            let rows = st.query_map([cita_id], |r| audit_entry(r, zone))?;
             rows.collect()
         })
     }
