@@ -8,6 +8,7 @@ mod error;
 pub mod metrics;
 pub mod postgres;
 mod reads;
+mod revoked;
 pub mod server;
 pub mod sqlite;
 pub mod store;

@@ -467,6 +467,18 @@ impl Store for PgStore {
         Ok(n > 0)
     }
 
+    fn revoked_installs(&self) -> Result<Vec<String>, RelayError> {
+        Ok(self
+            .conn()?
+            .query(
+                "SELECT id FROM relay_installs WHERE revoked_at IS NOT NULL",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn record_ack(&self, id: &str, cursor: i64, at_ms: i64) -> Result<(), RelayError> {
         self.conn()?.execute(
             "UPDATE relay_installs SET acked_cursor = GREATEST(acked_cursor, $2), acked_at = $3

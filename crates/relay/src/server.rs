@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::postgres::PgStore;
 use crate::reads::SharedReads;
+use crate::revoked::{self, Revoked};
 use crate::sqlite::SqliteStore;
 use crate::store::{Appended, Install, Store, StoredEvent};
 use crate::verify::WebhookKeys;
@@ -35,8 +36,8 @@ use crate::{envelope, tokens, RelayError};
 
 /// Events read from the store per query while replaying.
 const PAGE: usize = 500;
-/// How often an open stream re-checks that its token is still valid, so a
-/// revoke made with the CLI (another process) closes it.
+/// How often the relay re-reads which installs are revoked, so a revoke made
+/// with the CLI (another process) closes their open streams.
 const REVALIDATE: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
@@ -50,6 +51,8 @@ struct App {
     wakes: Arc<Wakes>,
     /// The streams a commit wakes together read its page once.
     reads: Arc<SharedReads>,
+    /// Revoked installs, re-read every REVALIDATE for all streams at once.
+    revoked: watch::Receiver<Revoked>,
     shutdown: watch::Receiver<bool>,
     cfg: Arc<Config>,
     /// `max_ingest_in_flight` and `max_streams`.
@@ -139,6 +142,13 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         shutdown_rx.clone(),
         webhook_event,
     ));
+    let (revoked_tx, revoked_rx) = watch::channel(Revoked::default());
+    tokio::spawn(revoked::follow(
+        store.clone(),
+        revoked_tx,
+        REVALIDATE,
+        shutdown_rx.clone(),
+    ));
     let app = App {
         store,
         keys,
@@ -147,6 +157,7 @@ pub async fn start_with_store(cfg: Config, store: Arc<dyn Store>) -> Result<Rela
         head: head_rx,
         wakes,
         reads: Arc::new(SharedReads::default()),
+        revoked: revoked_rx,
         shutdown: shutdown_rx.clone(),
         ingest_slots: Arc::new(Semaphore::new(cfg.max_ingest_in_flight)),
         stream_slots: Arc::new(Semaphore::new(cfg.max_streams)),
@@ -458,13 +469,14 @@ async fn stream_events(
         }
     }
 
+    let mut revoked = app.revoked.clone();
     let mut live = false;
     // Every event of the stream's locations up to here has been sent (known
     // after a store read that was not a full page, or from the kept moves).
     let mut synced: Option<i64> = None;
-    let mut checked = Instant::now();
     'stream: loop {
-        if *shutdown.borrow() {
+        // Also checked between the pages of a busy stream.
+        if *shutdown.borrow() || revoked.borrow().contains(&install.id) {
             break;
         }
         // New events from the head moves the relay keeps in memory, when
@@ -531,29 +543,17 @@ async fn stream_events(
             }
         }
         // Wait for a commit of our locations (ours, or another instance's
-        // through the store's follower). The periodic wake only re-checks the token: it reads no
-        // events, so a stream never depends on polling to see new ones.
+        // through the store's follower), or for this install's revoke.
         loop {
-            // Also reached between pages of a busy stream, so a revoke made
-            // with the CLI closes it within seconds either way.
-            if checked.elapsed() >= REVALIDATE {
-                checked = Instant::now();
-                let store = app.store.clone();
-                let id = install.id.clone();
-                match blocking(move || store.install(&id)).await {
-                    Ok(Some(i)) if i.revoked_at_ms.is_none() => {}
-                    Ok(_) => {
-                        tracing::info!(install = install.id, "install revoked, stream closed");
-                        break 'stream;
-                    }
-                    Err(_) => {}
-                }
+            if revoked.borrow_and_update().contains(&install.id) {
+                tracing::info!(install = install.id, "install revoked, stream closed");
+                break 'stream;
             }
             tokio::select! {
                 _ = commits.notified() => break,
                 _ = shutdown.changed() => break 'stream,
                 _ = tx.closed() => break 'stream,
-                _ = tokio::time::sleep(REVALIDATE) => {}
+                changed = revoked.changed() => if changed.is_err() { break 'stream },
             }
         }
     }

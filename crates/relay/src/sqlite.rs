@@ -369,6 +369,15 @@ impl Store for SqliteStore {
         })
     }
 
+    fn revoked_installs(&self) -> Result<Vec<String>, RelayError> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .prepare("SELECT id FROM installs WHERE revoked_at IS NOT NULL")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
     fn record_ack(&self, id: &str, cursor: i64, at_ms: i64) -> Result<(), RelayError> {
         self.with_conn(|conn| {
             conn.execute(

@@ -130,6 +130,8 @@ pub trait Store: Send + Sync + 'static {
     fn installs(&self) -> Result<Vec<Install>, RelayError>;
     /// Returns false when no such install exists.
     fn revoke_install(&self, id: &str, at_ms: i64) -> Result<bool, RelayError>;
+    /// Ids of every revoked install, for closing their open streams.
+    fn revoked_installs(&self) -> Result<Vec<String>, RelayError>;
     /// Records the install's acknowledged cursor (never moves backwards).
     fn record_ack(&self, id: &str, cursor: i64, at_ms: i64) -> Result<(), RelayError>;
     fn install_lags(&self) -> Result<Vec<InstallLag>, RelayError>;

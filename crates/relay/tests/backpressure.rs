@@ -59,6 +59,9 @@ impl Store for Faulty {
     fn revoke_install(&self, id: &str, at: i64) -> Result<bool, RelayError> {
         self.inner.revoke_install(id, at)
     }
+    fn revoked_installs(&self) -> Result<Vec<String>, RelayError> {
+        self.inner.revoked_installs()
+    }
     fn record_ack(&self, id: &str, c: i64, at: i64) -> Result<(), RelayError> {
         self.inner.record_ack(id, c, at)
     }

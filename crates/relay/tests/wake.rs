@@ -23,6 +23,10 @@ struct Counting {
     inner: SqliteStore,
     reads: Mutex<HashMap<String, u64>>,
     total: AtomicU64,
+    /// Reads of one install (each request's authentication), and of the
+    /// revoked list.
+    install_reads: AtomicU64,
+    revoked_reads: AtomicU64,
 }
 
 impl Counting {
@@ -69,6 +73,7 @@ impl Store for Counting {
         self.inner.create_install(i)
     }
     fn install(&self, id: &str) -> Result<Option<Install>, RelayError> {
+        self.install_reads.fetch_add(1, Ordering::Relaxed);
         self.inner.install(id)
     }
     fn installs(&self) -> Result<Vec<Install>, RelayError> {
@@ -76,6 +81,10 @@ impl Store for Counting {
     }
     fn revoke_install(&self, id: &str, at: i64) -> Result<bool, RelayError> {
         self.inner.revoke_install(id, at)
+    }
+    fn revoked_installs(&self) -> Result<Vec<String>, RelayError> {
+        self.revoked_reads.fetch_add(1, Ordering::Relaxed);
+        self.inner.revoked_installs()
     }
     fn record_ack(&self, id: &str, c: i64, at: i64) -> Result<(), RelayError> {
         self.inner.record_ack(id, c, at)
@@ -96,6 +105,8 @@ async fn start() -> (
         inner: SqliteStore::open(dir.path()).expect("store"),
         reads: Mutex::default(),
         total: AtomicU64::new(0),
+        install_reads: AtomicU64::new(0),
+        revoked_reads: AtomicU64::new(0),
     });
     let mut cfg = test_config(dir.path());
     // Keep-alives and revalidation are not reads of events; a long
@@ -227,6 +238,64 @@ async fn concurrent_senders_reach_every_stream_of_their_locations_once_in_order(
             let want: Vec<String> = (0..50).map(|n| format!("{l}-{n:03}")).collect();
             assert_eq!(ids, want, "{l}: each once, in sending order");
         }
+    }
+    relay.shutdown().await.expect("stops");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_streams_learn_of_revokes_from_one_shared_read() {
+    let (relay, store, base, _dir) = start().await;
+    let http = reqwest::Client::new();
+    let tokens: Vec<String> = (0..12)
+        .map(|i| token(&store, &format!("desk-{i}"), &["L1"]))
+        .collect();
+    let mut streams = Vec::new();
+    for t in &tokens {
+        let mut sse = SseClient::connect(&http, &base, t, Some(0), None)
+            .await
+            .expect("stream");
+        assert_eq!(
+            sse.next(Duration::from_secs(5)).await.expect("live").event,
+            "live"
+        );
+        streams.push(sse);
+    }
+    let authenticated = store.install_reads.load(Ordering::Relaxed);
+    // Past one revalidation period (5 s): each stream used to re-read its
+    // own install then, so the store's work grew with the open streams.
+    tokio::time::sleep(Duration::from_millis(5_600)).await;
+    assert_eq!(
+        store.install_reads.load(Ordering::Relaxed),
+        authenticated,
+        "an open stream re-read its install"
+    );
+    let shared = store.revoked_reads.load(Ordering::Relaxed);
+    assert!(
+        (1..=3).contains(&shared),
+        "revoked list read {shared} times in 5.6 s"
+    );
+
+    // A revoke still closes that install's stream, and only that one.
+    // The token's install id is its characters 4..20 (`cdr_<id>_<secret>`).
+    assert!(store
+        .inner
+        .revoke_install(&tokens[3][4..20], 1)
+        .expect("revoke"));
+    let mut revoked = streams.remove(3);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while revoked.next(Duration::from_secs(10)).await.is_some() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "revoked stream still open"
+        );
+    }
+    send(&http, &base, "after-revoke", "L1").await;
+    for s in &mut streams {
+        let got = s.webhooks(1, Duration::from_secs(5)).await;
+        assert_eq!(
+            got[0].webhook_id, "after-revoke",
+            "another desk's stream closed"
+        );
     }
     relay.shutdown().await.expect("stops");
 }
