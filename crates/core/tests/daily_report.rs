@@ -5,6 +5,8 @@
 //! in GHL brings it back once; the default window takes one GHL call per
 //! calendar.
 
+mod common;
+
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
     BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions, FixAction, FixRequest,
@@ -71,12 +73,7 @@ async fn what_the_sync_healed_is_in_the_next_daily_report_once() {
     assert_eq!(first.ghl_calls, calendars + 1, "{first:#?}");
 
     let week = desk.week_view(None).unwrap();
-    let now = chrono::Utc::now().to_rfc3339();
-    let mut future = week
-        .citas
-        .iter()
-        .filter(|c| c.start_utc > now && c.status != "cancelled")
-        .cloned();
+    let mut future = common::citas_ahead(&desk).into_iter();
     let cancelled = future.next().unwrap();
     let deleted = future.next().unwrap();
     let moved = future.next().unwrap();

@@ -3,6 +3,8 @@
 //! refused, and a write still pending; each category fixed, and the next run
 //! reports nothing.
 
+mod common;
+
 use citadesk_core::ghl::Secret;
 use citadesk_core::{
     BookingRequest, CitaAction, DemoConnection, Desk, DeskOptions, FixAction, FixRequest,
@@ -38,19 +40,7 @@ async fn every_category_is_fixed_through_the_outbox_and_the_next_run_is_clean() 
     assert!(desk.reconcile(1, 30).await.unwrap().is_clean());
 
     let week = desk.week_view(None).unwrap();
-    // This week and the next: late on a Friday this week alone has too few
-    // citas still ahead.
-    let next_monday = (chrono::NaiveDate::parse_from_str(&week.week_start, "%Y-%m-%d").unwrap()
-        + chrono::Duration::days(7))
-    .to_string();
-    let next_week = desk.week_view(Some(&next_monday)).unwrap();
-    let now = chrono::Utc::now().to_rfc3339();
-    let mut future = week
-        .citas
-        .iter()
-        .chain(next_week.citas.iter())
-        .filter(|c| c.start_utc > now && c.status != "cancelled")
-        .cloned();
+    let mut future = common::citas_ahead(&desk).into_iter();
     let moved = future.next().unwrap();
     let cancelled = future.next().unwrap();
     let deleted = future.next().unwrap();

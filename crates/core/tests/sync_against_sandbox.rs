@@ -1,6 +1,8 @@
 //! The pull sync and the offline path against ghl-sandbox over real HTTP on
 //! loopback, with a real SQLite file.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -308,16 +310,12 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
 
     // Future citas of the week to play with, from the replica.
     let week = desk.week_view(None).unwrap();
-    let now = chrono::Utc::now().to_rfc3339();
-    let mut future = week
-        .citas
-        .iter()
-        .filter(|c| c.start_utc > now && c.status != "cancelled");
+    let mut future = common::citas_ahead(&desk).into_iter();
     let (moved, cancelled, deleted, retimed) = (
-        future.next().unwrap().clone(),
-        future.next().unwrap().clone(),
-        future.next().unwrap().clone(),
-        future.next().unwrap().clone(),
+        future.next().unwrap(),
+        future.next().unwrap(),
+        future.next().unwrap(),
+        future.next().unwrap(),
     );
     let other_cal = week
         .calendars

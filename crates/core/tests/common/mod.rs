@@ -164,3 +164,20 @@ pub async fn two_days(sb: &RunningSandbox, desk: &Desk) -> TwoDays {
     desk.sync_now().await.expect("sync brings them");
     d
 }
+
+/// The citas still ahead (not cancelled) in this week and the next: this
+/// week alone has none left on a Saturday evening (the demo books none on
+/// Sundays).
+pub fn citas_ahead(desk: &Desk) -> Vec<citadesk_core::CitaView> {
+    let week = desk.week_view(None).unwrap();
+    let next_monday = (NaiveDate::parse_from_str(&week.week_start, "%Y-%m-%d").unwrap()
+        + Duration::days(7))
+    .to_string();
+    let next_week = desk.week_view(Some(&next_monday)).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    week.citas
+        .into_iter()
+        .chain(next_week.citas)
+        .filter(|c| c.start_utc > now && c.status != "cancelled")
+        .collect()
+}
