@@ -5,8 +5,9 @@
   var ipc = window.__TAURI_INTERNALS__;
   if (!ipc || typeof ipc.invoke !== "function") return;
   performance.mark("ui:reads-asked");
-  var week = ipc.invoke("week_view", { weekStart: null });
+  // Today's agenda first: the first screen is drawn from it alone.
   var agenda = ipc.invoke("day_agenda", { date: null });
+  var week = ipc.invoke("week_view", { weekStart: null });
   // When each answer reached the page (the start-up benchmark's phases).
   // Failures are the app's to show when it takes them, not unhandled here.
   week.then(function () { performance.mark("ui:week-arrived"); }, function () {});
