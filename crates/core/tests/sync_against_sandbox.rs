@@ -308,7 +308,7 @@ async fn reconciliation_finds_each_kind_of_drift_then_nothing_after_a_sync() {
     // 3 calendars x 2 windows (32 days in windows of at most 31): no call per cita.
     assert_eq!(clean.ghl_calls, 1 + 3 * 2);
 
-    // Future citas of the week to play with, from the replica.
+    // Citas still ahead to play with, from the replica.
     let week = desk.week_view(None).unwrap();
     let mut future = common::citas_ahead(&desk).into_iter();
     let (moved, cancelled, deleted, retimed) = (
