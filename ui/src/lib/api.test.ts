@@ -7,6 +7,7 @@ import type { LocationInfo } from "../bindings/LocationInfo";
 import type { OAuthConnectRequest } from "../bindings/OAuthConnectRequest";
 import type { PatientView } from "../bindings/PatientView";
 import type { ReconciliationReport } from "../bindings/ReconciliationReport";
+import type { DayAgenda } from "../bindings/DayAgenda";
 import type { WeekView } from "../bindings/WeekView";
 import * as api from "./api";
 import {
@@ -81,11 +82,11 @@ describe("commands on the wire", () => {
 
 describe("start-up reads", () => {
   it("are taken once: the first load uses them, later loads ask the core", async () => {
-    const week = Promise.resolve({ weekStart: "2026-11-30" } as WeekView);
+    const agenda = Promise.resolve({ date: "2026-12-04" } as DayAgenda);
     const holder = globalThis as { __citadeskStartup?: unknown };
-    holder.__citadeskStartup = { week, agenda: Promise.resolve(null) };
+    holder.__citadeskStartup = { agenda };
     const first = api.takeStartupReads();
-    expect(first?.week).toBe(week);
+    expect(first?.agenda).toBe(agenda);
     expect(api.takeStartupReads()).toBeNull();
     expect(holder.__citadeskStartup).toBeUndefined();
   });

@@ -22,7 +22,6 @@ import type { ErrorPayload } from "../bindings/ErrorPayload";
 import type { UpdateView } from "../bindings/UpdateView";
 import type { Alert } from "../bindings/Alert";
 import type { DayAgenda } from "../bindings/DayAgenda";
-import type { WeekView } from "../bindings/WeekView";
 
 export * from "../bindings/commands";
 
@@ -47,9 +46,8 @@ export function toErrorPayload(error: unknown, fallbackMessage: string): ErrorPa
   return { code: UNKNOWN_ERROR, message: message || fallbackMessage };
 }
 
-/** The first week and agenda, asked for by public/prefetch.js before the bundle ran. */
+/** Today's agenda, asked for by public/prefetch.js before the bundle ran. */
 export interface StartupReads {
-  week: Promise<WeekView>;
   agenda: Promise<DayAgenda>;
 }
 

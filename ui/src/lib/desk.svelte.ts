@@ -236,15 +236,24 @@ export class Desk {
     const seq = ++this.#loadSeq;
     this.loading = true;
     const startup = this.#requestedWeek === null ? api.takeStartupReads() : null;
-    const weekRead = startup?.week ?? api.weekView(this.#requestedWeek);
     const agendaRead = startup?.agenda ?? api.dayAgenda(null);
     if (startup && !this.week) void this.#showTodayFirst(agendaRead, seq);
+    // At start-up the week is asked once today's screen has painted: its
+    // answer (every cita of the week) would otherwise be read by the page
+    // before that first frame.
+    const weekRead = startup
+      ? agendaRead
+          .catch(() => null)
+          .then(() => (this.#drawnFromAgenda ? this.#firstPaint() : undefined))
+          .then(() => api.weekView(null))
+          .then((week) => (performance.mark("ui:week-arrived"), week))
+      : api.weekView(this.#requestedWeek);
     const [w, a] = await Promise.allSettled([weekRead, agendaRead]);
     // Today's day, drawn from the agenda, is painted before the week (the
     // same citas for that day) is handed to the grid: one layout before the
     // first frame, not two. A window that does not paint (hidden: no
     // animation frames) gets its week a moment later all the same.
-    if (this.#drawnFromAgenda) await Promise.race([this.#painted, new Promise((r) => setTimeout(r, 500))]);
+    if (this.#drawnFromAgenda) await this.#firstPaint();
     if (seq !== this.#loadSeq) return; // a newer load superseded this one
     if (performance.getEntriesByName("ui:data").length === 0) performance.mark("ui:data");
     this.loading = false;
@@ -277,6 +286,11 @@ export class Desk {
     void this.#markReady();
     if (this.showingSedes) await this.#loadSedes(seq);
   };
+
+  /** The first screen painted, or half a second passed (a hidden window paints no frames). */
+  #firstPaint(): Promise<unknown> {
+    return Promise.race([this.#painted, new Promise((r) => setTimeout(r, 500))]);
+  }
 
   /** At start-up, the day view of today is drawn from today's agenda, before the week arrives. */
   async #showTodayFirst(agendaRead: Promise<DayAgenda>, seq: number) {
