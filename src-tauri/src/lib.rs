@@ -150,6 +150,7 @@ fn valid_web_language() {
 
 pub fn run() {
     let started = Instant::now();
+    bench::phase("shell:main");
     valid_web_language();
     let base_dir = paths::default_data_dir();
     let demo = wants_demo();
@@ -161,6 +162,7 @@ pub fn run() {
     let _log_guard = telemetry::init(&data_dir, "app");
     let first_paint = FirstPaint::new();
     webview::before_start();
+    bench::phase("shell:builder");
 
     tauri::Builder::default()
         // First: a second launch (same data folder) hands over to the
