@@ -3,10 +3,17 @@
 
 use std::path::Path;
 
+use tracing_appender::non_blocking::NonBlockingBuilder;
 use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
 
 /// Keep this guard alive for the life of the process: it flushes the file.
 pub type LogGuard = tracing_appender::non_blocking::WorkerGuard;
+
+/// Lines waiting for the log file's writer thread. The library's default
+/// (128,000) preallocates a 4 MB queue that stays resident all day; a desk
+/// logs a few lines a minute, and a burst past this many is dropped, not
+/// waited for (the UI thread never blocks on the disk).
+const BUFFERED_LOG_LINES: usize = 4_096;
 
 pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
     let dir = crate::paths::logs_dir(data_dir);
@@ -29,7 +36,9 @@ pub fn init(data_dir: &Path, component: &str) -> Option<LogGuard> {
                 dir,
                 day: None,
             };
-            let (writer, guard) = tracing_appender::non_blocking(private);
+            let (writer, guard) = NonBlockingBuilder::default()
+                .buffered_lines_limit(BUFFERED_LOG_LINES)
+                .finish(private);
             let _ = tracing_subscriber::registry()
                 .with(
                     fmt::layer()
