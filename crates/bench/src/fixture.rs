@@ -67,6 +67,14 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
     let today = citadesk_core::testing::time::today_in(zone, Utc::now());
     let monday = citadesk_core::testing::time::monday_of(today);
     let week_start = citadesk_core::testing::time::start_of_day(monday, zone);
+    // The clinic opens six days of the week, today always among them (on a
+    // Sunday it closes the Saturday instead): the first screen, today's day,
+    // is as full whatever day the benchmark runs.
+    let closed_day = if today == monday + Duration::days(6) {
+        5
+    } else {
+        6
+    };
     // Rows per calendar, each a 30-minute cita; the week's share first.
     let mut per_cal: Vec<Vec<CitaRow>> = vec![Vec::new(); calendars];
     for n in 0..total {
@@ -75,8 +83,9 @@ pub fn seed_replica(data_dir: &Path, total: usize, calendars: usize, in_week: us
         let in_this_week = n < in_week;
         let start = if in_this_week {
             // 6 days x 20 slots of 30 min from 08:00.
+            let day = k % 6;
             week_start
-                + Duration::days(k % 6)
+                + Duration::days(if day >= closed_day { day + 1 } else { day })
                 + Duration::hours(8)
                 + Duration::minutes(30 * (k / 6 % 20))
         } else {
