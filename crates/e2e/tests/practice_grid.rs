@@ -45,8 +45,9 @@ async fn a_block_drawn_and_a_booking_over_it_warned_and_a_room_conflict_warned()
 
     let lima = chrono_tz::America::Lima;
     let today = chrono::Utc::now().with_timezone(&lima).date_naive();
-    // A day ahead when Medicina General is open (Monday to Saturday), in
-    // the week on screen when there is one left.
+    // A day ahead when Medicina General is open all day or its Saturday
+    // morning (not Sunday, a short shift), in the week on screen when there
+    // is one left.
     let ahead: Vec<_> = (1..=7)
         .map(|n| today + chrono::Duration::days(n))
         .filter(|d| d.weekday() != Weekday::Sun)

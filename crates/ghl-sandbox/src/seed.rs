@@ -156,7 +156,10 @@ struct Service {
 }
 
 const MON_FRI: [u8; 5] = [1, 2, 3, 4, 5];
-const SATURDAY: u8 = 6;
+/// Saturday and Sunday (GHL counts 0 = Sunday): the weekend's morning shift.
+/// Open on Sundays too, so the demo (and every test of today's agenda) has
+/// citas today whatever day it runs.
+const WEEKEND: [u8; 2] = [6, 0];
 
 fn services() -> Vec<Service> {
     vec![
@@ -179,7 +182,7 @@ fn services() -> Vec<Service> {
                     hours: vec![HourRange::new(8, 0, 19, 0)],
                 },
                 OpenHours {
-                    days_of_the_week: vec![SATURDAY],
+                    days_of_the_week: WEEKEND.to_vec(),
                     hours: vec![HourRange::new(9, 0, 13, 0)],
                 },
             ],
@@ -205,7 +208,7 @@ fn services() -> Vec<Service> {
                     hours: vec![HourRange::new(8, 0, 13, 0), HourRange::new(14, 0, 19, 0)],
                 },
                 OpenHours {
-                    days_of_the_week: vec![SATURDAY],
+                    days_of_the_week: WEEKEND.to_vec(),
                     hours: vec![HourRange::new(9, 0, 13, 0)],
                 },
             ],
@@ -527,7 +530,8 @@ fn populate_demo(world: &mut World) {
             if slots.is_empty() {
                 continue;
             }
-            let wanted = if day.weekday() == chrono::Weekday::Sat {
+            let weekend = matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+            let wanted = if weekend {
                 rng.between(2, 3)
             } else {
                 rng.between(service.daily_citas.0, service.daily_citas.1)

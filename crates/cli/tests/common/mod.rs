@@ -39,8 +39,8 @@ pub fn text(o: &Output) -> String {
 }
 
 /// The next day the demo clinic opens after today in Lima, `YYYY-MM-DD`:
-/// tomorrow, or Monday when tomorrow is a Sunday (the seed books no citas on
-/// Sundays), so tests that need tomorrow's citas pass on any day they run.
+/// tomorrow, or Monday when tomorrow is a Sunday (a morning shift of few
+/// citas), so tests that need tomorrow's citas pass on any day they run.
 pub fn next_open_day() -> String {
     use chrono::Datelike;
     let mut day = (chrono::Utc::now() + chrono::Duration::days(1))

@@ -166,8 +166,8 @@ pub async fn two_days(sb: &RunningSandbox, desk: &Desk) -> TwoDays {
 }
 
 /// The citas still ahead (not cancelled) in this week and the next: this
-/// week alone has none left on a Saturday evening (the demo books none on
-/// Sundays).
+/// week alone has none left on a Sunday afternoon (the demo's Sunday is a
+/// morning shift).
 pub fn citas_ahead(desk: &Desk) -> Vec<citadesk_core::CitaView> {
     let week = desk.week_view(None).unwrap();
     let next_monday = (NaiveDate::parse_from_str(&week.week_start, "%Y-%m-%d").unwrap()

@@ -108,10 +108,16 @@ async fn free_slots_honour_open_hours_duration_and_citas() {
         .count();
     assert_eq!(free.len() + taken_that_day, 20);
 
-    // Sunday: closed.
+    // Sunday: the morning shift only (09:00 to 13:00).
     let sunday = today() - Duration::days(1);
     let (_, body) = free_slots_of(&ghl, &cal.id, sunday).await;
-    assert!(slots(&body, sunday).is_empty());
+    for slot in slots(&body, sunday) {
+        let minutes = iso(&json!(slot)).time().hour_min();
+        assert!(
+            (9 * 60..13 * 60).contains(&minutes),
+            "{slot} outside Sunday's shift"
+        );
+    }
 
     // Another zone: keys and offsets follow it.
     let from = lima_midnight(day);
@@ -274,12 +280,12 @@ async fn books_a_free_slot_and_refuses_a_taken_or_closed_one() {
         &taken.body,
     );
 
-    // Lunch break, before opening, off the grid, Sunday: refused.
+    // Lunch break, before opening, off the grid, a Sunday afternoon: refused.
     for start in [
         lima(day, 13, 0),
         lima(day, 7, 0),
         lima(day, 8, 10),
-        lima(today() - Duration::days(1), 10, 0),
+        lima(today() - Duration::days(1), 15, 0),
     ] {
         let refused = book(other.clone(), start.clone(), json!({})).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{start}");

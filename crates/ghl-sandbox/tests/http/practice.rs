@@ -174,7 +174,22 @@ async fn block_slots_are_written_moved_and_deleted_as_ghl_does() {
     let cals = calendars(&sandbox).await;
     let (_, medicina, carlos) = &cals[1];
     let day = today() + Duration::days(3);
-    let start = lima_at(day, 10, 0);
+    // An hour to block with no seeded cita in it nor in the half hour after
+    // (that slot must stay offered), whatever the seed drew.
+    let start = {
+        let world = sandbox.sandbox().read().await;
+        [8, 9, 10, 11, 14, 15, 16, 17]
+            .into_iter()
+            .map(|h| lima_at(day, h, 0))
+            .find(|s| {
+                let end = *s + Duration::minutes(90);
+                world
+                    .appointments
+                    .values()
+                    .all(|a| a.calendar_id != *medicina || a.end_time <= *s || a.start_time >= end)
+            })
+            .expect("an hour and a half free that day")
+    };
 
     // A calendar or a practitioner, never both; times required.
     let both = ghl

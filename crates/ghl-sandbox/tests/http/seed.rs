@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Timelike, Weekday};
 use ghl_sandbox::Seed;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -214,7 +214,7 @@ async fn demo_clinic_has_the_promised_shape() {
 }
 
 #[tokio::test]
-async fn a_sunday_today_still_has_saturday_and_monday_citas() {
+async fn a_sunday_today_has_its_morning_shift_and_saturday_and_monday_citas() {
     let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
     assert_eq!(sunday.weekday(), Weekday::Sun);
     let sandbox = start_with(Seed::Demo, sunday).await;
@@ -227,7 +227,16 @@ async fn a_sunday_today_still_has_saturday_and_monday_citas() {
             .filter(|a| a.start_time.with_timezone(&zone).date_naive() == day)
             .count()
     };
-    assert_eq!(on(sunday), 0, "the clinic is closed on Sunday");
+    // Sunday morning's shift: a few citas, all before 13:00 (the demo has
+    // citas today whatever day it runs).
+    assert!(on(sunday) > 0, "the clinic opens on Sunday mornings");
+    assert!(on(sunday) < on(sunday + Duration::days(1)));
+    assert!(world
+        .appointments
+        .values()
+        .map(|a| a.start_time.with_timezone(&zone))
+        .filter(|s| s.date_naive() == sunday)
+        .all(|s| s.hour() >= 9 && s.hour() < 13));
     assert!(on(sunday - Duration::days(1)) > 0);
     assert!(on(sunday + Duration::days(1)) > 0);
     drop(world);
