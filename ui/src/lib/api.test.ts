@@ -90,4 +90,44 @@ describe("start-up reads", () => {
     expect(api.takeStartupReads()).toBeNull();
     expect(holder.__citadeskStartup).toBeUndefined();
   });
+
+  it("give the agenda's answer once it has arrived, without handing the reads out", () => {
+    const answer = { date: "2026-12-04" } as DayAgenda;
+    const holder = globalThis as { __citadeskStartup?: unknown };
+    holder.__citadeskStartup = { agenda: new Promise(() => undefined) };
+    expect(api.startupAgendaAnswer()).toBeNull();
+    holder.__citadeskStartup = { agenda: Promise.resolve(answer), agendaAnswer: answer };
+    expect(api.startupAgendaAnswer()).toBe(answer);
+    expect(api.takeStartupReads()?.agendaAnswer).toBe(answer);
+    expect(api.startupAgendaAnswer()).toBeNull();
+  });
+
+  it("are waited for at mount until the agenda settles, or no longer than asked", async () => {
+    vi.useFakeTimers();
+    try {
+      const holder = globalThis as { __citadeskStartup?: unknown };
+      let settled = false;
+      // Never answers: the wait ends at the time given.
+      holder.__citadeskStartup = { agenda: new Promise(() => undefined) };
+      void api.startupAgendaSettled(150).then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(149);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled).toBe(true);
+      // A failed ask ends the wait at once (the app shows the error when it loads).
+      settled = false;
+      holder.__citadeskStartup = { agenda: Promise.reject(new Error("not connected")) };
+      void api.startupAgendaSettled(150).then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(true);
+      // Nothing asked (not in the app's window): no wait.
+      delete holder.__citadeskStartup;
+      settled = false;
+      void api.startupAgendaSettled(150).then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(settled).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

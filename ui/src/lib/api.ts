@@ -46,14 +46,40 @@ export function toErrorPayload(error: unknown, fallbackMessage: string): ErrorPa
   return { code: UNKNOWN_ERROR, message: message || fallbackMessage };
 }
 
-/** Today's agenda, asked for by public/prefetch.js before the bundle ran. */
+/** Today's agenda, asked for by index.html before the bundle ran. */
 export interface StartupReads {
   agenda: Promise<DayAgenda>;
+  /** The answer, once it has reached the page. */
+  agendaAnswer?: DayAgenda;
+}
+
+function startupHolder(): { __citadeskStartup?: StartupReads } {
+  return globalThis as { __citadeskStartup?: StartupReads };
+}
+
+/**
+ * Resolves once today's agenda asked for at start-up has answered (or
+ * failed), or after `ms`: the app mounts with it when it can, drawing the
+ * first screen in one pass.
+ */
+export function startupAgendaSettled(ms: number): Promise<void> {
+  const reads = startupHolder().__citadeskStartup;
+  if (!reads || reads.agendaAnswer) return Promise.resolve();
+  const settled = reads.agenda.then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
+}
+
+/** The start-up agenda's answer if it is already here (still handed out by takeStartupReads). */
+export function startupAgendaAnswer(): DayAgenda | null {
+  return startupHolder().__citadeskStartup?.agendaAnswer ?? null;
 }
 
 /** Hands out the start-up reads once (later loads ask the core afresh). */
 export function takeStartupReads(): StartupReads | null {
-  const holder = globalThis as { __citadeskStartup?: StartupReads };
+  const holder = startupHolder();
   const reads = holder.__citadeskStartup ?? null;
   delete holder.__citadeskStartup;
   return reads;

@@ -125,6 +125,13 @@ export class Desk {
   readonly #skeleton: GridSkeleton | null = loadSkeleton(browserStorage());
   #savedSkeleton: string | null = null;
 
+  constructor() {
+    // Start-up with today's agenda already answered (main.ts waits a
+    // moment for it): the first render draws today's day with its citas.
+    const answer = api.startupAgendaAnswer();
+    if (answer) this.#showToday(answer);
+  }
+
   get locale(): Locale {
     return this.i18n.locale;
   }
@@ -237,7 +244,8 @@ export class Desk {
     this.loading = true;
     const startup = this.#requestedWeek === null ? api.takeStartupReads() : null;
     const agendaRead = startup?.agenda ?? api.dayAgenda(null);
-    if (startup && !this.week) void this.#showTodayFirst(agendaRead, seq);
+    if (startup && this.#drawnFromAgenda) void this.#markReady(); // drawn at mount (constructor)
+    else if (startup && !this.week) void this.#showTodayFirst(agendaRead, seq);
     // At start-up the week is asked once today's screen has painted: its
     // answer (every cita of the week) would otherwise be read by the page
     // before that first frame.
@@ -295,15 +303,20 @@ export class Desk {
   /** At start-up, the day view of today is drawn from today's agenda, before the week arrives. */
   async #showTodayFirst(agendaRead: Promise<DayAgenda>, seq: number) {
     const agenda = await agendaRead.catch(() => null);
-    if (!agenda || seq !== this.#loadSeq || this.week || this.pickedDay || this.allSedes) return;
+    if (agenda && seq === this.#loadSeq && this.#showToday(agenda)) void this.#markReady();
+  }
+
+  /** Today's day as the first screen, from today's agenda; false when it is not what the desk shows first. */
+  #showToday(agenda: DayAgenda): boolean {
+    if (this.week || this.pickedDay || this.allSedes) return false;
     const first = todayAsFirstWeek(agenda, this.prefs);
-    if (!first) return;
+    if (!first) return false;
     performance.mark("ui:data");
     this.#drawnFromAgenda = true;
     this.agenda = agenda;
     this.week = first;
     this.notConnected = false;
-    void this.#markReady();
+    return true;
   }
 
   /** Every sede's day shown and today, for the views of all sedes together. */
