@@ -62,9 +62,12 @@ section "start-up and idle memory vs a Tauri hello world (both built with bench-
 # The UI first: the app embeds ui/dist at compile time, as a release does.
 (cd ui && npm run --silent build)
 cargo build --locked --profile bench-opt -p citadesk -p bench-hello -p citadesk-bench
+# 5 runs each (about 20 s a run): with 3, the same hello world's median
+# ranged from 375 to 429 ms over 12 invocations on a 2-core machine, wider
+# than the differences the 300 ms target is about.
 dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" \
   "$TARGET/bench-opt/citadesk-bench" --out target/bench startup \
-  --bin-dir "$TARGET/bench-opt" --runs "${BENCH_RUNS:-3}" 2>&1 \
+  --bin-dir "$TARGET/bench-opt" --runs "${BENCH_RUNS:-5}" 2>&1 \
   | grep -vE "dbus-daemon|a11y|atspi" || true
 test -s target/bench/startup.json
 
