@@ -15,8 +15,9 @@ export default defineConfig({
   build: {
     target: ["es2021", "safari15"],
     // Only the webview matters for CSS. With "es2021" in the list the CSS
-    // minifier assumes old browsers and expands \`system-ui\` into a 9-family
-    // list, each missing family a fontconfig look-up at first layout in WebKitGTK.
+    // minifier assumes old browsers and expands generic families (it made
+    // \`system-ui\` a 9-family list), each missing family a fontconfig
+    // look-up at first layout in WebKitGTK.
     cssTarget: ["safari16"],
     outDir: "dist",
     emptyOutDir: true,
