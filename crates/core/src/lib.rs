@@ -73,9 +73,9 @@ pub use listing::{
 };
 pub use live::{ProcessedWebhook, RelayError, RelayTuning};
 pub use model::{
-    AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DayAgenda,
-    ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState, SedesDay,
-    SyncProgress, SyncState, SyncSummary, WeekView,
+    AppStatus, AuditEntry, CalendarColumn, CitaView, ConnectionInfo, ConnectionState, DateNames,
+    DayAgenda, ErrorPayload, Locale, LocationInfo, PatientView, RelaySettings, RelayState,
+    SedesDay, SyncProgress, SyncState, SyncSummary, WeekView,
 };
 pub use pulls::{Next, PullIntervals, PullKind, PullSchedule};
 pub use reconcile::{

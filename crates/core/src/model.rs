@@ -202,6 +202,94 @@ pub enum Locale {
     En,
 }
 
+/// How a language names days and months: the UI's dates and the reminders'
+/// `{fecha}` both write from these (the UI gets them as
+/// `ui/src/bindings/dateNamesByLocale.ts`, written by the contract export), so the
+/// app never needs ICU for a date and says one word for each month everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DateNames {
+    /// Sunday first, as JavaScript's `getUTCDay()` counts.
+    pub days: [&'static str; 7],
+    pub short_days: [&'static str; 7],
+    /// January first.
+    pub months: [&'static str; 12],
+    pub short_months: [&'static str; 12],
+}
+
+const ES_PE_DATES: DateNames = DateNames {
+    days: [
+        "domingo",
+        "lunes",
+        "martes",
+        "miércoles",
+        "jueves",
+        "viernes",
+        "sábado",
+    ],
+    short_days: ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
+    // Peru says "setiembre".
+    months: [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "setiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+    short_months: [
+        "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "set", "oct", "nov", "dic",
+    ],
+};
+
+const EN_DATES: DateNames = DateNames {
+    days: [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ],
+    short_days: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    short_months: [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ],
+};
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::EsPe, Locale::En];
+
+    pub fn date_names(self) -> &'static DateNames {
+        match self {
+            Locale::EsPe => &ES_PE_DATES,
+            Locale::En => &EN_DATES,
+        }
+    }
+}
+
 /// What one pull sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -320,40 +320,17 @@ pub fn render(rule: &ReminderRule, facts: &ReminderFacts) -> String {
     format!("{}\n\n{answer}", text.trim())
 }
 
+/// The cita's day in the message: "jueves 26 de noviembre", "Thursday, November 26".
 fn long_date(d: chrono::NaiveDate, english: bool) -> String {
-    const ES_DAYS: [&str; 7] = [
-        "lunes",
-        "martes",
-        "miércoles",
-        "jueves",
-        "viernes",
-        "sábado",
-        "domingo",
-    ];
-    const ES_MONTHS: [&str; 12] = [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ];
+    let locale = if english { Locale::En } else { Locale::EsPe };
+    let names = locale.date_names();
+    let weekday = names.days[d.weekday().num_days_from_sunday() as usize];
+    let month = names.months[d.month0() as usize];
     if english {
-        return d.format("%A, %B %-d").to_string();
+        format!("{weekday}, {month} {}", d.day())
+    } else {
+        format!("{weekday} {} de {month}", d.day())
     }
-    let wd = d.weekday().num_days_from_monday() as usize;
-    format!(
-        "{} {} de {}",
-        ES_DAYS[wd],
-        d.day(),
-        ES_MONTHS[d.month0() as usize]
-    )
 }
 
 /// What a patient's answer says.
@@ -742,5 +719,15 @@ mod tests {
         let en = render(&rule, &facts);
         assert!(en.contains("on Thursday, November 26 at 09:00"), "{en}");
         assert!(en.ends_with("Reply 1 to Confirm, 2 to Reschedule, 3 to Cancel."));
+    }
+
+    #[test]
+    fn the_date_is_named_as_the_ui_names_it() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Peru's "setiembre", and Sunday (the last weekday counted from Monday) named right.
+        assert_eq!(long_date(d("2026-09-06"), false), "domingo 6 de setiembre");
+        assert_eq!(long_date(d("2026-09-07"), false), "lunes 7 de setiembre");
+        assert_eq!(long_date(d("2026-09-06"), true), "Sunday, September 6");
+        assert_eq!(long_date(d("2027-01-01"), true), "Friday, January 1");
     }
 }

@@ -1,8 +1,9 @@
 // Calendar-date and wall-clock helpers. Every input is a string the core
 // already expressed in the location's zone ("2026-11-23", "2026-11-23T09:00:00");
-// nothing here converts between zones. Dates are built with Date.UTC and
-// formatted with timeZone "UTC" only so the machine's own zone cannot move them.
+// nothing here converts between zones. Dates are built with Date.UTC and read
+// with the getUTC* methods only so the machine's own zone cannot move them.
 
+import { DATE_NAMES } from "../bindings/dateNamesByLocale";
 import type { Locale } from "../bindings/Locale";
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -73,43 +74,69 @@ export function timeRange(startLocal: string, endLocal: string): string {
   return `${wallTime(startLocal)} - ${wallTime(endLocal)}`;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+// Dates are written from the core's day and month names (DateNames, generated
+// into the bindings), not by Intl.DateTimeFormat: in WebKitGTK the first
+// formatter built loads ICU's calendar data and pattern generator, 10-15 ms
+// of the start-up's main thread (the header's and the agenda's dates are on
+// the first screen), and ICU versions word the same date differently ("lun
+// 07/09" or "lun 7/9"; "23–29 nov 2026" or "23 – 29 de nov. de 2026"), so
+// labels differed from one distribution to the next. The reminders the core
+// sends use the same words.
 
-/** Formatters are built once per locale and options: building one is slow in WebKit. */
-function utcFormat(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
-    formats.set(key, format);
-  }
-  return format;
+/** Short weekday names, Monday first: es-PE "lun"…"dom", en "Mon"…"Sun". */
+export function weekdayNames(locale: Locale): string[] {
+  const short = DATE_NAMES[locale].shortDays;
+  return [...short.slice(1), short[0] ?? ""];
+}
+
+/** A month (`YYYY-MM`) with its year: es-PE "noviembre de 2026", en "November 2026". */
+export function monthLabel(month: string, locale: Locale): string {
+  const d = parseIsoDate(`${month}-01`);
+  if (!d) return month;
+  const name = DATE_NAMES[locale].months[d.getUTCMonth()];
+  return locale === "en" ? `${name} ${d.getUTCFullYear()}` : `${name} de ${d.getUTCFullYear()}`;
 }
 
 /** Day heading in the week grid: es-PE "lun 23/11", en "Mon 11/23". */
 export function dayHeaderLabel(date: string, locale: Locale): string {
   const d = parseIsoDate(date);
   if (!d) return date;
-  const weekday = utcFormat(locale, { weekday: "short" }).format(d).replace(/\.$/, "");
-  const dayMonth = utcFormat(locale, { day: "2-digit", month: "2-digit" }).format(d);
-  return `${weekday} ${dayMonth}`;
+  const weekday = DATE_NAMES[locale].shortDays[d.getUTCDay()];
+  const day = pad2(d.getUTCDate());
+  const month = pad2(d.getUTCMonth() + 1);
+  return locale === "en" ? `${weekday} ${month}/${day}` : `${weekday} ${day}/${month}`;
 }
 
-/** Long form for accessibility and the agenda: "lunes, 23 de noviembre de 2026". */
+/** Long form for accessibility and the agenda: es-PE "lunes, 23 de noviembre de 2026", en "Monday, November 23, 2026". */
 export function longDateLabel(date: string, locale: Locale): string {
   const d = parseIsoDate(date);
   if (!d) return date;
-  return utcFormat(locale, { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(d);
+  const names = DATE_NAMES[locale];
+  const weekday = names.days[d.getUTCDay()];
+  const month = names.months[d.getUTCMonth()];
+  const [day, year] = [d.getUTCDate(), d.getUTCFullYear()];
+  return locale === "en" ? `${weekday}, ${month} ${day}, ${year}` : `${weekday}, ${day} de ${month} de ${year}`;
 }
 
-/** The week's range, Monday to Sunday: es-PE "23–29 nov 2026". */
+/**
+ * The week's range, Monday to Sunday, the year and month said once when
+ * shared: es-PE "23–29 nov 2026", "30 nov – 6 dic 2026",
+ * "28 dic 2026 – 3 ene 2027"; en "Nov 23–29, 2026", "Nov 30 – Dec 6, 2026",
+ * "Dec 28, 2026 – Jan 3, 2027".
+ */
 export function weekRangeLabel(weekStart: string, locale: Locale): string {
   const start = parseIsoDate(weekStart);
   if (!start) return weekStart;
-  const end = parseIsoDate(addDays(weekStart, 6));
-  const fmt = utcFormat(locale, { day: "numeric", month: "short", year: "numeric" });
-  if (!end) return fmt.format(start);
-  return fmt.formatRange(start, end);
+  const end = new Date(start.getTime() + 6 * 86_400_000);
+  const months = DATE_NAMES[locale].shortMonths;
+  const [d1, m1, y1] = [start.getUTCDate(), months[start.getUTCMonth()], start.getUTCFullYear()];
+  const [d2, m2, y2] = [end.getUTCDate(), months[end.getUTCMonth()], end.getUTCFullYear()];
+  if (locale === "en") {
+    if (y1 !== y2) return `${m1} ${d1}, ${y1} – ${m2} ${d2}, ${y2}`;
+    return m1 === m2 ? `${m1} ${d1}–${d2}, ${y2}` : `${m1} ${d1} – ${m2} ${d2}, ${y2}`;
+  }
+  if (y1 !== y2) return `${d1} ${m1} ${y1} – ${d2} ${m2} ${y2}`;
+  return m1 === m2 ? `${d1}–${d2} ${m2} ${y2}` : `${d1} ${m1} – ${d2} ${m2} ${y2}`;
 }
 
 /** "miércoles, 25 de noviembre" → "Miércoles, 25 de noviembre" (only the first letter). */

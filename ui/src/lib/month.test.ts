@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { busiestCalendars, busyShare, monthLabel, monthOf, stepMonth, weekdayNames, weeksOf } from "./month";
+import { busiestCalendars, busyShare, monthOf, stepMonth, weeksOf } from "./month";
 
 describe("month view", () => {
   it("steps across years", () => {
@@ -7,13 +7,6 @@ describe("month view", () => {
     expect(stepMonth("2026-01", -1)).toBe("2025-12");
     expect(stepMonth("2026-11", 0)).toBe("2026-11");
     expect(monthOf("2026-11-23")).toBe("2026-11");
-  });
-
-  it("names the month and the weekdays in each language", () => {
-    expect(monthLabel("2026-11", "es-PE")).toMatch(/noviembre/);
-    expect(monthLabel("2026-11", "en")).toBe("November 2026");
-    expect(weekdayNames("en")[0]).toBe("Mon");
-    expect(weekdayNames("en")).toHaveLength(7);
   });
 
   it("cuts the grid into weeks", () => {

@@ -1,10 +1,8 @@
-// The month view's arithmetic and labels: which month comes before or after,
-// its title, the grid's weeks, and how busy a day looks. Pure, tested; the
-// figures themselves come from the core (MonthView).
+// The month view's arithmetic: which month comes before or after, the grid's
+// weeks, and how busy a day looks (its title and weekday names are dates.ts's).
+// Pure, tested; the figures themselves come from the core (MonthView).
 
-import type { Locale } from "../bindings/Locale";
 import type { MonthDay } from "../bindings/MonthDay";
-import { parseIsoDate } from "./dates";
 
 /** `YYYY-MM` of a `YYYY-MM-DD` (or of a `YYYY-MM`). */
 export function monthOf(date: string): string {
@@ -17,22 +15,6 @@ export function stepMonth(month: string, steps: number): string {
   const index = (y ?? 0) * 12 + ((m ?? 1) - 1) + steps;
   const year = Math.floor(index / 12);
   return `${String(year).padStart(4, "0")}-${String((index % 12) + 1).padStart(2, "0")}`;
-}
-
-/** "noviembre de 2026" / "November 2026". */
-export function monthLabel(month: string, locale: Locale): string {
-  const d = parseIsoDate(`${month}-01`);
-  if (!d) return month;
-  return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(d);
-}
-
-/** Short weekday names, Monday first. */
-export function weekdayNames(locale: Locale): string[] {
-  // 2026-11-23 is a Monday.
-  return Array.from({ length: 7 }, (_, i) => {
-    const d = new Date(Date.UTC(2026, 10, 23 + i));
-    return new Intl.DateTimeFormat(locale, { weekday: "short", timeZone: "UTC" }).format(d).replace(/\.$/, "");
-  });
 }
 
 /** The grid's days in rows of seven. */
