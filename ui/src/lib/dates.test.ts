@@ -72,11 +72,12 @@ describe("labels", () => {
     expect(weekdayNames("en")).toEqual(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
     expect(weekdayNames("es-PE")).toEqual(["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]);
   });
-  it("names every day of two years as the calendar does, in the machine's zone or any other", () => {
-    // Each weekday name against the day count from a known Monday, whatever TZ the test runs in.
+  it("names every day of two years with its weekday", () => {
+    // Each weekday name against the day count from a known Monday.
+    const english = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     let weekday = 0; // 2026-01-05 is a Monday
     for (let date = "2026-01-05"; date < "2028-01-01"; date = addDays(date, 1)) {
-      expect(longDateLabel(date, "en").split(",")[0]).toBe(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][weekday]);
+      expect(longDateLabel(date, "en").split(",")[0]).toBe(english[weekday]);
       expect(dayHeaderLabel(date, "es-PE").slice(0, 3)).toBe(weekdayNames("es-PE")[weekday]);
       weekday = (weekday + 1) % 7;
     }

@@ -127,7 +127,7 @@ export function longDateLabel(date: string, locale: Locale): string {
 export function weekRangeLabel(weekStart: string, locale: Locale): string {
   const start = parseIsoDate(weekStart);
   if (!start) return weekStart;
-  const end = new Date(start.getTime() + 6 * 86_400_000);
+  const end = parseIsoDate(addDays(weekStart, 6)) ?? start;
   const months = DATE_NAMES[locale].shortMonths;
   const [d1, m1, y1] = [start.getUTCDate(), months[start.getUTCMonth()], start.getUTCFullYear()];
   const [d2, m2, y2] = [end.getUTCDate(), months[end.getUTCMonth()], end.getUTCFullYear()];
