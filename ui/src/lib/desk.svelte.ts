@@ -18,7 +18,7 @@ import type { PracticeView } from "../bindings/PracticeView";
 import { filterByPractice, practitionersOf, roomView } from "./practice";
 import * as api from "./api";
 import { bannerFor } from "./banner";
-import { addDays, capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
+import { capitalizeFirst, longDateLabel, weekRangeLabel } from "./dates";
 import { attempt, errorOf } from "./errors";
 import { I18n } from "./i18n.svelte";
 import { sedesColumns } from "./sedes";
@@ -34,6 +34,7 @@ import {
   sameCitas,
   savePrefs,
   saveSkeleton,
+  stepAim,
   todayAsFirstWeek,
   toggleCalendar,
   weekCalendarIds,
@@ -384,16 +385,12 @@ export class Desk {
   step(direction: 1 | -1) {
     const week = this.week;
     if (!week) return;
-    if (this.mode === "day" && this.day) {
-      const target = addDays(this.day, direction);
-      this.pickedDay = target;
-      // The loaded week holds the next day unless it crosses into another week.
-      if (!isInWeek(target, week.weekStart)) this.#goTo(target);
-      else if (this.showingSedes) void this.load();
-      return;
-    }
-    this.pickedDay = null;
-    this.#goTo(addDays(week.weekStart, 7 * direction));
+    // From what the last step asked for (its week may still be loading).
+    const aim = { day: this.pickedDay ?? this.day ?? week.today, week: this.#requestedWeek ?? week.today };
+    const next = stepAim(this.mode, aim, direction);
+    this.pickedDay = this.mode === "day" ? next.day : null;
+    if (next.load) this.#goTo(next.week);
+    else if (this.showingSedes) void this.load();
   }
   prevWeek = () => this.step(-1);
   nextWeek = () => this.step(1);

@@ -9,6 +9,7 @@ import {
   loadSkeleton,
   saveSkeleton,
   sameCitas,
+  stepAim,
   todayAsFirstWeek,
   SKELETON_KEY,
   loadPrefs,
@@ -72,6 +73,48 @@ describe("view choice", () => {
     expect(defaultDay("2026-11-23", "2026-11-29")).toBe("2026-11-29");
     expect(defaultDay("2026-11-30", "2026-11-25")).toBe("2026-11-30");
     expect(defaultDay("2026-11-16", "2026-11-25")).toBe("2026-11-16");
+  });
+});
+
+describe("stepping back and forward", () => {
+  it("the day view steps a day, reading a week only when it leaves the one aimed at", () => {
+    // Wednesday to Thursday: the same week, nothing to read.
+    expect(stepAim("day", { day: "2026-12-02", week: "2026-12-02" }, 1)).toEqual({
+      day: "2026-12-03",
+      week: "2026-12-02",
+      load: false,
+    });
+    // Sunday to Monday, and Monday back to Sunday: the next and the previous week.
+    expect(stepAim("day", { day: "2026-12-06", week: "2026-12-06" }, 1)).toEqual({
+      day: "2026-12-07",
+      week: "2026-12-07",
+      load: true,
+    });
+    expect(stepAim("day", { day: "2026-12-07", week: "2026-12-07" }, -1)).toEqual({
+      day: "2026-12-06",
+      week: "2026-12-06",
+      load: true,
+    });
+  });
+
+  it("two quick steps from a Sunday move two days: the second goes on from the first's aim", () => {
+    // The first step asked for Monday's week; the screen still shows Sunday's.
+    const first = stepAim("day", { day: "2026-12-06", week: "2026-12-06" }, 1);
+    const second = stepAim("day", first, 1);
+    expect(second).toEqual({ day: "2026-12-08", week: "2026-12-07", load: false });
+    // And back again before Monday's week has arrived: Sunday's week is read again.
+    expect(stepAim("day", first, -1)).toEqual({ day: "2026-12-06", week: "2026-12-06", load: true });
+  });
+
+  it("the other views step a week, to its Monday, from the week aimed at", () => {
+    expect(stepAim("week", { day: "2026-12-06", week: "2026-12-06" }, 1)).toEqual({
+      day: "2026-12-07",
+      week: "2026-12-07",
+      load: true,
+    });
+    const twice = stepAim("team", stepAim("team", { day: "2026-12-02", week: "2026-12-02" }, 1), 1);
+    expect(twice.week).toBe("2026-12-14");
+    expect(stepAim("week", { day: "2027-01-01", week: "2027-01-01" }, -1).week).toBe("2026-12-21");
   });
 });
 

@@ -197,6 +197,29 @@ export function defaultDay(weekStart: string, today: string): string {
   return isInWeek(today, weekStart) ? today : weekStart;
 }
 
+/** Where the view aims: the day view's day, and a date in the week shown. */
+export interface ViewAim {
+  day: string;
+  week: string;
+}
+
+/**
+ * One step back or forward from the view's aim: a day in the day view, else
+ * a week. The aim is what the last step asked for, not what is on screen:
+ * a step taken while the previous one's week is still loading goes on from
+ * there, so two quick presses of → on a Sunday move two days, not one.
+ * `load` says the new aim is in another week, which has to be read.
+ */
+export function stepAim(mode: ViewMode, aim: ViewAim, direction: 1 | -1): ViewAim & { load: boolean } {
+  if (mode === "day") {
+    const day = addDays(aim.day, direction);
+    const sameWeek = mondayOf(day) === mondayOf(aim.week);
+    return { day, week: sameWeek ? aim.week : day, load: !sameWeek };
+  }
+  const week = addDays(mondayOf(aim.week), 7 * direction);
+  return { day: week, week, load: true };
+}
+
 /**
  * Citas of the given calendars (and, for the day view, those on that day,
  * including one that started the evening before), order kept.
