@@ -37,6 +37,7 @@ import {
   stepAim,
   todayAsFirstWeek,
   toggleCalendar,
+  viewAim,
   weekCalendarIds,
   withDensity,
   withMode,
@@ -385,8 +386,7 @@ export class Desk {
   step(direction: 1 | -1) {
     const week = this.week;
     if (!week) return;
-    // From what the last step asked for (its week may still be loading).
-    const aim = { day: this.pickedDay ?? this.day ?? week.today, week: this.#requestedWeek ?? week.today };
+    const aim = viewAim(this.pickedDay, this.day ?? week.today, this.#requestedWeek, week.today);
     const next = stepAim(this.mode, aim, direction);
     this.pickedDay = this.mode === "day" ? next.day : null;
     if (next.load) this.#goTo(next.week);

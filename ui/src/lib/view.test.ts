@@ -10,6 +10,7 @@ import {
   saveSkeleton,
   sameCitas,
   stepAim,
+  viewAim,
   todayAsFirstWeek,
   SKELETON_KEY,
   loadPrefs,
@@ -95,6 +96,16 @@ describe("stepping back and forward", () => {
       week: "2026-12-06",
       load: true,
     });
+  });
+
+  it("a step starts from the day and week last asked for, not from the day still on screen", () => {
+    // One step from Sunday asked for Monday; Sunday's week is still shown.
+    expect(viewAim("2026-12-07", "2026-12-06", "2026-12-07", "2026-12-06")).toEqual({
+      day: "2026-12-07",
+      week: "2026-12-07",
+    });
+    // Nothing asked for yet: the day on screen, in today's week.
+    expect(viewAim(null, "2026-12-06", null, "2026-12-06")).toEqual({ day: "2026-12-06", week: "2026-12-06" });
   });
 
   it("two quick steps from a Sunday move two days: the second goes on from the first's aim", () => {

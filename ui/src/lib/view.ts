@@ -204,6 +204,16 @@ export interface ViewAim {
 }
 
 /**
+ * The view's aim from what the desk holds: the day and the week last asked
+ * for (by a step or a pick; their week may still be loading), else the day
+ * on screen and today's week. Never the day on screen over the one asked
+ * for: that lost a quick second step on Sundays.
+ */
+export function viewAim(pickedDay: string | null, shownDay: string, requestedWeek: string | null, today: string): ViewAim {
+  return { day: pickedDay ?? shownDay, week: requestedWeek ?? today };
+}
+
+/**
  * One step back or forward from the view's aim: a day in the day view, else
  * a week. The aim is what the last step asked for, not what is on screen:
  * a step taken while the previous one's week is still loading goes on from
