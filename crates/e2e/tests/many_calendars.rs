@@ -54,6 +54,32 @@ async fn the_day_of_twenty_calendars_draws_a_far_calendar_when_scrolled_to() {
 
     // On screen at start: the first calendar's citas, drawn in its column.
     assert_citas_shown(&app, &near).await;
+    // The first screen may be painted with the patients' names alone; every
+    // box is drawn whole right after, and none stays half drawn.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let boxes: (u64, u64) = serde_json::from_value(
+            app.driver
+                .execute(
+                    r#"return [document.querySelectorAll(".cita-content[data-name-only]").length,
+                               document.querySelectorAll(".cita-content[data-cita-id]").length];"#,
+                    vec![],
+                )
+                .await
+                .unwrap()
+                .json()
+                .clone(),
+        )
+        .expect("box counts");
+        if boxes.0 == 0 && boxes.1 > 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "boxes drawn with the name alone (name-only, whole): {boxes:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     app.screenshot("many-01-first-calendars").await;
     // The far calendar's citas are not drawn until it is scrolled to.
     let far_drawn = || async {

@@ -192,6 +192,19 @@ describe("citaEventHtml", () => {
     expect(at("cita-status-mark")).toBeLessThan(at(">09:00 - 09:30<"));
   });
 
+  it("draws a first-screen box with the patient's name and the whole tooltip, and no hooks of a whole box", () => {
+    const [event] = citasToEvents([cita()], columns, true);
+    const p = eventProps(event?.extendedProps ?? {});
+    if (!p) throw new Error("no props");
+    const out = citaEventHtml(p, text);
+    expect(out).toContain('<span class="cita-patient">María Quispe</span>');
+    expect(out).toContain("data-name-only");
+    expect(out).toContain('title="María Quispe · Limpieza - María Quispe · confirmada · 09:00 - 09:30"');
+    for (const part of ["data-cita-id", "cita-title", "cita-status-mark", "09:00 - 09:30<"]) expect(out).not.toContain(part);
+    expect(citasToEvents([cita()], columns).map((e) => e.extendedProps?.nameOnly)).toEqual([undefined]);
+    expect(html()).not.toContain("data-name-only");
+  });
+
   it("keeps the full detail, title whole, in the tooltip", () => {
     expect(html()).toContain('title="María Quispe · Limpieza - María Quispe · confirmada · 09:00 - 09:30"');
   });

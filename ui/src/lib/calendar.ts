@@ -49,6 +49,8 @@ export interface CitaEventProps {
   color: string;
   /** The reminder's state for this start, as the week view brought it. */
   reminder: ReminderState | null;
+  /** Drawn with the patient's name alone: the first screen at start-up (see `citaEventHtml`). */
+  nameOnly?: boolean;
 }
 
 export const EVENT_TEXT_COLOR = "#1f2933";
@@ -79,8 +81,13 @@ export function citaClassNames(p: CitaEventProps): string[] {
   return classNames;
 }
 
-export function citaToEvent(cita: CitaView, columns: ReadonlyMap<string, CalendarColumn>): Calendar.EventInput {
-  const extendedProps = citaProps(cita, columns.get(cita.calendarId)?.color);
+export function citaToEvent(
+  cita: CitaView,
+  columns: ReadonlyMap<string, CalendarColumn>,
+  nameOnly = false,
+): Calendar.EventInput {
+  const extendedProps: CitaEventProps = citaProps(cita, columns.get(cita.calendarId)?.color);
+  if (nameOnly) extendedProps.nameOnly = true;
   const { color, cancelled } = extendedProps;
   const classNames = citaClassNames(extendedProps);
   return {
@@ -103,9 +110,14 @@ export function columnsById(columns: readonly CalendarColumn[]): Map<string, Cal
   return new Map(columns.map((c) => [c.id, c]));
 }
 
-export function citasToEvents(citas: readonly CitaView[], columns: readonly CalendarColumn[]): Calendar.EventInput[] {
+/** `nameOnly`: boxes drawn with the patient's name alone (start-up's first screen). */
+export function citasToEvents(
+  citas: readonly CitaView[],
+  columns: readonly CalendarColumn[],
+  nameOnly = false,
+): Calendar.EventInput[] {
   const byId = columnsById(columns);
-  return citas.map((c) => citaToEvent(c, byId));
+  return citas.map((c) => citaToEvent(c, byId, nameOnly));
 }
 
 export function columnToResource(column: CalendarColumn): Calendar.ResourceInput {
@@ -245,9 +257,17 @@ const PENDING_MARK =
  * first, then the title, then the marks (status, reminder, not yet sent)
  * and the time; the tooltip spells everything out. Marks go in
  * `cita-marks`, so a new one is one more entry there.
+ *
+ * A `nameOnly` box (start-up's first screen) holds the name and the tooltip
+ * alone: the lines under the name are most of a box's cost, and the grid
+ * draws every box whole once that screen has painted. It carries none of
+ * the `data-` hooks, so whatever finds a box by its cita finds it whole.
  */
 export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
   const l = citaLabel(p, text);
+  const patient = `<span class="cita-patient">${escapeHtml(l.first)}</span>`;
+  const tooltip = ` title="${escapeHtml(citaTooltip(p, text))}"`;
+  if (p.nameOnly) return `<div class="cita-content" data-name-only${tooltip}>${patient}</div>`;
   const second = l.second ? `<span class="cita-title">${escapeHtml(l.second)}</span>` : "";
   const reminder = shownReminder(p);
   const reminderHtml =
@@ -260,9 +280,8 @@ export function citaEventHtml(p: CitaEventProps, text: CitaText): string {
   return (
     `<div class="cita-content" data-cita-id="${escapeHtml(p.citaId)}" data-calendar-id="${escapeHtml(p.calendarId)}"` +
     ` data-status="${escapeHtml(p.status)}" data-sync-state="${p.pendingPush ? "pending_push" : "synced"}"` +
-    ` data-start="${escapeHtml(p.startLocal)}" data-end="${escapeHtml(p.endLocal)}"` +
-    ` title="${escapeHtml(citaTooltip(p, text))}">` +
-    `<span class="cita-patient">${escapeHtml(l.first)}</span>${second}` +
+    ` data-start="${escapeHtml(p.startLocal)}" data-end="${escapeHtml(p.endLocal)}"${tooltip}>` +
+    `${patient}${second}` +
     `<span class="cita-meta"><span class="cita-marks">${marks}</span>` +
     `<span class="cita-time">${escapeHtml(l.time)}</span></span></div>`
   );
